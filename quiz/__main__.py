@@ -1,0 +1,5 @@
+"""Allows `python -m quiz`."""
+
+from quiz.cli import main
+
+main()

@@ -1,0 +1,42 @@
+"""Settings read from the environment, and where quiz keeps its files, in one place."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DATABASE = "QUIZ_DB"
+DATABASE_FILE = "quiz.db"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("quiz", appauthor=False))
+
+
+def database_url(option: str | None = None) -> str:
+    """The SQLAlchemy URL to use: --db, else $QUIZ_DB, else a file in the user's data folder.
+
+    A value without "://" is a file path for SQLite.
+    """
+    value = option or os.environ.get(ENV_DATABASE) or str(data_dir() / DATABASE_FILE)
+    if "://" in value:
+        return value
+    path = Path(value).expanduser().resolve()
+    return f"sqlite:///{path}"
+
+
+def _bundled(name: str) -> Path:
+    # In an installed wheel the folders ride inside the package; in a checkout they sit beside it.
+    inside = _PACKAGE / "_data" / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
+
+
+def migrations_dir() -> Path:
+    return _bundled("migrations")
+
+
+def bundled_decks_dir() -> Path:
+    return _bundled("decks")

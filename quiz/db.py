@@ -1,0 +1,112 @@
+"""The engine, one session per command, and the schema brought up to date at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from quiz import config
+from quiz.errors import DatabaseError
+
+# The newest migration this version of quiz knows; a test checks it is Alembic's head.
+SCHEMA_REVISION = "0001"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the driver, decide where transactions begin (see the "begin" hook).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: an answer once committed survives a power cut, as in Anki.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(f"'{url}' is not a database URL or path: give a file path or a "
+                            "URL such as postgresql://user@host/quiz") from None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(f"cannot create the folder {folder} for the database: "
+                                f"{exc.strerror}") from None
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+        raise DatabaseError(f"cannot use the database '{url}': {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            if not inspect(connection).has_table("alembic_version"):
+                return None
+            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
+
+
+def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
+    """Bring the schema to SCHEMA_REVISION; True when the database was created just now.
+
+    Alembic is imported only when there is something to do, which keeps start-up fast.
+    """
+    revision = current_revision(engine)
+    if revision == SCHEMA_REVISION:
+        return False
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
+    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise DatabaseError(f"the database {engine.url!r} was written by a newer version of quiz "
+                            f"(schema {revision}): upgrade quiz (pip install -U quiz) to use it")
+    announce("Creating the database" if revision is None else
+             f"Upgrading the database from schema {revision} to {SCHEMA_REVISION}")
+    try:
+        with engine.begin() as connection:
+            alembic_config.attributes["connection"] = connection
+            command.upgrade(alembic_config, "head")
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"could not upgrade the database {engine.url!r}: {exc}") from None
+    return revision is None
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One unit of work: committed if the block ends normally, rolled back otherwise."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,25 @@
+"""The one error hierarchy: every message says what went wrong and what to do about it."""
+
+
+class QuizError(Exception):
+    """A failed operation the user can fix; the CLI prints it on one line and exits 1."""
+
+
+class DeckError(QuizError):
+    """A source document that cannot be turned into cards."""
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None) -> None:
+        self.source = source
+        self.line = line
+        where = ""
+        if source is not None:
+            where = f"{source}:{line}: " if line is not None else f"{source}: "
+        super().__init__(f"{where}{message}")
+
+
+class NotFoundError(QuizError):
+    """A deck, section or other named thing that does not exist."""
+
+
+class DatabaseError(QuizError):
+    """A database that cannot be opened, upgraded or used."""

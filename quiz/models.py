@@ -1,0 +1,179 @@
+"""Typed declarative models for everything quiz stores; Alembic migrations create exactly these."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Deck(Base):
+    __tablename__ = "decks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    source_path: Mapped[str] = mapped_column(String(1000))
+    source_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Section(Base):
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("deck_id", "path", name="deck_path"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(2000))  # titles joined by " > ", the breadcrumb
+    title: Mapped[str] = mapped_column(String(500))
+    level: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)  # order in the document
+    source_line: Mapped[int] = mapped_column(Integer)
+    empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Card(Base):
+    __tablename__ = "cards"
+    __table_args__ = (
+        Index("ix_cards_deck_active_position", "deck_id", "retired", "position"),
+        CheckConstraint("kind IN ('definition', 'cloze', 'list', 'which', 'explicit')",
+                        name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
+                                            index=True)
+    # The stable key: given when the card is first made and kept through edits (Anki GUIDs and
+    # progress files name cards by it). source_key is the key of the text it was last made from.
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    source_key: Mapped[str] = mapped_column(String(400))
+    kind: Mapped[str] = mapped_column(String(20))
+    front: Mapped[str] = mapped_column(Text)
+    back: Mapped[str] = mapped_column(Text)
+    source_text: Mapped[str] = mapped_column(Text)
+    source_line: Mapped[int] = mapped_column(Integer)
+    references: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer)
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    new_per_day: Mapped[int] = mapped_column(Integer, default=20)
+    reviews_per_day: Mapped[int] = mapped_column(Integer, default=200)
+    leech_threshold: Mapped[int] = mapped_column(Integer, default=8)
+    day_starts_at: Mapped[int] = mapped_column(SmallInteger, default=4)  # hour, local time
+    timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: the machine's
+
+
+class CardState(Base):
+    """One learner's SM-2 state of one card; no row means the card is new to them."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (Index("ix_card_states_learner_due", "learner_id", "due"),)
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"),
+                                         primary_key=True, index=True)
+    repetitions: Mapped[int] = mapped_column(Integer, default=0)
+    easiness: Mapped[int] = mapped_column(Integer, default=250)  # hundredths, exact: 250 is 2.50
+    interval: Mapped[int] = mapped_column(Integer, default=0)  # days
+    due: Mapped[date | None] = mapped_column(Date)
+    last_review: Mapped[date | None] = mapped_column(Date)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    suspended: Mapped[bool] = mapped_column(Boolean, default=False)
+    leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    buried_until: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every answer
+
+
+class Review(Base):
+    """The review log: one row per grading, kept forever; a card's state replays from it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_learner_reviewed_at", "learner_id", "reviewed_at"),
+        CheckConstraint("grade BETWEEN 0 AND 5", name="grade"),
+        CheckConstraint("kind IN ('review', 'repeat', 'cram')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    grade: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(10))  # review (counted), repeat (same day), cram
+    reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    day: Mapped[date] = mapped_column(Date)  # the learner's day the review counted for
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    interval: Mapped[int] = mapped_column(Integer)  # state after the review
+    easiness: Mapped[int] = mapped_column(Integer)
+    due: Mapped[date | None] = mapped_column(Date)
+
+
+class Cohort(Base):
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("cohort_id", "deck_id", name="cohort_deck"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)  # every card learned by then
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

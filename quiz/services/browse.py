@@ -1,0 +1,72 @@
+"""Looking at what was made: a document's outline, the decks, a deck's cards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from quiz import store
+from quiz.errors import NotFoundError
+from quiz.generator import SectionDraft
+from quiz.models import Deck
+from quiz.services.importing import read_document
+
+
+@dataclass(frozen=True)
+class OutlineResult:
+    source: str
+    deck: str
+    name: str
+    sections: tuple[SectionDraft, ...]
+    cards: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CardsResult:
+    deck: str
+    name: str
+    section: str | None
+    cards: tuple[store.CardRow, ...]
+
+
+def outline(path: Path) -> OutlineResult:
+    if not path.is_file():
+        raise NotFoundError(f"{path}: no such file: check the path")
+    draft = read_document(path).draft
+    return OutlineResult(draft.source, draft.deck_id, draft.name, draft.sections,
+                         len(draft.cards), draft.warnings)
+
+
+def list_decks(session: Session) -> tuple[store.DeckRow, ...]:
+    return tuple(store.deck_rows(session))
+
+
+def find_deck(session: Session, name: str) -> Deck:
+    """A deck by its id, or by its name or the start of either when that is unambiguous."""
+    wanted = name.strip().casefold()
+    exact = store.deck_by_slug(session, name.strip())
+    if exact is not None:
+        return exact
+    everything = store.decks(session)
+    for match in ([d for d in everything if d.name.casefold() == wanted],
+                  [d for d in everything if d.slug.startswith(wanted)
+                   or d.name.casefold().startswith(wanted)]):
+        if len(match) == 1:
+            return match[0]
+    known = ", ".join(d.slug for d in everything) or "none yet: run quiz import FILE"
+    raise NotFoundError(f"no deck '{name}': the decks are {known}")
+
+
+def list_cards(session: Session, deck_name: str, section: str | None = None) -> CardsResult:
+    deck = find_deck(session, deck_name)
+    paths = None
+    if section is not None:
+        wanted = section.strip().casefold()
+        paths = [p for p in store.section_paths(session, deck.id) if wanted in p.casefold()]
+        if not paths:
+            raise NotFoundError(f"no section of deck '{deck.slug}' matches '{section}': "
+                                f"see quiz outline or quiz cards {deck.slug}")
+    return CardsResult(deck.slug, deck.name, section, tuple(store.card_rows(session, deck, paths)))

@@ -1,0 +1,110 @@
+"""Import source documents into decks: read, generate, match against what is stored, write."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from quiz import store
+from quiz.config import bundled_decks_dir
+from quiz.errors import DeckError, QuizError
+from quiz.generator import DeckDraft, decode, generate
+from quiz.identity import plan_import
+
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class DeckImportResult:
+    deck: str
+    name: str
+    source: str
+    cards: int
+    added: int
+    updated: int
+    unchanged: int
+    retired: int
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    decks: tuple[DeckImportResult, ...]
+    dry_run: bool
+
+
+@dataclass(frozen=True)
+class _Document:
+    draft: DeckDraft
+    digest: str
+
+
+def find_documents(paths: list[Path]) -> list[Path]:
+    """The documents named, with folders searched for Markdown and text files."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise QuizError(f"{path}: no such file or folder: check the path")
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*")
+                            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not inside:
+                raise QuizError(f"{path}: folder has no documents (.md or .txt files) to import")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return found
+
+
+def read_document(path: Path) -> _Document:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DeckError(f"cannot be read ({exc.strerror}): check its permissions",
+                        source=str(path)) from None
+    text = decode(data, str(path))
+    return _Document(generate(text, str(path)), hashlib.sha256(data).hexdigest())
+
+
+def import_documents(session: Session, paths: list[Path], *, dry_run: bool = False,
+                     now: datetime | None = None) -> ImportResult:
+    """Import every document, or none: all are read and checked before anything is written."""
+    documents = [read_document(path) for path in find_documents(paths)]
+    seen: dict[str, str] = {}
+    for document in documents:
+        other = seen.setdefault(document.draft.deck_id, document.draft.source)
+        if other != document.draft.source:
+            raise QuizError(f"{document.draft.source}: deck id '{document.draft.deck_id}' is also "
+                            f"the id of {other}: give one of them another 'id' in its front matter")
+    now = now or datetime.now(UTC)
+    results = [_import_one(session, document, dry_run, now) for document in documents]
+    return ImportResult(tuple(results), dry_run)
+
+
+def _import_one(session: Session, document: _Document, dry_run: bool,
+                now: datetime) -> DeckImportResult:
+    draft = document.draft
+    deck = store.deck_by_slug(session, draft.deck_id)
+    stored = store.stored_cards(session, deck.id) if deck is not None else []
+    plan = plan_import(stored, list(draft.cards))
+    if not dry_run:
+        store.save_deck(session, draft, plan, document.digest, now)
+    return DeckImportResult(
+        deck=draft.deck_id, name=draft.name, source=draft.source, cards=len(draft.cards),
+        added=len(plan.added) + len(plan.restored), updated=len(plan.updated),
+        unchanged=len(plan.unchanged), retired=len(plan.retired), warnings=draft.warnings,
+    )
+
+
+def import_bundled_decks(session: Session) -> ImportResult:
+    """The decks shipped with quiz, imported into a database that has none yet."""
+    if store.count_decks(session):
+        return ImportResult((), dry_run=False)
+    folder = bundled_decks_dir()
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    return import_documents(session, paths) if paths else ImportResult((), dry_run=False)

@@ -1,0 +1,62 @@
+"""Fixtures named for what they give: a fresh database per test, a CLI runner, the HO sources."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from quiz.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HO_SOURCE = ROOT.parent / "shared" / "source" / "heterotopic-ossification.txt"
+HO_DECK = ROOT / "decks" / "heterotopic-ossification.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "quiz.db"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def quiz(runner: CliRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Invoke:
+    """Run `quiz ...` against this test's own database file."""
+    monkeypatch.setenv("QUIZ_DB", str(db_path))
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def invoke(*args: str) -> Result:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def ho_source() -> Path:
+    if not HO_SOURCE.is_file():
+        pytest.skip(f"the shared source document is not at {HO_SOURCE}")
+    return HO_SOURCE
+
+
+@pytest.fixture
+def ho_deck() -> Path:
+    return HO_DECK
+
+
+def dump(db_path: Path) -> list[str]:
+    """Every row of every table, to compare a database before and after."""
+    connection = sqlite3.connect(db_path)
+    try:
+        return list(connection.iterdump())
+    finally:
+        connection.close()

@@ -1,0 +1,49 @@
+"""The project's promises about itself: help and README for every command, layers kept apart."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+
+from quiz.cli import main
+from tests.conftest import ROOT
+
+
+def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append((f"{prefix}{name}", command))
+        if isinstance(command, click.Group):
+            found.extend(_commands(command, f"{prefix}{name} "))
+    return found
+
+
+COMMANDS = _commands(main)
+
+
+@pytest.mark.parametrize("name,command", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.Command) -> None:
+    assert command.help and len(command.help) > 20
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"quiz {name}" in readme
+
+
+def test_pure_core_imports_no_database_or_cli_code() -> None:
+    code = ("import sys; import quiz.generator, quiz.identity; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'click', 'alembic', 'rich')"
+            " or m in ('quiz.db', 'quiz.store', 'quiz.cli', 'quiz.models')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_help_imports_no_database_code() -> None:
+    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
+            "CliRunner().invoke(main, ['--help']); "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki', 'rich') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -16,6 +16,7 @@ from quiz.errors import QuizError
 if TYPE_CHECKING:
     from collections.abc import Callable
     from contextlib import AbstractContextManager
+    from datetime import datetime
 
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
@@ -160,3 +161,132 @@ def cards(app: App, deck: str, section: str | None, fmt: str) -> None:
     with app.session() as session:
         result = list_cards(session, deck, section)
     click.echo(render.cards_json(result) if fmt == "json" else render.cards_table(result, _color()))
+
+
+def _now() -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
+@click.option("--new", "new_per_day", type=int, metavar="N",
+              help="New cards a day (default 20; remembered for this learner).")
+@click.option("--limit", "reviews_per_day", type=int, metavar="N",
+              help="Reviews a day (default 200; remembered for this learner).")
+@click.option("--learner", metavar="NAME", help="Who reviews (default: your user name).")
+@click.option("--typed", is_flag=True, help="Type each answer; quiz compares it and suggests a grade.")
+@click.option("--cram", is_flag=True, help="Practise cards that are not due: logged, nothing rescheduled.")
+@click.option("--leech-threshold", type=int, metavar="N",
+              help="Failures that make a card a leech (default 8; remembered).")
+@pass_app
+def review(app: App, deck: str | None, section: str | None, new_per_day: int | None,
+           reviews_per_day: int | None, learner: str | None, typed: bool, cram: bool,
+           leech_threshold: int | None) -> None:
+    """The daily review: due cards first, then new ones, graded 0 to 5 and scheduled by SM-2."""
+    from quiz import render_review
+    from quiz.review_loop import Loop, Terminal
+    from quiz.services.review import ReviewOptions, start_review
+    from quiz.store.review import AnswerWriter
+
+    options = ReviewOptions(deck, section, learner, new_per_day, reviews_per_day, leech_threshold, cram)
+    with app.session() as session:
+        sitting = start_review(session, options, _now())
+    writer = AnswerWriter(app.engine())
+    try:
+        summary = Loop(sitting, app.session, writer, Terminal.standard(), typed).run()
+    finally:
+        writer.close()
+    click.echo(render_review.summary(summary))
+
+
+@main.command()
+@click.option("--learner", metavar="NAME", help="Whose schedule (default: your user name).")
+@format_option
+@pass_app
+def status(app: App, learner: str | None, fmt: str) -> None:
+    """Per deck and section: new, due today, overdue, suspended, and the next 7 days."""
+    from quiz import render_review
+    from quiz.services.review import status as status_of
+
+    with app.session() as session:
+        report = status_of(session, learner, _now())
+    click.echo(render_review.status_json(report) if fmt == "json" else render_review.status_table(report))
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--learner", metavar="NAME", help="Whose leeches (default: your user name).")
+@format_option
+@pass_app
+def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
+    """List the cards failed so often that they were suspended (leeches)."""
+    from quiz import render_review
+    from quiz.services.learners import suspended
+
+    with app.session() as session:
+        report = suspended(session, learner, deck, _now(), leeches_only=True)
+    click.echo(render_review.suspended_json(report) if fmt == "json"
+               else render_review.suspended_table(report))
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
+@click.option("--key", "keys", multiple=True, metavar="KEY", help="Only this card (repeatable).")
+@click.option("--leeches", "leeches_only", is_flag=True, help="Only leeches.")
+@click.option("--learner", metavar="NAME", help="Whose cards (default: your user name).")
+@pass_app
+def unsuspend(app: App, deck: str | None, section: str | None, keys: tuple[str, ...],
+              leeches_only: bool, learner: str | None) -> None:
+    """Bring suspended cards (leeches too) back into the review."""
+    from quiz.services.learners import unsuspend as release
+
+    with app.session() as session:
+        name, count = release(session, learner, deck, section, keys, leeches_only, _now())
+    click.echo(f"{count} card{'s' if count != 1 else ''} of {name} back in the review.")
+
+
+@main.group()
+def learner() -> None:
+    """Learners: each has their own schedule and review log."""
+
+
+@learner.command("add")
+@click.argument("name")
+@pass_app
+def learner_add(app: App, name: str) -> None:
+    """Add a learner by name."""
+    from quiz.services import learners
+
+    with app.session() as session:
+        info = learners.add(session, name, _now())
+    click.echo(f"Added learner {info.name}.")
+
+
+@learner.command("list")
+@format_option
+@pass_app
+def learner_list(app: App, fmt: str) -> None:
+    """List the learners with their daily limits."""
+    from quiz import render
+    from quiz.services import learners
+
+    with app.session() as session:
+        rows = learners.list_all(session)
+    click.echo(render.learners_json(rows) if fmt == "json" else render.learners_table(rows, _color()))
+
+
+@learner.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_app
+def learner_rename(app: App, old: str, new: str) -> None:
+    """Rename a learner; their schedule and history stay theirs."""
+    from quiz.services import learners
+
+    with app.session() as session:
+        info = learners.rename(session, old, new, _now())
+    click.echo(f"Renamed {old} to {info.name}.")

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 ENV_DATABASE = "QUIZ_DB"
+ENV_BUSY_TIMEOUT = "QUIZ_BUSY_TIMEOUT_MS"
+BUSY_TIMEOUT_MS = 5000  # how long to wait for another program's lock before saying so
 DATABASE_FILE = "quiz.db"
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -26,6 +28,11 @@ def database_url(option: str | None = None) -> str:
         return value
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def busy_timeout_ms() -> int:
+    value = os.environ.get(ENV_BUSY_TIMEOUT, "")
+    return int(value) if value.isdigit() else BUSY_TIMEOUT_MS
 
 
 def _bundled(name: str) -> Path:

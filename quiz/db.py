@@ -13,11 +13,10 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from quiz import config
-from quiz.errors import DatabaseError
+from quiz.errors import DatabaseBusyError, DatabaseError
 
 # The newest migration this version of quiz knows; a test checks it is Alembic's head.
 SCHEMA_REVISION = "0001"
-BUSY_TIMEOUT_MS = 5000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -25,7 +24,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
     cursor.execute("PRAGMA journal_mode=WAL")
     # FULL: an answer once committed survives a power cut, as in Anki.
     cursor.execute("PRAGMA synchronous=FULL")
@@ -33,7 +32,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE takes the write lock at once, so two writers queue on the busy timeout instead of
+    # one failing when it upgrades a read to a write. Transactions are short: none spans a prompt.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str) -> Engine:
@@ -66,6 +67,8 @@ def current_revision(engine: Engine) -> str | None:
                 return None
             return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except OperationalError as exc:
+        if _is_busy(exc):
+            raise DatabaseBusyError() from None
         raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
 
 
@@ -98,6 +101,10 @@ def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
     return revision is None
 
 
+def _is_busy(exc: OperationalError) -> bool:
+    return "locked" in str(exc.orig) or "busy" in str(exc.orig)
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """One unit of work: committed if the block ends normally, rolled back otherwise."""
@@ -105,6 +112,11 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if _is_busy(exc):
+            raise DatabaseBusyError() from None
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -23,3 +23,17 @@ class NotFoundError(QuizError):
 
 class DatabaseError(QuizError):
     """A database that cannot be opened, upgraded or used."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """The database stayed locked by another program for longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        from quiz.config import busy_timeout_ms
+
+        super().__init__(f"the database is locked by another program (waited {busy_timeout_ms() / 1000:g} s):"
+                         " nothing was saved; try again")
+
+
+class ConflictError(QuizError):
+    """Another session changed the same data first; this change was refused."""

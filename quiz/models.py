@@ -66,6 +66,7 @@ class Card(Base):
     __tablename__ = "cards"
     __table_args__ = (
         Index("ix_cards_deck_active_position", "deck_id", "retired", "position"),
+        Index("ix_cards_retired_deck", "retired", "deck_id"),
         CheckConstraint("kind IN ('definition', 'cloze', 'list', 'which', 'explicit')",
                         name="kind"),
     )
@@ -107,19 +108,29 @@ class CardState(Base):
     """One learner's SM-2 state of one card; no row means the card is new to them."""
 
     __tablename__ = "card_states"
-    __table_args__ = (Index("ix_card_states_learner_due", "learner_id", "due"),)
+    __table_args__ = (
+        # Covering indexes for the queue and the status report: due dates and first reviews per
+        # section are counted from the index alone.
+        Index("ix_card_states_learner_due", "learner_id", "due", "section_id", "suspended", "introduced"),
+        Index("ix_card_states_learner_section", "learner_id", "section_id", "introduced", "suspended"),
+    )
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
                                             primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"),
                                          primary_key=True, index=True)
+    # The card's section, copied here for counting: a card never changes section (an edit that
+    # moves it makes a new card), so the copy cannot go stale.
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     repetitions: Mapped[int] = mapped_column(Integer, default=0)
     easiness: Mapped[int] = mapped_column(Integer, default=250)  # hundredths, exact: 250 is 2.50
     interval: Mapped[int] = mapped_column(Integer, default=0)  # days
     due: Mapped[date | None] = mapped_column(Date)
     last_review: Mapped[date | None] = mapped_column(Date)
-    lapses: Mapped[int] = mapped_column(Integer, default=0)
-    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    lapses: Mapped[int] = mapped_column(Integer, default=0)  # times a passed card was failed
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failing reviews: leeches count these
+    reviews: Mapped[int] = mapped_column(Integer, default=0)  # reviews that counted
+    introduced: Mapped[date | None] = mapped_column(Date)  # the learner's day of its first review
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     buried_until: Mapped[date | None] = mapped_column(Date)
@@ -131,7 +142,7 @@ class Review(Base):
 
     __tablename__ = "reviews"
     __table_args__ = (
-        Index("ix_reviews_learner_reviewed_at", "learner_id", "reviewed_at"),
+        Index("ix_reviews_learner_day", "learner_id", "day"),
         CheckConstraint("grade BETWEEN 0 AND 5", name="grade"),
         CheckConstraint("kind IN ('review', 'repeat', 'cram')", name="kind"),
     )

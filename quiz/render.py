@@ -16,7 +16,13 @@ from rich.tree import Tree
 
 from quiz.services.browse import CardsResult, OutlineResult
 from quiz.services.importing import ImportResult
+from quiz.services.review import LearnerInfo
 from quiz.store import CardRow, DeckRow
+
+
+def text_of(*renderables: RenderableType, color: bool = False) -> str:
+    """What rich would print, as a string (styled only for a terminal)."""
+    return _text(renderables, color)
 
 
 def _text(renderables: Iterable[RenderableType], color: bool) -> str:
@@ -48,7 +54,8 @@ def import_table(result: ImportResult, color: bool = False) -> str:
     table = Table(title=title, title_justify="left")
     for column in ("deck", "source", "cards", "added", "updated", "unchanged", "retired",
                    "warnings"):
-        table.add_column(column, justify="right" if column not in ("deck", "source") else "left")
+        table.add_column(column, justify="right" if column not in ("deck", "source") else "left",
+                         overflow="fold")
     for deck in result.decks:
         table.add_row(deck.deck, deck.source, str(deck.cards), str(deck.added), str(deck.updated),
                       str(deck.unchanged), str(deck.retired), str(len(deck.warnings)))
@@ -66,16 +73,16 @@ def import_json(result: ImportResult) -> str:
 # --- outline --------------------------------------------------------------------------------------
 
 def outline_tree(result: OutlineResult, color: bool = False) -> str:
-    tree = Tree(f"[bold]{_escape(result.name)}[/] ({result.cards} cards, deck id {result.deck})")
+    tree = Tree(f"[bold]{_escape(result.name)}[/] ({_cards(result.cards)}, deck id {result.deck})")
     nodes: dict[int, Tree] = {0: tree}
     for section in result.sections[1:]:
         parent = nodes[max(level for level in nodes if level < section.level)]
-        count = "[yellow]empty[/]" if section.empty else f"{section.card_count} cards"
+        count = "[yellow]empty[/]" if section.empty else _cards(section.card_count)
         label = f"{_escape(section.title)}  [dim]line {section.line}[/] · {count}"
         nodes = {level: node for level, node in nodes.items() if level < section.level}
         nodes[section.level] = parent.add(label)
     root_cards = result.sections[0].card_count if result.sections else 0
-    lines: list[RenderableType] = [tree, f"{root_cards} cards under the title itself"]
+    lines: list[RenderableType] = [tree, f"{_cards(root_cards)} under the title itself"]
     return _text(lines, color)
 
 
@@ -95,8 +102,8 @@ def decks_table(rows: tuple[DeckRow, ...], color: bool = False) -> str:
         return "No decks yet: run quiz import FILE."
     table = Table()
     for column in ("deck", "name", "cards", "sections", "empty", "retired", "imported", "source"):
-        table.add_column(column, justify="right" if column in ("cards", "sections", "empty",
-                                                               "retired") else "left")
+        table.add_column(column, overflow="fold", justify="right" if column in (
+            "cards", "sections", "empty", "retired") else "left")
     for row in rows:
         table.add_row(row.slug, _escape(row.name), str(row.cards), str(row.sections),
                       str(row.empty_sections), str(row.retired),
@@ -132,5 +139,25 @@ def cards_json(result: CardsResult) -> str:
     return to_json([card_json(card) for card in result.cards])
 
 
+def _cards(count: int) -> str:
+    return f"{count} card" if count == 1 else f"{count} cards"
+
+
 def _escape(text: str) -> str:
     return escape(text)
+
+
+def learners_table(rows: tuple[LearnerInfo, ...], color: bool = False) -> str:
+    if not rows:
+        return "No learners yet: quiz review makes one for you, or quiz learner add NAME."
+    table = Table()
+    for column in ("learner", "new a day", "reviews a day", "leech after", "day starts"):
+        table.add_column(column, justify="left" if column == "learner" else "right")
+    for row in rows:
+        table.add_row(_escape(row.name), str(row.new_per_day), str(row.reviews_per_day),
+                      str(row.leech_threshold), f"{row.day_starts_at:02d}:00")
+    return _text([table], color)
+
+
+def learners_json(rows: tuple[LearnerInfo, ...]) -> str:
+    return to_json([asdict(row) for row in rows])

@@ -113,29 +113,35 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('cards', schema=None) as batch_op:
         batch_op.create_index('ix_cards_deck_active_position', ['deck_id', 'retired', 'position'], unique=False)
+        batch_op.create_index('ix_cards_retired_deck', ['retired', 'deck_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cards_section_id'), ['section_id'], unique=False)
 
     op.create_table('card_states',
     sa.Column('learner_id', sa.Integer(), nullable=False),
     sa.Column('card_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('repetitions', sa.Integer(), nullable=False),
     sa.Column('easiness', sa.Integer(), nullable=False),
     sa.Column('interval', sa.Integer(), nullable=False),
     sa.Column('due', sa.Date(), nullable=True),
     sa.Column('last_review', sa.Date(), nullable=True),
     sa.Column('lapses', sa.Integer(), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
     sa.Column('reviews', sa.Integer(), nullable=False),
+    sa.Column('introduced', sa.Date(), nullable=True),
     sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('leech', sa.Boolean(), nullable=False),
     sa.Column('buried_until', sa.Date(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['card_id'], ['cards.id'], name=op.f('fk_card_states_card_id_cards'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['learner_id'], ['learners.id'], name=op.f('fk_card_states_learner_id_learners'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_card_states_section_id_sections'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('learner_id', 'card_id', name=op.f('pk_card_states'))
     )
     with op.batch_alter_table('card_states', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_card_states_card_id'), ['card_id'], unique=False)
-        batch_op.create_index('ix_card_states_learner_due', ['learner_id', 'due'], unique=False)
+        batch_op.create_index('ix_card_states_learner_due', ['learner_id', 'due', 'section_id', 'suspended', 'introduced'], unique=False)
+        batch_op.create_index('ix_card_states_learner_section', ['learner_id', 'section_id', 'introduced', 'suspended'], unique=False)
 
     op.create_table('reviews',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -159,23 +165,25 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('reviews', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reviews_card_id'), ['card_id'], unique=False)
-        batch_op.create_index('ix_reviews_learner_reviewed_at', ['learner_id', 'reviewed_at'], unique=False)
+        batch_op.create_index('ix_reviews_learner_day', ['learner_id', 'day'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('reviews', schema=None) as batch_op:
-        batch_op.drop_index('ix_reviews_learner_reviewed_at')
+        batch_op.drop_index('ix_reviews_learner_day')
         batch_op.drop_index(batch_op.f('ix_reviews_card_id'))
 
     op.drop_table('reviews')
     with op.batch_alter_table('card_states', schema=None) as batch_op:
+        batch_op.drop_index('ix_card_states_learner_section')
         batch_op.drop_index('ix_card_states_learner_due')
         batch_op.drop_index(batch_op.f('ix_card_states_card_id'))
 
     op.drop_table('card_states')
     with op.batch_alter_table('cards', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cards_section_id'))
+        batch_op.drop_index('ix_cards_retired_deck')
         batch_op.drop_index('ix_cards_deck_active_position')
 
     op.drop_table('cards')

@@ -1,4 +1,4 @@
-"""Every query and write quiz makes. Functions take the session first; they flush, never commit."""
+"""Decks, sections and cards: the import's writes and the queries that list them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, case, func, insert, select, update
+from sqlalchemy import Table, case, false, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from quiz.generator import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
@@ -140,14 +140,14 @@ def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tup
 def deck_rows(session: Session) -> list[DeckRow]:
     card_counts = (
         select(Card.deck_id,
-               func.sum(case((Card.retired.is_(False), 1), else_=0)).label("active"),
-               func.sum(case((Card.retired.is_(True), 1), else_=0)).label("retired"))
+               func.sum(case((Card.retired == false(), 1), else_=0)).label("active"),
+               func.sum(case((Card.retired == true(), 1), else_=0)).label("retired"))
         .group_by(Card.deck_id).subquery()
     )
     section_counts = (
         select(Section.deck_id, func.count(Section.id).label("sections"),
-               func.sum(case((Section.empty.is_(True), 1), else_=0)).label("empty"))
-        .where(Section.retired.is_(False)).group_by(Section.deck_id).subquery()
+               func.sum(case((Section.empty == true(), 1), else_=0)).label("empty"))
+        .where(Section.retired == false()).group_by(Section.deck_id).subquery()
     )
     rows = session.execute(
         select(Deck, card_counts.c.active, card_counts.c.retired, section_counts.c.sections,
@@ -163,16 +163,25 @@ def deck_rows(session: Session) -> list[DeckRow]:
 
 def section_paths(session: Session, deck_id: int) -> list[str]:
     return list(session.scalars(select(Section.path).where(Section.deck_id == deck_id,
-                                                           Section.retired.is_(False))
+                                                           Section.retired == false())
                                 .order_by(Section.position)))
 
 
 def card_rows(session: Session, deck: Deck, section_paths: list[str] | None = None) -> list[CardRow]:
     """The deck's active cards in document order, optionally only those of some sections."""
     query = (select(Card, Section.path).join(Section, Card.section_id == Section.id)
-             .where(Card.deck_id == deck.id, Card.retired.is_(False)).order_by(Card.position))
+             .where(Card.deck_id == deck.id, Card.retired == false()).order_by(Card.position))
     if section_paths is not None:
         query = query.where(Section.path.in_(section_paths))
     return [CardRow(card.key, deck.slug, tuple(path.split(BREADCRUMB_SEPARATOR)), card.kind,
                     card.front, card.back, tuple(card.references), card.source_line)
             for card, path in session.execute(query)]
+
+
+def matching_sections(session: Session, text: str, deck_ids: list[int] | None = None) -> list[int]:
+    """Ids of the live sections whose path contains ``text`` (any case)."""
+    query = select(Section.id).where(Section.retired == false(),
+                                     func.lower(Section.path).contains(text.strip().lower()))
+    if deck_ids is not None:
+        query = query.where(Section.deck_id.in_(deck_ids))
+    return list(session.scalars(query))

@@ -1,0 +1,179 @@
+"""The review loop's and the status report's text. Returns strings; no queries, no printing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import click
+
+from quiz.grading import Comparison
+from quiz.services.learners import SuspendedReport
+from quiz.services.review import Answered, ReviewSession, ReviewSummary, StatusReport
+from quiz.store.review import QueuedCard
+
+GRADES = ("0 blackout", "1 wrong, recognised", "2 wrong, easy once seen", "3 right, hard",
+          "4 right, hesitated", "5 perfect")
+HELP = """Keys:
+  Enter  show the answer (and, after a typed answer, accept the suggested grade)
+  0-5    grade the card: 0 blackout, 1 wrong but recognised, 2 wrong but easy once seen,
+         3 right with serious difficulty, 4 right after a hesitation, 5 perfect
+  u      undo the last answer      s  suspend this card      b  bury it until tomorrow
+  ?      this help                 q  quit (Ctrl-C and Ctrl-D quit too)
+Cards graded under 4 come back before the session ends."""
+
+
+def _style(text: str, color: bool, **styles: object) -> str:
+    return click.style(text, **styles) if color else text  # type: ignore[arg-type]
+
+
+def duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def progress(done: int, left: int, seconds: float, color: bool = False) -> str:
+    return _style(f"done {done} · left {left} · {duration(seconds)}", color, dim=True)
+
+
+def front(card: QueuedCard, color: bool = False) -> str:
+    crumb = _style(card.breadcrumb, color, fg="cyan")
+    return f"\n{crumb}\n{_style(card.front, color, bold=True)}"
+
+
+def back(card: QueuedCard, color: bool = False) -> str:
+    lines = card.back.split("\n")
+    answer = "\n".join(f"  • {line}" for line in lines) if len(lines) > 1 else f"  {card.back}"
+    refs = f"  [refs {', '.join(card.references)}]" if card.references else ""
+    return _style(answer, color, fg="green") + _style(refs, color, dim=True)
+
+
+def front_prompt(color: bool = False) -> str:
+    return _style("[Enter] show the answer · ? help", color, dim=True)
+
+
+def grade_prompt(comparison: Comparison | None, color: bool = False) -> str:
+    legend = " · ".join(GRADES)
+    if comparison is not None:
+        legend = f"Enter accepts {comparison.suggested}, or grade: {legend}"
+    return _style(legend, color, dim=True)
+
+
+def comparison(result: Comparison, color: bool = False) -> str:
+    return _style(f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}.",
+                  color, fg="yellow")
+
+
+def answered(item: Answered, color: bool = False) -> str:
+    if item.leech:
+        return _style(f"Leech: failed {item.after.state.failures if item.after else '?'} times, "
+                      "suspended (quiz leeches lists them).", color, fg="red")
+    if item.kind == "cram":
+        return _style("Practised (cram: nothing rescheduled).", color, dim=True)
+    if item.kind == "repeat":
+        again = " It comes back once more." if item.grade < 4 else ""
+        return _style(f"Repeat logged.{again}", color, dim=True)
+    state = item.after.state if item.after else None
+    when = f"next in {state.interval} day{'s' if state.interval != 1 else ''}" if state else ""
+    again = "; again before the session ends" if item.grade < 4 else ""
+    return _style(f"Saved: {when}{again}.", color, dim=True)
+
+
+def undone(item: Answered) -> str:
+    return f"Undone: your grade {item.grade} on this card is taken back."
+
+
+def problem(message: str, color: bool = False) -> str:
+    return _style(message, color, fg="red")
+
+
+def help_text() -> str:
+    return HELP
+
+
+def nothing_due(review: ReviewSession) -> str:
+    if review.cram:
+        return "No cards to practise here."
+    return "Nothing due now: no reviews, and no new cards left for today. Come back tomorrow."
+
+
+def summary(result: ReviewSummary) -> str:
+    if not result.answered:
+        share = "no answers"
+    else:
+        share = f"{result.answered} answer{'s' if result.answered != 1 else ''} on {result.cards} "
+        share += f"card{'s' if result.cards != 1 else ''}, {(result.correct_share or 0):.0%} correct"
+    lines = [f"Session for {result.learner}: {share}, {duration(result.seconds)}.",
+             f"Streak: {result.streak} day{'s' if result.streak != 1 else ''}. "
+             f"Due tomorrow: {result.due_tomorrow}; in the next 7 days: {result.due_next_7_days}."]
+    if result.leeches:
+        lines.append(f"Leeches suspended: {', '.join(result.leeches)}.")
+    return "\n".join(lines)
+
+
+def summary_json(result: ReviewSummary) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return asdict(result)
+
+
+def status_table(report: StatusReport) -> str:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from quiz.render import text_of
+
+    days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, 8)]
+    table = Table(title=f"Status for {report.learner}, {report.today.isoformat()}", title_justify="left")
+    for column in ("deck and section", "new", "due", "overdue", "suspended", *days):
+        table.add_column(column, justify="left" if column == "deck and section" else "right",
+                         overflow="fold")
+    decks = dict.fromkeys(row.deck for row in report.rows)
+    for deck in decks:
+        rows = [row for row in report.rows if row.deck == deck]
+        totals = [sum(getattr(r, f) for r in rows) for f in ("new", "due", "overdue", "suspended")]
+        forecast = [sum(r.forecast[i] for r in rows) for i in range(7)]
+        table.add_row(escape(rows[0].name), *map(str, totals), *map(str, forecast), style="bold")
+        for row in rows:
+            path = row.section.split(" > ")
+            if len(path) == 1:
+                continue  # cards under the title itself are in the deck's row
+            table.add_row(escape("  " * (len(path) - 1) + path[-1]), str(row.new), str(row.due),
+                          str(row.overdue), str(row.suspended), *[str(n) for n in row.forecast])
+    return text_of(table)
+
+
+def status_json(report: StatusReport) -> str:
+    from quiz.render import to_json
+
+    return to_json({"learner": report.learner, "today": report.today, "sections": [
+        {"deck": r.deck, "section": r.section.split(" > "), "new": r.new, "due": r.due,
+         "overdue": r.overdue, "suspended": r.suspended,
+         "forecast": {(report.today + timedelta(days=i + 1)).isoformat(): n
+                      for i, n in enumerate(r.forecast)}}
+        for r in report.rows]})
+
+
+def suspended_table(report: SuspendedReport) -> str:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from quiz.render import text_of
+
+    what = "Leeches" if report.leeches_only else "Suspended cards"
+    if not report.cards:
+        return f"{what} of {report.learner}: none."
+    table = Table(title=f"{what} of {report.learner}", title_justify="left")
+    for column in ("key", "section", "front", "back"):
+        table.add_column(column, overflow="fold")
+    for card in report.cards:
+        table.add_row(escape(card.key), escape(card.breadcrumb), escape(card.front), escape(card.back))
+    return text_of(table)
+
+
+def suspended_json(report: SuspendedReport) -> str:
+    from quiz.render import to_json
+
+    return to_json({"learner": report.learner, "cards": [
+        {"key": c.key, "deck": c.deck, "section": c.breadcrumb.split(" > "), "kind": c.kind,
+         "front": c.front, "back": c.back, "failures": c.stored.state.failures if c.stored else 0,
+         "leech": bool(c.stored and c.stored.leech)} for c in report.cards]})

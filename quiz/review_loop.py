@@ -1,0 +1,186 @@
+"""The interactive review loop (CLI layer): read keys, call the review session, print.
+
+On a terminal a key answers at once; otherwise each prompt reads one line, so the loop can be
+scripted and tested. Each answer is committed before the next card is shown.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+import click
+from sqlalchemy.orm import Session
+
+from quiz import render_review as render
+from quiz.errors import ConflictError, DatabaseBusyError
+from quiz.grading import Comparison, compare
+from quiz.services.review import Answered, ReviewSession, ReviewSummary
+from quiz.store.review import AnswerWriter
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+ENTER = ("", "\r", "\n", " ")
+
+
+class Quit(Exception):
+    """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
+
+
+@dataclass
+class Terminal:
+    """Keys in, text out: one key at a time on a terminal, one line per prompt otherwise."""
+
+    stdin: TextIO
+    stdout: TextIO
+    interactive: bool
+
+    @classmethod
+    def standard(cls) -> Terminal:
+        return cls(sys.stdin, sys.stdout, sys.stdin.isatty() and sys.stdout.isatty())
+
+    def say(self, text: str = "") -> None:
+        click.echo(text, file=self.stdout, color=self.interactive)
+
+    def key(self, prompt: str) -> str:
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        try:
+            if self.interactive:
+                key = click.getchar()
+                click.echo(file=self.stdout)
+                return key.lower()
+            line = self.stdin.readline()
+        except (KeyboardInterrupt, EOFError):
+            raise Quit from None
+        if not line:
+            raise Quit  # end of input
+        return line.strip().lower()
+
+    def line(self, prompt: str) -> str:
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        try:
+            line = self.stdin.readline()
+        except (KeyboardInterrupt, EOFError):
+            raise Quit from None
+        if not line:
+            raise Quit
+        return line.rstrip("\n")
+
+
+class Loop:
+    def __init__(self, review: ReviewSession, sessions: SessionFactory, writer: AnswerWriter,
+                 terminal: Terminal, typed: bool = False) -> None:
+        self.review = review
+        self.sessions = sessions
+        self.writer = writer
+        self.terminal = terminal
+        self.typed = typed
+        self.started = time.monotonic()
+
+    def _write(self, action: Callable[[], object], skip_on_conflict: bool = False) -> bool:
+        """Run one change (its own transaction); say why if it could not be saved."""
+        try:
+            action()
+        except DatabaseBusyError as exc:
+            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            return False
+        except ConflictError as exc:
+            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            if skip_on_conflict:  # answered elsewhere: this session moves on
+                self.review.skip()
+                return True
+            return False
+        return True
+
+    def run(self) -> ReviewSummary:
+        say = self.terminal.say
+        if self.review.current() is None:
+            say(render.nothing_due(self.review))
+        try:
+            while self.review.current() is not None:
+                self._one_card()
+        except (Quit, KeyboardInterrupt):  # Ctrl-C between keys: the answers given are saved
+            say()
+        with self.sessions() as session:
+            return self.review.summary(session, time.monotonic() - self.started)
+
+    def _command(self, key: str) -> bool:
+        """Handle u, s, b, ? and q; True if the key was one of them."""
+        say = self.terminal.say
+        if key == "q":
+            raise Quit
+        if key == "?":
+            say(render.help_text())
+        elif key == "u":
+            undone: list[Answered | None] = []
+            if self._write(lambda: undone.append(self.review.undo(self.writer))):
+                last = undone[0] if undone else None
+                say(render.undone(last) if last else "Nothing to undo.")
+        elif key == "s":
+            if self._write(lambda: self._in_session(self.review.suspend)):
+                say("Suspended: it will not be shown again until quiz unsuspend.")
+        elif key == "b":
+            if self._write(lambda: self._in_session(self.review.bury)):
+                say("Buried until tomorrow.")
+        else:
+            return False
+        return True
+
+    def _one_card(self) -> None:
+        card = self.review.current()
+        assert card is not None
+        color = self.terminal.interactive
+        self.terminal.say(render.progress(len(self.review.history), self.review.left(),
+                                          time.monotonic() - self.started, color))
+        self.terminal.say(render.front(card, color))
+        shown = time.monotonic()
+        comparison: Comparison | None = None
+        if self.typed:
+            typed = self.terminal.line("Your answer (Enter alone to just show it):")
+            if typed.strip():
+                comparison = compare(typed, card.back, self.review.known_abbreviations)
+        else:
+            while True:
+                key = self.terminal.key(render.front_prompt(color))
+                if key in ENTER:
+                    break
+                if self._command(key):
+                    return
+                self.terminal.say("Press Enter to show the answer (? for help).")
+        self.terminal.say(render.back(card, color))
+        if comparison is not None:
+            self.terminal.say(render.comparison(comparison, color))
+        while True:
+            key = self.terminal.key(render.grade_prompt(comparison, color))
+            if key in ENTER and comparison is not None:
+                grade = comparison.suggested
+            elif len(key) == 1 and key in "012345":
+                grade = int(key)
+            elif self._command(key):
+                return
+            else:
+                self.terminal.say("Press a grade from 0 to 5 (? for help).")
+                continue
+            if self._answer(grade, time.monotonic() - shown):
+                return
+
+    def _in_session(self, action: Callable[[Session], object]) -> None:
+        with self.sessions() as session:
+            action(session)
+
+    def _answer(self, grade: int, seconds: float) -> bool:
+        """Save one grade; False if it could not be saved and the learner should grade again."""
+        answered: list[Answered] = []
+
+        def save() -> None:
+            answered.append(self.review.answer(self.writer, grade, datetime.now(UTC), seconds))
+
+        if not self._write(save, skip_on_conflict=True):
+            return False
+        for item in answered:
+            self.terminal.say(render.answered(item, self.terminal.interactive))
+        return True

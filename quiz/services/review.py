@@ -1,0 +1,336 @@
+"""The daily review: build the queue, answer, undo, suspend, bury, and sum the session up.
+
+A ReviewSession holds one sitting's queue in memory; every call that writes takes the caller's
+session, and the caller commits after each one, so an answer is saved before the next card shows.
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from quiz import store
+from quiz.errors import ConflictError, NotFoundError, QuizError
+from quiz.grading import abbreviations
+from quiz.models import Learner
+from quiz.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
+from quiz.services.browse import find_deck
+from quiz.store.review import AnswerWriter, QueuedCard, StoredState
+
+REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the session ends
+FORECAST_DAYS = 7
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    deck: str | None = None
+    section: str | None = None
+    learner: str | None = None
+    new_per_day: int | None = None
+    reviews_per_day: int | None = None
+    leech_threshold: int | None = None
+    cram: bool = False
+
+
+@dataclass(frozen=True)
+class LearnerInfo:
+    id: int
+    name: str
+    new_per_day: int
+    reviews_per_day: int
+    leech_threshold: int
+    day_starts_at: int
+
+
+@dataclass(frozen=True)
+class Scope:
+    deck_ids: list[int] | None
+    section_ids: list[int] | None
+
+
+@dataclass(frozen=True)
+class Answered:
+    card: QueuedCard
+    grade: int
+    kind: str  # review (counted), repeat (same day) or cram
+    uid: str
+    before: StoredState | None
+    after: StoredState | None  # None when the state did not change
+    leech: bool
+    from_repeats: bool
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    learner: str
+    answered: int
+    cards: int
+    correct_share: float | None
+    seconds: float
+    streak: int
+    leeches: tuple[str, ...]
+    due_tomorrow: int
+    due_next_7_days: int
+
+
+def default_learner_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name on this machine: one learner for it
+        return "me"
+
+
+def learner_info(learner: Learner) -> LearnerInfo:
+    return LearnerInfo(learner.id, learner.name, learner.new_per_day, learner.reviews_per_day,
+                       learner.leech_threshold, learner.day_starts_at)
+
+
+def resolve_learner(session: Session, name: str | None, now: datetime) -> Learner:
+    """The named learner, or the machine's user (made on first use)."""
+    if name is None:
+        own = default_learner_name()
+        return store.review.learner_by_name(session, own) or store.review.add_learner(session, own, now)
+    learner = store.review.learner_by_name(session, name)
+    if learner is None:
+        known = ", ".join(other.name for other in store.review.learners(session)) or "none yet"
+        raise NotFoundError(f"no learner '{name}' (the learners are: {known}): "
+                            f"add one with quiz learner add {name}")
+    return learner
+
+
+def resolve_scope(session: Session, deck: str | None, section: str | None) -> Scope:
+    deck_ids = [find_deck(session, deck).id] if deck is not None else None
+    section_ids = None
+    if section is not None:
+        section_ids = store.matching_sections(session, section, deck_ids)
+        if not section_ids:
+            where = f"deck '{deck}'" if deck else "any deck"
+            raise NotFoundError(f"no section of {where} matches '{section}': see quiz outline FILE")
+    return Scope(deck_ids, section_ids)
+
+
+def _positive(value: int | None, name: str) -> None:
+    if value is not None and value < 0:
+        raise QuizError(f"{name} must be 0 or more, not {value}")
+
+
+class ReviewSession:
+    """One sitting: what is left to show, the same-day repeats and the answers that can be undone."""
+
+    def __init__(self, learner: LearnerInfo, today: date, queue: list[QueuedCard],
+                 repeats: list[QueuedCard], cram: bool) -> None:
+        self.learner = learner
+        self.today = today
+        self.cram = cram
+        self.queue: deque[QueuedCard] = deque(queue)
+        self.repeats: deque[QueuedCard] = deque(repeats)
+        self.history: list[Answered] = []
+        self.leeches: list[str] = []
+        self.known_abbreviations = abbreviations(c.front + " " + c.back for c in [*queue, *repeats])
+
+    # --- what is shown --------------------------------------------------------------------------
+
+    def current(self) -> QueuedCard | None:
+        if self.queue:
+            return self.queue[0]
+        return self.repeats[0] if self.repeats else None
+
+    def left(self) -> int:
+        return len(self.queue) + len(self.repeats)
+
+    def _take(self) -> tuple[QueuedCard, bool]:
+        if self.queue:
+            return self.queue.popleft(), False
+        return self.repeats.popleft(), True
+
+    # --- answering --------------------------------------------------------------------------------
+
+    def answer(self, writer: AnswerWriter, grade: object, now: datetime, seconds: float) -> Answered:
+        """Grade the current card and save it: its state and its review in one transaction."""
+        q = check_grade(grade)
+        card = self.current()
+        if card is None:
+            raise QuizError("there is no card to answer")
+        before = card.stored
+        state = before.state if before else None
+        after: StoredState | None = None
+        leech = False
+        if self.cram:
+            kind = "cram"
+        elif state is None or state.is_due(self.today):
+            kind = "review"
+            new_state = review(state or CardState.new(), q, self.today)
+            leech = (q < PASS_GRADE and new_state.failures >= self.learner.leech_threshold
+                     and (before is None or not before.leech))
+            after = _answered_state(before, new_state, leech, self.today)
+        else:
+            kind = "repeat"  # graded again the same day: logged, nothing rescheduled
+        shown = after or before
+        uid = review_uid(now)
+        logged = {
+            "uid": uid, "learner_id": self.learner.id, "card_id": card.card_id, "grade": q, "kind": kind,
+            "reviewed_at": now, "day": self.today, "seconds": round(seconds, 3),
+            "interval": shown.state.interval if shown else 0,
+            "easiness": int(shown.state.easiness * 100) if shown else 250,
+            "due": shown.state.due if shown else None,
+        }
+        if not writer.answer(self.learner.id, card, before, after, logged):
+            raise ConflictError(f"card {card.key} was answered in another session just now: "
+                                "this answer was not counted twice")
+        _card, from_repeats = self._take()
+        done = Answered(card, q, kind, uid, before, after, leech, from_repeats)
+        self.history.append(done)
+        if leech:
+            self.leeches.append(card.key)
+        elif q < REPEAT_BELOW:
+            self.repeats.append(replace(card, stored=after or before))
+        return done
+
+    def undo(self, writer: AnswerWriter) -> Answered | None:
+        """Take the last answer back exactly: the state and the log as they were."""
+        if not self.history:
+            return None
+        last = self.history[-1]
+        restored = replace(last.before, version=last.after.version + 1) \
+            if last.before is not None and last.after is not None else last.before
+        if not writer.undo(self.learner.id, last.card, last.after, restored, last.uid):
+            raise ConflictError(f"card {last.card.key} changed in another session: cannot undo")
+        self.history.pop()
+        if last.leech:
+            self.leeches.remove(last.card.key)
+        elif last.grade < REPEAT_BELOW:
+            # The repeat it queued goes: it is the last one of this card.
+            for index in range(len(self.repeats) - 1, -1, -1):
+                if self.repeats[index].card_id == last.card.card_id:
+                    del self.repeats[index]
+                    break
+        (self.repeats if last.from_repeats else self.queue).appendleft(replace(last.card, stored=restored))
+        return last
+
+    def skip(self) -> None:
+        """Drop the current card from this sitting (it was answered elsewhere)."""
+        card = self.current()
+        if card is not None:
+            self._take()
+            self.repeats = deque(c for c in self.repeats if c.card_id != card.card_id)
+
+    def suspend(self, session: Session) -> QueuedCard | None:
+        return self._set_aside(session, suspended=True)
+
+    def bury(self, session: Session) -> QueuedCard | None:
+        return self._set_aside(session, buried_until=self.today + timedelta(days=1))
+
+    def _set_aside(self, session: Session, **flags: object) -> QueuedCard | None:
+        card = self.current()
+        if card is None:
+            return None
+        store.review.set_flags(session, self.learner.id, card.card_id, **flags)
+        self.skip()
+        return card
+
+    def summary(self, session: Session, seconds: float) -> ReviewSummary:
+        answered = len(self.history)
+        correct = sum(1 for a in self.history if a.grade >= PASS_GRADE)
+        forecast = store.review.due_forecast(session, self.learner.id, self.today + timedelta(days=1),
+                                             self.today + timedelta(days=FORECAST_DAYS))
+        return ReviewSummary(
+            learner=self.learner.name, answered=answered,
+            cards=len({a.card.card_id for a in self.history}),
+            correct_share=correct / answered if answered else None, seconds=seconds,
+            streak=store.review.streak(session, self.learner.id, self.today),
+            leeches=tuple(self.leeches),
+            due_tomorrow=forecast.get(self.today + timedelta(days=1), 0),
+            due_next_7_days=sum(forecast.values()),
+        )
+
+
+def review_uid(now: datetime) -> str:
+    """A unique id that sorts by time (like UUIDv7): the log's index grows at its end."""
+    digits = f"{int(now.timestamp() * 1000):012x}{uuid.uuid4().hex[12:]}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def _answered_state(before: StoredState | None, state: CardState, leech: bool, today: date) -> StoredState:
+    """The stored state after a counted answer; a new leech is suspended at once."""
+    if before is None:
+        return StoredState(state, today, leech, leech, None, 1)
+    return StoredState(state, before.introduced or today, before.suspended or leech,
+                       before.leech or leech, before.buried_until, before.version + 1)
+
+
+def start_review(session: Session, options: ReviewOptions, now: datetime) -> ReviewSession:
+    """The sitting's queue: due cards (most overdue first), then new ones, within the day's limits."""
+    for value, name in ((options.new_per_day, "--new"), (options.reviews_per_day, "--limit"),
+                        (options.leech_threshold, "--leech-threshold")):
+        _positive(value, name)
+    learner = resolve_learner(session, options.learner, now)
+    # Limits given on the command line are remembered for the next sessions.
+    if options.new_per_day is not None:
+        learner.new_per_day = options.new_per_day
+    if options.reviews_per_day is not None:
+        learner.reviews_per_day = options.reviews_per_day
+    if options.leech_threshold is not None:
+        learner.leech_threshold = max(1, options.leech_threshold)
+    info = learner_info(learner)
+    today = learner_day(now.astimezone(), info.day_starts_at)
+    scope = resolve_scope(session, options.deck, options.section)
+    if options.cram:
+        cards = store.review.cram_cards(session, info.id, scope.deck_ids, scope.section_ids)
+        return ReviewSession(info, today, cards, [], cram=True)
+    todays = store.review.todays_reviews(session, info.id, today)
+    seen_today = [card_id for card_id, _grade, _kind in todays]
+    new_today = store.review.introduced_among(session, info.id, today, seen_today)
+    counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
+    due = store.review.due_cards(session, info.id, today, info.reviews_per_day - (counted_today - new_today),
+                                 scope.deck_ids, scope.section_ids)
+    new = store.review.new_cards(session, info.id, today, info.new_per_day - new_today,
+                                 scope.deck_ids, scope.section_ids)
+    # Cards whose last grade today was under 4 are still to be repeated.
+    last_grade: dict[int, int] = {}
+    for card_id, grade, kind in todays:
+        if kind != "cram":
+            last_grade[card_id] = grade
+    pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
+    queued = {c.card_id for c in due} | {c.card_id for c in new}
+    repeats = [c for c in store.review.cards_by_id(session, info.id, [i for i in pending if i not in queued])
+               if c.stored is None or not c.stored.suspended]
+    if scope.deck_ids is not None or scope.section_ids is not None:
+        in_scope = {c.card_id for c in store.review.cram_cards(session, info.id, scope.deck_ids,
+                                                               scope.section_ids)}
+        repeats = [c for c in repeats if c.card_id in in_scope]
+    return ReviewSession(info, today, due + new, repeats, cram=False)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    deck: str
+    name: str
+    section: str
+    new: int
+    due: int
+    overdue: int
+    suspended: int
+    forecast: tuple[int, ...] = field(default_factory=tuple)  # due on each of the next 7 days
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    learner: str
+    today: date
+    rows: tuple[StatusRow, ...]
+
+
+def status(session: Session, learner_name: str | None, now: datetime) -> StatusReport:
+    learner = resolve_learner(session, learner_name, now)
+    today = learner_day(now.astimezone(), learner.day_starts_at)
+    rows = tuple(
+        StatusRow(c.deck, c.deck_name, c.path, new=c.cards - c.introduced - c.suspended_new,
+                  due=c.due_by_day[0], overdue=c.overdue, suspended=c.suspended,
+                  forecast=c.due_by_day[1:])
+        for c in store.review.status_counts(session, learner.id, today, FORECAST_DAYS))
+    return StatusReport(learner.name, today, rows)

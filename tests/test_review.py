@@ -1,0 +1,314 @@
+"""The daily review through its service (with a chosen clock) and through `quiz review` (scripted)."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from quiz.db import session_scope
+from quiz.errors import ConflictError, NotFoundError
+from quiz.review_loop import Loop, Terminal
+from quiz.services.review import ReviewOptions, ReviewSession, start_review
+from quiz.store.review import AnswerWriter
+from tests.conftest import Invoke
+
+NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def start(engine: Engine, now: datetime = NOON, **options: object) -> ReviewSession:
+    with session_scope(engine) as session:
+        return start_review(session, ReviewOptions(learner=None, **options), now)  # type: ignore[arg-type]
+
+
+def answer(engine: Engine, sitting: ReviewSession, grade: int, now: datetime = NOON) -> object:
+    writer = AnswerWriter(engine)
+    try:
+        return sitting.answer(writer, grade, now, 2.0)
+    finally:
+        writer.close()
+
+
+def undo(engine: Engine, sitting: ReviewSession) -> object:
+    writer = AnswerWriter(engine)
+    try:
+        return sitting.undo(writer)
+    finally:
+        writer.close()
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(db_path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_new_cards_come_in_document_order_within_the_daily_limit(engine: Engine) -> None:
+    sitting = start(engine, new_per_day=5)
+    fronts = [c.front for c in sitting.queue]
+    assert len(fronts) == 5
+    assert fronts[0] == "What is heterotopic ossification (HO)?"
+    # The limit is remembered: the next sitting that day has no new cards left after five answers.
+    for _ in range(5):
+        answer(engine, sitting, 5)
+    assert start(engine).left() == 0
+    assert start(engine, now=NOON + timedelta(days=1)).left() == 5 + 5  # due again, and 5 new
+
+
+def test_answer_saves_state_and_log_together(engine: Engine, db_path: Path) -> None:
+    sitting = start(engine, new_per_day=1)
+    card = sitting.current()
+    assert card is not None
+    answer(engine, sitting, 4)
+    assert rows(db_path, "SELECT repetitions, easiness, interval, due, last_review, introduced, version "
+                         "FROM card_states") == [(1, 250, 1, "2026-11-24", "2026-11-23", "2026-11-23", 1)]
+    assert rows(db_path, "SELECT card_id, grade, kind, day, interval, easiness, due FROM reviews") == [
+        (card.card_id, 4, "review", "2026-11-23", 1, 250, "2026-11-24")]
+
+
+def test_due_cards_come_first_most_overdue_first(engine: Engine) -> None:
+    sitting = start(engine, new_per_day=3)
+    keys = [c.key for c in sitting.queue]
+    for grade in (4, 4, 4):
+        answer(engine, sitting, grade)
+    later = start(engine, now=NOON + timedelta(days=5), new_per_day=1)
+    assert [c.key for c in list(later.queue)[:3]] == keys  # due since day 1, in document order
+    assert later.queue[3].stored is None  # then the new card
+
+
+def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: Engine,
+                                                                       db_path: Path) -> None:
+    sitting = start(engine, new_per_day=2)
+    first = sitting.current()
+    assert first is not None
+    answer(engine, sitting, 3)  # passes, but comes back
+    answer(engine, sitting, 5)
+    assert sitting.current() is not None and sitting.current().card_id == first.card_id  # type: ignore[union-attr]
+    answer(engine, sitting, 2)  # a repeat: logged only
+    answer(engine, sitting, 4)  # the repeat that ends it
+    assert sitting.current() is None
+    assert rows(db_path, f"SELECT grade, kind FROM reviews WHERE card_id = {first.card_id} ORDER BY id") == [
+        (3, "review"), (2, "repeat"), (4, "repeat")]
+    assert rows(db_path, f"SELECT repetitions, easiness, interval FROM card_states "
+                         f"WHERE card_id = {first.card_id}") == [(1, 236, 1)]
+    # Quitting and starting again the same day still brings back what was left under 4.
+    again = start(engine, new_per_day=3)
+    answer(engine, again, 1)
+    resumed = start(engine, new_per_day=3)
+    assert [c.card_id for c in resumed.repeats] == [again.history[0].card.card_id]
+
+
+def test_undo_restores_state_and_log_exactly(engine: Engine, db_path: Path) -> None:
+    sitting = start(engine, new_per_day=2)
+    answer(engine, sitting, 4)
+    before_states = rows(db_path, "SELECT * FROM card_states ORDER BY card_id")
+    before_log = rows(db_path, "SELECT * FROM reviews ORDER BY id")
+    shown = sitting.current()
+    answer(engine, sitting, 1)
+    undone = undo(engine, sitting)
+    assert undone is not None and undone.grade == 1  # type: ignore[attr-defined]
+    assert rows(db_path, "SELECT * FROM card_states ORDER BY card_id") == before_states
+    assert rows(db_path, "SELECT * FROM reviews ORDER BY id") == before_log
+    assert sitting.current() == shown and not sitting.repeats
+    # Undo the first answer too: the card is new again.
+    undo(engine, sitting)
+    assert rows(db_path, "SELECT count(*) FROM card_states") == [(0,)]
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_an_answer_given_in_another_session_is_refused_not_counted_twice(engine: Engine,
+                                                                        db_path: Path) -> None:
+    one, two = start(engine, new_per_day=1), start(engine, new_per_day=1)
+    answer(engine, one, 5)
+    with pytest.raises(ConflictError, match="answered in another session"):
+        answer(engine, two, 3)
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
+    assert rows(db_path, "SELECT repetitions, version FROM card_states") == [(1, 1)]
+
+
+def test_suspend_and_bury(engine: Engine, db_path: Path) -> None:
+    sitting = start(engine, new_per_day=3)
+    suspended = sitting.current()
+    with session_scope(engine) as session:
+        sitting.suspend(session)
+    buried = sitting.current()
+    with session_scope(engine) as session:
+        sitting.bury(session)
+    assert sitting.left() == 1
+    assert suspended and buried
+    today = {c.card_id for c in start(engine, new_per_day=3).queue}
+    assert suspended.card_id not in today and buried.card_id not in today
+    tomorrow = {c.card_id for c in start(engine, now=NOON + timedelta(days=1), new_per_day=3).queue}
+    assert buried.card_id in tomorrow and suspended.card_id not in tomorrow
+
+
+def test_cram_practises_without_rescheduling(engine: Engine, db_path: Path) -> None:
+    sitting = start(engine, new_per_day=1)
+    answer(engine, sitting, 5)
+    state = rows(db_path, "SELECT * FROM card_states")
+    cram = start(engine, cram=True)
+    assert cram.left() == 72
+    answer(engine, cram, 0)
+    assert rows(db_path, "SELECT * FROM card_states") == state
+    assert rows(db_path, "SELECT kind FROM reviews ORDER BY id") == [("review",), ("cram",)]
+
+
+def test_a_card_failed_often_is_a_leech(engine: Engine, db_path: Path) -> None:
+    day = NOON
+    sitting = start(engine, now=day, new_per_day=1, leech_threshold=3)
+    leech_key = sitting.current().key  # type: ignore[union-attr]
+    for _ in range(3):
+        sitting = start(engine, now=day, new_per_day=0)
+        if sitting.current() is None or sitting.current().key != leech_key:  # type: ignore[union-attr]
+            sitting = start(engine, now=day, new_per_day=1)
+        answered = answer(engine, sitting, 1, day)
+        day += timedelta(days=1)
+    assert answered.leech  # type: ignore[attr-defined]
+    assert sitting.leeches == [leech_key]
+    assert rows(db_path, "SELECT suspended, leech, failures FROM card_states") == [(1, 1, 3)]
+    assert start(engine, now=day).left() == 0
+
+
+def test_unknown_learner_deck_and_section(engine: Engine) -> None:
+    with session_scope(engine) as session, pytest.raises(NotFoundError, match="no learner 'zed'"):
+        start_review(session, ReviewOptions(learner="zed"), NOON)
+    with pytest.raises(NotFoundError, match="no deck 'cardio'"):
+        start(engine, deck="cardio")
+    with pytest.raises(NotFoundError, match="no section of any deck matches 'nowhere'"):
+        start(engine, section="nowhere")
+
+
+# --- the command -------------------------------------------------------------------------------------
+
+def test_review_command_scripted(quiz: Invoke, db_path: Path) -> None:
+    # Enter shows the answer, a grade answers; 7 and x are asked again; u undoes; q quits.
+    result = quiz("review", "--new", "3", input="\n7\nx\n4\n\n2\nu\n\n5\n?\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "What is heterotopic ossification (HO)?" in out
+    assert out.count("Press a grade from 0 to 5") == 2
+    assert "Undone: your grade 2" in out
+    assert "Keys:" in out
+    assert "Session for" in out and "2 answers on 2 cards, 100% correct" in out
+    assert rows(db_path, "SELECT grade, kind FROM reviews ORDER BY id") == [(4, "review"), (5, "review")]
+
+
+def test_review_limits_are_remembered(quiz: Invoke, db_path: Path) -> None:
+    quiz("review", "--new", "7", "--limit", "50", input="q\n")
+    assert rows(db_path, "SELECT new_per_day, reviews_per_day FROM learners") == [(7, 50)]
+    result = quiz("review", input="q\n")
+    assert "left 7" in result.stdout
+
+
+def test_review_typed_suggests_a_grade(quiz: Invoke, db_path: Path) -> None:
+    typed = "the formation of lamellar bone in soft tissue\n3\n"
+    result = quiz("review", "--typed", "--new", "1", input=typed)
+    assert result.exit_code == 0, result.output
+    assert "suggested grade" in result.stdout
+    result = quiz("review", "--cram", "--typed", "--section", "CT scan", input="Loose-bodies!\n\nq\n")
+    assert "suggested grade 5" in result.stdout
+    assert rows(db_path, "SELECT grade, kind FROM reviews ORDER BY id")[-1] == (5, "cram")
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--learner", "nobody"], "no learner 'nobody'"),
+    (["cardiology"], "no deck 'cardiology'"),
+    (["--section", "no such"], "no section of any deck matches 'no such'"),
+    (["--new", "-1"], "--new must be 0 or more"),
+])
+def test_review_bad_input(quiz: Invoke, args: list[str], message: str, db_path: Path) -> None:
+    quiz("decks")
+    result = quiz("review", *args, input="4\n")
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def test_status(quiz: Invoke) -> None:
+    quiz("review", "--new", "2", input="\n4\n\n4\n")
+    import json
+
+    report = json.loads(quiz("status", "--format", "json").stdout)
+    title = report["sections"][0]
+    assert title["section"] == ["Heterotopic Ossification"]
+    assert sum(s["new"] for s in report["sections"]) == 70
+    assert sum(sum(s["forecast"].values()) for s in report["sections"]) == 2
+    table = quiz("status").stdout
+    assert "Heterotopic Ossification" in table and "Imaging Characteristics" in table
+
+
+def test_leeches_and_unsuspend(quiz: Invoke, db_path: Path) -> None:
+    quiz("review", "--new", "1", input="\ns\n")  # suspend the first card
+    assert "of" in quiz("leeches").stdout
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE card_states SET leech = 1")
+    listed = quiz("leeches", "--format", "json").stdout
+    assert "What is heterotopic ossification" in listed
+    result = quiz("unsuspend", "--leeches")
+    assert result.stdout.strip().startswith("1 card of")
+    assert rows(db_path, "SELECT suspended, leech FROM card_states") == [(0, 0)]
+
+
+def test_learners(quiz: Invoke) -> None:
+    assert quiz("learner", "add", "ana").exit_code == 0
+    duplicate = quiz("learner", "add", "ana")
+    assert duplicate.exit_code == 1 and "exists already" in duplicate.stderr
+    assert quiz("learner", "rename", "ana", "ana maria").exit_code == 0
+    assert "ana maria" in quiz("learner", "list").stdout
+    result = quiz("review", "--learner", "ana maria", "--new", "1", input="\n5\n")
+    assert "Session for ana maria" in result.stdout
+
+
+class ScriptedInput(io.StringIO):
+    """Lines for the loop; a line starting with '!' first runs the step given for it."""
+
+    def __init__(self, lines: list[str], steps: dict[str, Callable[[], object]]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.steps = steps
+
+    def readline(self, size: int | None = -1) -> str:
+        if not self.lines:
+            return ""
+        line = self.lines.pop(0)
+        if line.startswith("!"):
+            name, line = line[1:].split(":", 1)
+            self.steps[name]()
+        return line + "\n"
+
+
+def test_locked_database_loses_nothing(engine: Engine, db_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QUIZ_BUSY_TIMEOUT_MS", "200")
+    engine.dispose()  # new connections take the short timeout
+    sitting = start(engine, new_per_day=1)
+    blocker = sqlite3.connect(db_path, isolation_level=None, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+    out = io.StringIO()
+    script = ScriptedInput(["", "4", "!release:4"], {"release": lambda: blocker.execute("COMMIT")})
+    writer = AnswerWriter(engine)
+    summary = Loop(sitting, lambda: session_scope(engine), writer, Terminal(script, out, False)).run()
+    writer.close()
+    blocker.close()
+    assert "the database is locked by another program (waited 0.2 s): nothing was saved" in out.getvalue()
+    assert summary.answered == 1
+    assert rows(db_path, "SELECT grade FROM reviews") == [(4,)]
+
+
+def test_locked_database_at_start(quiz: Invoke, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    quiz("decks")
+    monkeypatch.setenv("QUIZ_BUSY_TIMEOUT_MS", "200")
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        result = quiz("review", input="\n4\n")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert result.exit_code == 1
+    assert "locked by another program" in result.stderr
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]

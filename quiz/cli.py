@@ -290,3 +290,64 @@ def learner_rename(app: App, old: str, new: str) -> None:
     with app.session() as session:
         info = learners.rename(session, old, new, _now())
     click.echo(f"Renamed {old} to {info.name}.")
+
+
+@main.group()
+def export() -> None:
+    """Export decks: to Anki (updating in place), to Anki's text import, or to JSON."""
+
+
+@export.command("anki")
+@click.argument("decks", nargs=-1)
+@click.option("-o", "--output", metavar="FILE.apkg", help="The package to write (default: DECK.apkg).")
+@click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
+@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+@click.option("--learner", metavar="NAME", help="With --suspended: whose suspended cards.")
+@click.option("--suspended", is_flag=True, help="Mark the learner's suspended cards suspended in Anki.")
+@format_option
+@pass_app
+def export_anki(app: App, decks: tuple[str, ...], output: str | None, section: str | None,
+                include_retired: bool, learner: str | None, suspended: bool, fmt: str) -> None:
+    """Write an Anki package; a later export updates the same notes in Anki, adding no duplicates."""
+    from pathlib import Path
+
+    from quiz import render
+    from quiz.services.export import export_anki as export_package
+
+    target = Path(output or f"{decks[0] if len(decks) == 1 else 'quiz'}.apkg")
+    with app.session() as session:
+        result = export_package(session, list(decks), target, _now(), section=section,
+                                include_retired=include_retired, learner=learner, suspended=suspended)
+    click.echo(render.to_json(result) if fmt == "json" else render.export_line(result))
+
+
+def _export_text(app: App, deck: str, output: str | None, kind: str, include_retired: bool) -> None:
+    from pathlib import Path
+
+    from quiz import render
+    from quiz.services.export import export_text
+
+    with app.session() as session:
+        result = export_text(session, deck, Path(output or f"{deck}.{kind}"), kind, _now(),
+                             include_retired)
+    click.echo(render.export_line(result))
+
+
+@export.command("csv")
+@click.argument("deck")
+@click.option("-o", "--output", metavar="FILE", help="The file to write (default: DECK.csv).")
+@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+@pass_app
+def export_csv(app: App, deck: str, output: str | None, include_retired: bool) -> None:
+    """Write a deck as a text file that Anki's own File > Import reads."""
+    _export_text(app, deck, output, "csv", include_retired)
+
+
+@export.command("json")
+@click.argument("deck")
+@click.option("-o", "--output", metavar="FILE", help="The file to write (default: DECK.json).")
+@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+@pass_app
+def export_json(app: App, deck: str, output: str | None, include_retired: bool) -> None:
+    """Write a deck's cards as JSON (key, section, kind, front, back, references, source)."""
+    _export_text(app, deck, output, "json", include_retired)

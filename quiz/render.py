@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from quiz.services.browse import CardsResult, OutlineResult
+from quiz.services.export import ExportResult
 from quiz.services.importing import ImportResult
 from quiz.services.review import LearnerInfo
 from quiz.store import CardRow, DeckRow
@@ -161,3 +162,12 @@ def learners_table(rows: tuple[LearnerInfo, ...], color: bool = False) -> str:
 
 def learners_json(rows: tuple[LearnerInfo, ...]) -> str:
     return to_json([asdict(row) for row in rows])
+
+
+def export_line(result: ExportResult) -> str:
+    what = f"{result.cards} card{'s' if result.cards != 1 else ''}"
+    if result.format == "anki":
+        what += f" ({result.cloze} cloze) in {result.subdecks} subdecks"
+        if result.suspended:
+            what += f", {result.suspended} suspended"
+    return f"Wrote {result.path}: {what} from {', '.join(result.decks)}."

@@ -1,5 +1,6 @@
 """Storage: every query and write quiz makes, one module per area. Functions take the session
-first; they flush, never commit."""
+first and flush, never commit; the one exception is the review's AnswerWriter, which must make
+each answer durable before the next card shows."""
 
 from quiz.store import review
 from quiz.store.decks import (
@@ -7,11 +8,13 @@ from quiz.store.decks import (
     SECTIONS,
     CardRow,
     DeckRow,
+    ExportRow,
     card_rows,
     count_decks,
     deck_by_slug,
     deck_rows,
     decks,
+    export_rows,
     matching_sections,
     save_deck,
     section_paths,
@@ -23,11 +26,13 @@ __all__ = [
     "SECTIONS",
     "CardRow",
     "DeckRow",
+    "ExportRow",
     "card_rows",
     "count_decks",
     "deck_by_slug",
     "deck_rows",
     "decks",
+    "export_rows",
     "matching_sections",
     "review",
     "save_deck",

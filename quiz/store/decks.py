@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, case, false, func, insert, select, true, update
 from sqlalchemy.orm import Session
@@ -185,3 +185,52 @@ def matching_sections(session: Session, text: str, deck_ids: list[int] | None = 
     if deck_ids is not None:
         query = query.where(Section.deck_id.in_(deck_ids))
     return list(session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    key: str
+    deck: str
+    section_path: tuple[str, ...]
+    kind: str
+    front: str
+    back: str
+    references: tuple[str, ...]
+    source_path: str
+    source_line: int
+    suspended: bool
+
+
+def export_rows(session: Session, deck_ids: list[int], section_ids: list[int] | None,
+                include_retired: bool, learner_id: int | None) -> list[ExportRow]:
+    """The cards to export, in document order, with the learner's suspensions if one is named.
+
+    Core tables, not ORM entities: an export reads every card of a deck."""
+    from quiz.models import CardState
+
+    decks_table = cast(Table, Deck.__table__)
+    states = cast(Table, CardState.__table__)
+    joined: Any = (CARDS.join(SECTIONS, CARDS.c.section_id == SECTIONS.c.id)
+                   .join(decks_table, CARDS.c.deck_id == decks_table.c.id))
+    suspended: Any = false()
+    if learner_id is not None:
+        mine = (states.c.card_id == CARDS.c.id) & (states.c.learner_id == learner_id)
+        joined = joined.outerjoin(states, mine)
+        suspended = func.coalesce(states.c.suspended, false())
+    query = (select(CARDS.c.key, decks_table.c.slug, SECTIONS.c.path, CARDS.c.kind, CARDS.c.front,
+                    CARDS.c.back, CARDS.c.references, decks_table.c.source_path, CARDS.c.source_line,
+                    suspended.label("suspended"))
+             .select_from(joined).where(CARDS.c.deck_id.in_(deck_ids))
+             .order_by(decks_table.c.name, CARDS.c.position))
+    if not include_retired:
+        query = query.where(CARDS.c.retired == false())
+    if section_ids is not None:
+        query = query.where(CARDS.c.section_id.in_(section_ids))
+    paths: dict[str, tuple[str, ...]] = {}
+    rows = []
+    for key, slug, path, kind, front, back, references, source, line, held in session.execute(query):
+        if path not in paths:
+            paths[path] = tuple(path.split(BREADCRUMB_SEPARATOR))
+        rows.append(ExportRow(key, slug, paths[path], kind, front, back, tuple(references or ()), source,
+                              line, bool(held)))
+    return rows

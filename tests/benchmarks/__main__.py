@@ -42,7 +42,7 @@ class Measure:
                 "runs": len(self.times), "goal_s": self.goal, "met": self.median <= self.goal}
 
 
-def generated_document(sections: int, seed: int = SEED) -> str:
+def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int] = (0, 4)) -> str:
     """A Markdown deck shaped like the bundled HO deck, scaled to the given number of sections.
 
     As in the HO deck: sections three levels deep, about two bullets each (0 to 4), a lead-in
@@ -55,7 +55,7 @@ def generated_document(sections: int, seed: int = SEED) -> str:
         lines += [f"{'#' * level} Topic {i}", ""]
         if rng.random() < 0.15:
             lines += [f"Topic {i} can be divided into several kinds:", ""]
-        for j in range(rng.randint(0, 4)):
+        for j in range(rng.randint(*bullets)):
             term, drug = rng.choice(TERMS), rng.choice(DRUGS)
             dose = rng.randint(5, 500)
             lines.append(rng.choice([
@@ -215,6 +215,58 @@ def _first_card_time(db: Path) -> float:
     return elapsed
 
 
+def bench_export(workdir: Path, repeat: int) -> list[Measure]:
+    """Exporting 10,000 cards to an Anki package, against genanki alone writing the same notes."""
+    from datetime import UTC, datetime
+
+    import genanki
+
+    from quiz import exporter
+    from quiz.db import ensure_schema, make_engine, session_scope
+    from quiz.services.export import _cards, export_anki
+    from quiz.services.importing import import_documents
+
+    document = workdir / "export-deck.md"
+    # 600 sections of about 19 bullets: genanki rewrites its deck list once per subdeck, so
+    # thousands of tiny subdecks would measure genanki's quadratic cost rather than ours.
+    document.write_text(generated_document(600, seed=SEED + 1, bullets=(12, 26)), encoding="utf-8")
+    engine = make_engine(f"sqlite:///{workdir / 'export.db'}")
+    ensure_schema(engine, lambda _m: None)
+    with session_scope(engine) as session:
+        import_documents(session, [document])
+        cards, _decks = _cards(session, [], None, False, None, datetime.now(UTC))
+    count = len(cards)
+    # What genanki alone is given: the finished notes' fields, decks and GUIDs.
+    prepared = [(exporter.deck_name(c.section_path), exporter.note_for(c)) for c in cards]
+    plain = [(name, note.model, list(note.fields), list(note.tags), note.guid) for name, note in prepared]
+
+    def genanki_alone() -> None:
+        decks: dict[str, genanki.Deck] = {}
+        for name, model, fields, tags, guid in plain:
+            if name not in decks:
+                decks[name] = genanki.Deck(exporter._deck_id(name), name)
+            decks[name].add_note(genanki.Note(model=model, fields=fields, tags=tags, guid=guid))
+        genanki.Package(list(decks.values())).write_to_file(str(workdir / "alone.apkg"))
+
+    def quiz_export() -> None:
+        with session_scope(engine) as session:
+            export_anki(session, [], workdir / "quiz.apkg", datetime.now(UTC))
+
+    size = f"{count:,} cards"
+    # Alternate the two so that both see the same machine (this one's disk and CPU vary by the minute).
+    quiz_export()
+    genanki_alone()
+    quiz_times, alone_times = [], []
+    for _ in range(max(repeat, 5)):
+        for run, times in ((quiz_export, quiz_times), (genanki_alone, alone_times)):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+    goal = 1.3 * statistics.median(alone_times)
+    return [Measure("export to Anki (query, notes, package, rename)", size, quiz_times, goal),
+            Measure("  peer: genanki alone writing the same notes", size, alone_times, goal)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -222,7 +274,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         measures = [bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
-                    *bench_review(Path(tmp), args.repeat)]
+                    *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat)]
     rows = [m.row() for m in measures]
     if args.format == "json":
         print(json.dumps({"cores": _cores(), "results": rows}, indent=2))

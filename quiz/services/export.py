@@ -1,0 +1,103 @@
+"""Export decks: to an Anki package that updates in place, to Anki's text import, to JSON.
+
+Every file is written whole or not at all: to a temporary file beside it, then renamed.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from quiz import exporter, store
+from quiz.errors import QuizError
+from quiz.exporter import ExportCard
+from quiz.services.browse import find_deck
+from quiz.services.review import resolve_learner
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: str
+    format: str
+    decks: tuple[str, ...]
+    cards: int
+    cloze: int = 0
+    subdecks: int = 0
+    suspended: int = 0
+
+
+def _cards(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
+           learner: str | None, now: datetime) -> tuple[list[ExportCard], list[str]]:
+    decks = [find_deck(session, name) for name in deck_names] if deck_names else store.decks(session)
+    if not decks:
+        raise QuizError("there are no decks to export: run quiz import FILE first")
+    deck_ids = [deck.id for deck in decks]
+    section_ids = None
+    if section is not None:
+        section_ids = store.matching_sections(session, section, deck_ids)
+        if not section_ids:
+            raise QuizError(f"no section matches '{section}': see quiz outline FILE")
+    learner_id = resolve_learner(session, learner, now).id if learner is not None else None
+    rows = store.export_rows(session, deck_ids, section_ids, include_retired, learner_id)
+    if not rows:
+        names = ", ".join(deck.slug for deck in decks)
+        raise QuizError(f"no cards to export from {names}" + (f" in '{section}'" if section else ""))
+    cards = [ExportCard(r.key, r.deck, r.section_path, r.kind, r.front, r.back, r.references,
+                        Path(r.source_path).name, r.source_line, r.suspended) for r in rows]
+    return cards, [deck.slug for deck in decks]
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write through a temporary file in the same folder and rename it over ``path``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise QuizError(f"{folder}: no such folder: create it or choose another output path")
+    if path.is_dir():
+        raise QuizError(f"{path} is a folder: give a file name")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise QuizError(f"{folder}: cannot write there ({exc.strerror}): choose another output path") \
+            from None
+    os.close(handle)
+    try:
+        write(Path(temporary))
+        # mkstemp makes a private file; give the export the mode any new file would have.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def export_anki(session: Session, deck_names: list[str], output: Path, now: datetime, *,
+                section: str | None = None, include_retired: bool = False,
+                learner: str | None = None, suspended: bool = False) -> ExportResult:
+    if suspended and learner is None:
+        raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
+    cards, decks = _cards(session, deck_names, section, include_retired,
+                          learner if suspended else None, now)
+    package, summary = exporter.anki_package(cards)
+    # The real export time: Anki applies an edit only from a package newer than the last one.
+    write_atomically(output, lambda path: package.write_to_file(str(path), timestamp=now.timestamp()))
+    return ExportResult(str(output), "anki", tuple(decks), summary.notes, summary.cloze,
+                        len(summary.decks), summary.suspended)
+
+
+def export_text(session: Session, deck_name: str, output: Path, fmt: str, now: datetime,
+                include_retired: bool = False) -> ExportResult:
+    cards, decks = _cards(session, [deck_name], None, include_retired, None, now)
+    if fmt == "csv":
+        text = exporter.anki_csv(cards, cards[0].section_path[0])
+    else:
+        text = exporter.cards_json(cards) + "\n"
+    write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
+    return ExportResult(str(output), fmt, tuple(decks), len(cards))

@@ -13,7 +13,7 @@ import pytest
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives the terminal tests")
 
-TIMEOUT = 20
+TIMEOUT = 60  # generous: a loaded CI machine starts Python slowly
 
 
 def _spawn(db_path: Path, *args: str) -> pexpect.spawn:
@@ -55,6 +55,7 @@ def test_answer_undo_quit_and_start_again(db_path: Path) -> None:
     again = _spawn(db_path)
     again.expect("left 2")  # one of today's three new cards is spent
     again.expect("show the answer")
+    time.sleep(0.5)  # as a person would: the terminal is in single-key mode by then
     again.sendcontrol("c")
     again.expect("Session for")
     again.expect(pexpect.EOF)

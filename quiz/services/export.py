@@ -32,7 +32,7 @@ class ExportResult:
     suspended: int = 0
 
 
-def _cards(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
+def cards_to_export(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
            learner: str | None, now: datetime) -> tuple[list[ExportCard], list[str]]:
     decks = [find_deck(session, name) for name in deck_names] if deck_names else store.decks(session)
     if not decks:
@@ -83,7 +83,7 @@ def export_anki(session: Session, deck_names: list[str], output: Path, now: date
                 learner: str | None = None, suspended: bool = False) -> ExportResult:
     if suspended and learner is None:
         raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
-    cards, decks = _cards(session, deck_names, section, include_retired,
+    cards, decks = cards_to_export(session, deck_names, section, include_retired,
                           learner if suspended else None, now)
     package, summary = exporter.anki_package(cards)
     # The real export time: Anki applies an edit only from a package newer than the last one.
@@ -94,7 +94,7 @@ def export_anki(session: Session, deck_names: list[str], output: Path, now: date
 
 def export_text(session: Session, deck_name: str, output: Path, fmt: str, now: datetime,
                 include_retired: bool = False) -> ExportResult:
-    cards, decks = _cards(session, [deck_name], None, include_retired, None, now)
+    cards, decks = cards_to_export(session, [deck_name], None, include_retired, None, now)
     if fmt == "csv":
         text = exporter.anki_csv(cards, cards[0].section_path[0])
     else:

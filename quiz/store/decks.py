@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from quiz.generator import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
 from quiz.identity import ImportPlan, StoredCard
-from quiz.models import Card, Deck, Section
+from quiz.models import Card, CardState, Deck, Section
 
 # Core tables for bulk writes: thousands of rows in one executemany, without the ORM's per-row work.
 CARDS = cast(Table, Card.__table__)
@@ -206,8 +206,6 @@ def export_rows(session: Session, deck_ids: list[int], section_ids: list[int] | 
     """The cards to export, in document order, with the learner's suspensions if one is named.
 
     Core tables, not ORM entities: an export reads every card of a deck."""
-    from quiz.models import CardState
-
     decks_table = cast(Table, Deck.__table__)
     states = cast(Table, CardState.__table__)
     joined: Any = (CARDS.join(SECTIONS, CARDS.c.section_id == SECTIONS.c.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
-from sqlalchemy.engine import Connection, CursorResult, Dialect
+from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -32,6 +32,3 @@ class Prepared:
         if self.positional:
             return tuple(processed[name] for name in self.order)
         return processed
-
-    def execute(self, connection: Connection, values: Mapping[str, Any]) -> CursorResult[Any]:
-        return connection.exec_driver_sql(self.sql, self.params(values))

@@ -303,12 +303,6 @@ class AnswerWriter:
 
 # --- flags, leeches and counts ------------------------------------------------------------------------
 
-def stored_state(session: Session, learner_id: int, card_id: int) -> StoredState | None:
-    row = session.execute(select(STATES).where(STATES.c.learner_id == learner_id,
-                                               STATES.c.card_id == card_id)).first()
-    return state_from_row(row) if row is not None else None
-
-
 def set_flags(session: Session, learner_id: int, card_id: int, **flags: Any) -> None:
     """Suspend, bury or release a card for a learner, creating its state row if it is new."""
     result = session.execute(update(STATES).where(STATES.c.learner_id == learner_id,

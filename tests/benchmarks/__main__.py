@@ -223,7 +223,7 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
 
     from quiz import exporter
     from quiz.db import ensure_schema, make_engine, session_scope
-    from quiz.services.export import _cards, export_anki
+    from quiz.services.export import cards_to_export, export_anki
     from quiz.services.importing import import_documents
 
     document = workdir / "export-deck.md"
@@ -234,7 +234,7 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
     ensure_schema(engine, lambda _m: None)
     with session_scope(engine) as session:
         import_documents(session, [document])
-        cards, _decks = _cards(session, [], None, False, None, datetime.now(UTC))
+        cards, _decks = cards_to_export(session, [], None, False, None, datetime.now(UTC))
     count = len(cards)
     # What genanki alone is given: the finished notes' fields, decks and GUIDs.
     prepared = [(exporter.deck_name(c.section_path), exporter.note_for(c)) for c in cards]

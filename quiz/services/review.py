@@ -51,6 +51,11 @@ class LearnerInfo:
 class Scope:
     deck_ids: list[int] | None
     section_ids: list[int] | None
+    deck_slugs: frozenset[str] | None = None
+
+    def holds(self, card: QueuedCard) -> bool:
+        return ((self.deck_slugs is None or card.deck in self.deck_slugs)
+                and (self.section_ids is None or card.section_id in self.section_ids))
 
 
 @dataclass(frozen=True)
@@ -104,14 +109,15 @@ def resolve_learner(session: Session, name: str | None, now: datetime) -> Learne
 
 
 def resolve_scope(session: Session, deck: str | None, section: str | None) -> Scope:
-    deck_ids = [find_deck(session, deck).id] if deck is not None else None
+    found = find_deck(session, deck) if deck is not None else None
+    deck_ids = [found.id] if found is not None else None
     section_ids = None
     if section is not None:
         section_ids = store.matching_sections(session, section, deck_ids)
         if not section_ids:
             where = f"deck '{deck}'" if deck else "any deck"
             raise NotFoundError(f"no section of {where} matches '{section}': see quiz outline FILE")
-    return Scope(deck_ids, section_ids)
+    return Scope(deck_ids, section_ids, frozenset({found.slug}) if found is not None else None)
 
 
 def _positive(value: int | None, name: str) -> None:
@@ -298,11 +304,7 @@ def start_review(session: Session, options: ReviewOptions, now: datetime) -> Rev
     pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
     queued = {c.card_id for c in due} | {c.card_id for c in new}
     repeats = [c for c in store.review.cards_by_id(session, info.id, [i for i in pending if i not in queued])
-               if c.stored is None or not c.stored.suspended]
-    if scope.deck_ids is not None or scope.section_ids is not None:
-        in_scope = {c.card_id for c in store.review.cram_cards(session, info.id, scope.deck_ids,
-                                                               scope.section_ids)}
-        repeats = [c for c in repeats if c.card_id in in_scope]
+               if (c.stored is None or not c.stored.suspended) and scope.holds(c)]
     return ReviewSession(info, today, due + new, repeats, cram=False)
 
 

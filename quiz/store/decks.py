@@ -188,16 +188,10 @@ def matching_sections(session: Session, text: str, deck_ids: list[int] | None = 
 
 
 @dataclass(frozen=True)
-class ExportRow:
-    key: str
-    deck: str
-    section_path: tuple[str, ...]
-    kind: str
-    front: str
-    back: str
-    references: tuple[str, ...]
+class ExportRow(CardRow):
+    """A card as an export needs it: where it came from, and whether the learner suspended it."""
+
     source_path: str
-    source_line: int
     suspended: bool
 
 
@@ -229,6 +223,6 @@ def export_rows(session: Session, deck_ids: list[int], section_ids: list[int] | 
     for key, slug, path, kind, front, back, references, source, line, held in session.execute(query):
         if path not in paths:
             paths[path] = tuple(path.split(BREADCRUMB_SEPARATOR))
-        rows.append(ExportRow(key, slug, paths[path], kind, front, back, tuple(references or ()), source,
-                              line, bool(held)))
+        rows.append(ExportRow(key, slug, paths[path], kind, front, back, tuple(references or ()), line,
+                              source_path=source, suspended=bool(held)))
     return rows

@@ -1,11 +1,13 @@
 """The daily review: build the queue, answer, undo, suspend, bury, and sum the session up.
 
-A ReviewSession holds one sitting's queue in memory; every call that writes takes the caller's
-session, and the caller commits after each one, so an answer is saved before the next card shows.
+A ReviewSession holds one sitting's queue in memory. Answers and undos go through the store's
+AnswerWriter, one committed transaction each, so an answer is saved before the next card shows;
+suspend and bury take the caller's session like every other service.
 """
 
 from __future__ import annotations
 
+import functools
 import getpass
 import uuid
 from collections import deque
@@ -137,7 +139,11 @@ class ReviewSession:
         self.repeats: deque[QueuedCard] = deque(repeats)
         self.history: list[Answered] = []
         self.leeches: list[str] = []
-        self.known_abbreviations = abbreviations(c.front + " " + c.back for c in [*queue, *repeats])
+
+    @functools.cached_property
+    def known_abbreviations(self) -> dict[str, str]:
+        """The abbreviations the cards define ("HO"), for comparing typed answers: made when first asked."""
+        return abbreviations(c.front + " " + c.back for c in [*self.queue, *self.repeats])
 
     # --- what is shown --------------------------------------------------------------------------
 

@@ -217,7 +217,6 @@ class AnswerWriter:
     """
 
     def __init__(self, engine: Engine) -> None:
-        self.dialect = engine.dialect
         self.sql = Statements(engine.dialect)
         self.sqlite = engine.dialect.name == "sqlite"
         dbapi: Any = engine.dialect.loaded_dbapi

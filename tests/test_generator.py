@@ -153,10 +153,11 @@ def test_real_world_markdown_note_imports_cleanly() -> None:
         assert "image" not in text and "diagram" not in text and "Read first" not in text
     by_back = {c.back: c for c in draft.cards}
     assert by_back["indomethacin"].references == ("1",)
+    assert by_back["renal function"].front == "Check [...] first"  # a task list's box is not text
     fronts = {c.front: c for c in draft.cards}
     assert fronts["NSAIDs, e.g. indomethacin: Dose [...] daily"].back == "75 mg"
     row = fronts["Etidronate — Class: Bisphosphonate; Dose: [...]"]
-    assert (row.back, row.source_line) == ("20 mg/kg", 24)
+    assert (row.back, row.source_line) == ("20 mg/kg", 26)
     assert fronts["Which gene is mutated in FOP?"].back == "ACVR1"
     assert fronts["Which gene is mutated in FOP?"].kind == "explicit"
     assert fronts["The [...] receptor is a BMP type I receptor."].back == "ACVR1"

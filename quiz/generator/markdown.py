@@ -26,6 +26,7 @@ _QUOTE = re.compile(r"^ {0,3}> ?")
 _CALLOUT = re.compile(r"^\[![\w-]+\][+-]?")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
 _DELIMITER = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$")
+_TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's checkbox: "- [ ] item"
 _SKIP = re.compile(r"^<!--\s*quiz:\s*skip\s*-->$", re.IGNORECASE)
 _EXPLICIT_LINE = re.compile(r"\s::\s")
 CODE_INDENT = 4
@@ -283,7 +284,7 @@ class _Reader:
                 indent = len(item.group(1))
                 gap = len(item.group(3) or " ")
                 content = indent + len(item.group(2)) + (gap if gap <= CODE_INDENT else 1)
-                self.list_item(indent, content, item.group(4) or "", number)
+                self.list_item(indent, content, _TASK.sub("", item.group(4) or ""), number)
                 self.blank = False
                 i += 1
                 continue

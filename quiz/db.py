@@ -52,7 +52,11 @@ def make_engine(url: str) -> Engine:
                                 f"{exc.strerror}") from None
     try:
         engine = create_engine(url)
-    except (ArgumentError, ImportError, SQLAlchemyError) as exc:
+    except ImportError as exc:
+        hint = " (pip install 'quiz[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
+        raise DatabaseError(f"cannot use the database '{parsed.render_as_string(hide_password=True)}': "
+                            f"its driver is not installed: {exc}{hint}") from None
+    except (ArgumentError, SQLAlchemyError) as exc:
         raise DatabaseError(f"cannot use the database '{url}': {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

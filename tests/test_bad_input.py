@@ -119,3 +119,17 @@ def test_unusable_database_url(quiz: Invoke) -> None:
     result = quiz("--db", "nosuchdriver://x/y", "decks")
     assert result.exit_code == 1
     assert "cannot use the database" in result.stderr
+
+
+def test_missing_database_driver_is_named(quiz: Invoke) -> None:
+    pytest.importorskip("sqlalchemy")
+    try:
+        import MySQLdb  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        pass
+    else:  # pragma: no cover
+        pytest.skip("a MySQL driver is installed here")
+    result = quiz("--db", "mysql://someone:secret@localhost/quiz", "decks")
+    assert result.exit_code == 1
+    line = result.stderr.strip()
+    assert "its driver is not installed" in line and "secret" not in line

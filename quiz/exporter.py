@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import genanki
 
@@ -72,18 +73,29 @@ CLOZE_MODEL = genanki.Model(
 )
 
 
-@dataclass(frozen=True)
-class ExportCard:
-    key: str
-    deck: str  # the deck's id
-    section_path: tuple[str, ...]  # from the deck's title down
-    kind: str
-    front: str
-    back: str
-    references: tuple[str, ...]
-    source: str  # the document's file name
-    source_line: int
-    suspended: bool = False
+class ExportCard(Protocol):
+    """What an export needs of a card (the store's ExportRow has it)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def deck(self) -> str: ...  # the deck's id
+    @property
+    def section_path(self) -> tuple[str, ...]: ...  # from the deck's title down
+    @property
+    def kind(self) -> str: ...
+    @property
+    def front(self) -> str: ...
+    @property
+    def back(self) -> str: ...
+    @property
+    def references(self) -> tuple[str, ...]: ...
+    @property
+    def source_path(self) -> str: ...
+    @property
+    def source_line(self) -> int: ...
+    @property
+    def suspended(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ def _answer(card: ExportCard) -> str:
 
 def _source(card: ExportCard) -> str:
     refs = f"References: {', '.join(card.references)} · " if card.references else ""
-    return _text(f"{refs}{card.source}, line {card.source_line}")
+    return _text(f"{refs}{_file_name(card.source_path)}, line {card.source_line}")
 
 
 def _cloze_text(card: ExportCard) -> str:
@@ -152,6 +164,10 @@ def _cloze_text(card: ExportCard) -> str:
         safe = html.escape(answer, quote=False).replace("::", ":&#58;").replace("}}", "}&#125;")
         text += "{{c1::" + safe + "}}" + piece
     return text.replace("\n", "<br>")
+
+
+def _file_name(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _is_cloze(card: ExportCard) -> bool:
@@ -207,5 +223,6 @@ def anki_csv(cards: Sequence[ExportCard], deck_title: str) -> str:
 def cards_json(cards: Sequence[ExportCard]) -> str:
     return json.dumps([{
         "key": c.key, "deck": c.deck, "section": list(c.section_path), "kind": c.kind,
-        "front": c.front, "back": c.back, "references": list(c.references), "source": c.source,
-        "source_line": c.source_line} for c in cards], ensure_ascii=False, indent=2)
+        "front": c.front, "back": c.back, "references": list(c.references),
+        "source": _file_name(c.source_path), "source_line": c.source_line}
+        for c in cards], ensure_ascii=False, indent=2)

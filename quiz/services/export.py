@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from quiz import exporter, store
 from quiz.errors import QuizError
-from quiz.exporter import ExportCard
 from quiz.services.browse import find_deck
 from quiz.services.review import resolve_learner
+from quiz.store import ExportRow
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class ExportResult:
 
 
 def cards_to_export(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
-           learner: str | None, now: datetime) -> tuple[list[ExportCard], list[str]]:
+           learner: str | None, now: datetime) -> tuple[list[ExportRow], list[str]]:
     decks = [find_deck(session, name) for name in deck_names] if deck_names else store.decks(session)
     if not decks:
         raise QuizError("there are no decks to export: run quiz import FILE first")
@@ -48,9 +48,7 @@ def cards_to_export(session: Session, deck_names: list[str], section: str | None
     if not rows:
         names = ", ".join(deck.slug for deck in decks)
         raise QuizError(f"no cards to export from {names}" + (f" in '{section}'" if section else ""))
-    cards = [ExportCard(r.key, r.deck, r.section_path, r.kind, r.front, r.back, r.references,
-                        Path(r.source_path).name, r.source_line, r.suspended) for r in rows]
-    return cards, [deck.slug for deck in decks]
+    return rows, [deck.slug for deck in decks]
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:

@@ -321,33 +321,25 @@ def export_anki(app: App, decks: tuple[str, ...], output: str | None, section: s
     click.echo(render.to_json(result) if fmt == "json" else render.export_line(result))
 
 
-def _export_text(app: App, deck: str, output: str | None, kind: str, include_retired: bool) -> None:
-    from pathlib import Path
+def _text_export(kind: str, summary: str) -> None:
+    """Register `quiz export KIND DECK [-o FILE] [--include-retired]`."""
 
-    from quiz import render
-    from quiz.services.export import export_text
+    @export.command(kind, help=summary)
+    @click.argument("deck")
+    @click.option("-o", "--output", metavar="FILE", help=f"The file to write (default: DECK.{kind}).")
+    @click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+    @pass_app
+    def command(app: App, deck: str, output: str | None, include_retired: bool) -> None:
+        from pathlib import Path
 
-    with app.session() as session:
-        result = export_text(session, deck, Path(output or f"{deck}.{kind}"), kind, _now(),
-                             include_retired)
-    click.echo(render.export_line(result))
+        from quiz import render
+        from quiz.services.export import export_text
 
-
-@export.command("csv")
-@click.argument("deck")
-@click.option("-o", "--output", metavar="FILE", help="The file to write (default: DECK.csv).")
-@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
-@pass_app
-def export_csv(app: App, deck: str, output: str | None, include_retired: bool) -> None:
-    """Write a deck as a text file that Anki's own File > Import reads."""
-    _export_text(app, deck, output, "csv", include_retired)
+        with app.session() as session:
+            result = export_text(session, deck, Path(output or f"{deck}.{kind}"), kind, _now(),
+                                 include_retired)
+        click.echo(render.export_line(result))
 
 
-@export.command("json")
-@click.argument("deck")
-@click.option("-o", "--output", metavar="FILE", help="The file to write (default: DECK.json).")
-@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
-@pass_app
-def export_json(app: App, deck: str, output: str | None, include_retired: bool) -> None:
-    """Write a deck's cards as JSON (key, section, kind, front, back, references, source)."""
-    _export_text(app, deck, output, "json", include_retired)
+_text_export("csv", "Write a deck as a text file that Anki's own File > Import reads.")
+_text_export("json", "Write a deck's cards as JSON (key, section, kind, front, back, references, source).")

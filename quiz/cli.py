@@ -124,7 +124,7 @@ def outline(file: str, fmt: str) -> None:
     from pathlib import Path
 
     from quiz import render
-    from quiz.services.browse import outline as outline_of
+    from quiz.services.documents import outline as outline_of
 
     result = outline_of(Path(file))
     if fmt == "json":

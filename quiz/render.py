@@ -7,18 +7,20 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from quiz.services.browse import CardsResult, OutlineResult
-from quiz.services.export import ExportResult
-from quiz.services.importing import ImportResult
-from quiz.services.review import LearnerInfo
-from quiz.store import CardRow, DeckRow
+if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
+    from quiz.services.browse import CardsResult
+    from quiz.services.documents import OutlineResult
+    from quiz.services.export import ExportResult
+    from quiz.services.importing import ImportResult
+    from quiz.services.review import LearnerInfo
+    from quiz.store import CardRow, DeckRow
 
 
 def text_of(*renderables: RenderableType, color: bool = False) -> str:

@@ -47,3 +47,12 @@ def test_help_imports_no_database_code() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_outline_loads_no_database_code(tmp_path: object) -> None:
+    source = ROOT / "decks" / "heterotopic-ossification.md"
+    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
+            f"r = CliRunner().invoke(main, ['outline', {str(source)!r}]); assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

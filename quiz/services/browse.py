@@ -1,27 +1,14 @@
-"""Looking at what was made: a document's outline, the decks, a deck's cards."""
+"""Looking at what was made: the decks and a deck's cards."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from quiz import store
 from quiz.errors import NotFoundError
-from quiz.generator import SectionDraft
 from quiz.models import Deck
-from quiz.services.importing import read_document
-
-
-@dataclass(frozen=True)
-class OutlineResult:
-    source: str
-    deck: str
-    name: str
-    sections: tuple[SectionDraft, ...]
-    cards: int
-    warnings: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -30,14 +17,6 @@ class CardsResult:
     name: str
     section: str | None
     cards: tuple[store.CardRow, ...]
-
-
-def outline(path: Path) -> OutlineResult:
-    if not path.is_file():
-        raise NotFoundError(f"{path}: no such file: check the path")
-    draft = read_document(path).draft
-    return OutlineResult(draft.source, draft.deck_id, draft.name, draft.sections,
-                         len(draft.cards), draft.warnings)
 
 
 def list_decks(session: Session) -> tuple[store.DeckRow, ...]:

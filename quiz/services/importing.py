@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,11 +13,9 @@ from sqlalchemy.orm import Session
 
 from quiz import store
 from quiz.config import bundled_decks_dir
-from quiz.errors import DeckError, QuizError
-from quiz.generator import DeckDraft, decode, generate
+from quiz.errors import QuizError
 from quiz.identity import plan_import
-
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
+from quiz.services.documents import Document, find_documents, read_document
 
 
 @dataclass(frozen=True)
@@ -38,40 +35,6 @@ class DeckImportResult:
 class ImportResult:
     decks: tuple[DeckImportResult, ...]
     dry_run: bool
-
-
-@dataclass(frozen=True)
-class _Document:
-    draft: DeckDraft
-    digest: str
-
-
-def find_documents(paths: list[Path]) -> list[Path]:
-    """The documents named, with folders searched for Markdown and text files."""
-    found: list[Path] = []
-    for path in paths:
-        if not path.exists():
-            raise QuizError(f"{path}: no such file or folder: check the path")
-        if path.is_dir():
-            inside = sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            if not inside:
-                raise QuizError(f"{path}: folder has no documents (.md or .txt files) to import")
-            found.extend(inside)
-        else:
-            found.append(path)
-    return found
-
-
-def read_document(path: Path) -> _Document:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DeckError(f"cannot be read ({exc.strerror}): check its permissions",
-                        source=str(path)) from None
-    text = decode(data, str(path))
-    return _Document(generate(text, str(path)), hashlib.sha256(data).hexdigest())
 
 
 def import_documents(session: Session, paths: list[Path], *, dry_run: bool = False,
@@ -108,7 +71,7 @@ def _import_documents(session: Session, paths: list[Path], dry_run: bool,
     return ImportResult(tuple(results), dry_run)
 
 
-def _import_one(session: Session, document: _Document, dry_run: bool,
+def _import_one(session: Session, document: Document, dry_run: bool,
                 now: datetime) -> DeckImportResult:
     draft = document.draft
     deck = store.deck_by_slug(session, draft.deck_id)

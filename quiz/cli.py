@@ -188,13 +188,12 @@ def review(app: App, deck: str | None, section: str | None, new_per_day: int | N
     """The daily review: due cards first, then new ones, graded 0 to 5 and scheduled by SM-2."""
     from quiz import render_review
     from quiz.review_loop import Loop, Terminal
-    from quiz.services.review import ReviewOptions, start_review
-    from quiz.store.review import AnswerWriter
+    from quiz.services.review import ReviewOptions, answer_writer, start_review
 
     options = ReviewOptions(deck, section, learner, new_per_day, reviews_per_day, leech_threshold, cram)
     with app.session() as session:
         sitting = start_review(session, options, _now())
-    writer = AnswerWriter(app.engine())
+    writer = answer_writer(app.engine())
     try:
         summary = Loop(sitting, app.session, writer, Terminal.standard(), typed).run()
     finally:

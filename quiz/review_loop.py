@@ -20,8 +20,7 @@ from sqlalchemy.orm import Session
 from quiz import render_review as render
 from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.grading import Comparison, compare
-from quiz.services.review import Answered, ReviewSession, ReviewSummary
-from quiz.store.review import AnswerWriter
+from quiz.services.review import Answered, AnswerWriter, ReviewSession, ReviewSummary
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 ENTER = ("", "\r", "\n", " ")

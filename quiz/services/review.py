@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from quiz import store
@@ -22,7 +23,8 @@ from quiz.grading import abbreviations
 from quiz.models import Learner
 from quiz.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
 from quiz.services.browse import find_deck
-from quiz.store.review import AnswerWriter, QueuedCard, StoredState
+from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
+from quiz.store.review import QueuedCard, StoredState
 
 REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the session ends
 FORECAST_DAYS = 7
@@ -259,6 +261,11 @@ class ReviewSession:
             due_tomorrow=forecast.get(self.today + timedelta(days=1), 0),
             due_next_7_days=sum(forecast.values()),
         )
+
+
+def answer_writer(engine: Engine) -> AnswerWriter:
+    """The connection a sitting saves its answers through; the caller closes it when the sitting ends."""
+    return AnswerWriter(engine)
 
 
 def review_uid(now: datetime) -> str:

@@ -9,6 +9,8 @@ ENV_DATABASE = "QUIZ_DB"
 ENV_BUSY_TIMEOUT = "QUIZ_BUSY_TIMEOUT_MS"
 BUSY_TIMEOUT_MS = 5000  # how long to wait for another program's lock before saying so
 DATABASE_FILE = "quiz.db"
+# The newest migration this version of quiz knows; a test checks it is Alembic's head.
+SCHEMA_REVISION = "0002"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -28,6 +30,16 @@ def database_url(option: str | None = None) -> str:
         return value
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+def default_learner_name() -> str:
+    """The learner when none is named: the operating-system user."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name on this machine: one learner for it
+        return "me"
 
 
 def busy_timeout_ms() -> int:

@@ -142,7 +142,10 @@ class Review(Base):
 
     __tablename__ = "reviews"
     __table_args__ = (
-        Index("ix_reviews_learner_day", "learner_id", "day"),
+        # Covering index for the progress reports: a learner's days, sections and grades are
+        # counted from it without reading the table.
+        Index("ix_reviews_learner_day", "learner_id", "day", "section_id", "kind", "passed_before",
+              "grade"),
         CheckConstraint("grade BETWEEN 0 AND 5", name="grade"),
         CheckConstraint("kind IN ('review', 'repeat', 'cram')", name="kind"),
     )
@@ -151,8 +154,13 @@ class Review(Base):
     uid: Mapped[str] = mapped_column(String(36), unique=True)
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    # The card's section, copied for the reports (a card never changes section).
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     grade: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(10))  # review (counted), repeat (same day), cram
+    # The card's last counted review before this one passed (SM-2 repetitions > 0): the reviews
+    # retention is measured on, as Anki's "true retention" counts review-state cards only.
+    passed_before: Mapped[bool] = mapped_column(Boolean, default=False)
     reviewed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     day: Mapped[date] = mapped_column(Date)  # the learner's day the review counted for
     seconds: Mapped[float] = mapped_column(Float, default=0.0)

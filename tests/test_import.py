@@ -83,11 +83,12 @@ def _add_review(db_path: Path, key: str) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.execute("INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, "
                            "leech_threshold, day_starts_at) VALUES ('ana', '2026-11-01', 20, 200, 8, 4)")
-        card_id = connection.execute("SELECT id FROM cards WHERE key = ?", (key,)).fetchone()[0]
+        card_id, section_id = connection.execute("SELECT id, section_id FROM cards WHERE key = ?",
+                                                 (key,)).fetchone()
         connection.execute(
-            "INSERT INTO reviews (uid, learner_id, card_id, grade, kind, reviewed_at, day, seconds, "
-            "interval, easiness, due) VALUES ('u1', 1, ?, 4, 'review', '2026-11-01 10:00:00', "
-            "'2026-11-01', 3.5, 1, 250, '2026-11-02')", (card_id,))
+            "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, "
+            "seconds, passed_before, interval, easiness, due) VALUES ('u1', 1, ?, ?, 4, 'review', "
+            "'2026-11-01 10:00:00', '2026-11-01', 3.5, 0, 1, 250, '2026-11-02')", (card_id, section_id))
 
 
 def test_editing_a_bullet_updates_its_card_and_keeps_its_history(quiz: Invoke, tmp_path: Path,

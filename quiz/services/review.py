@@ -8,7 +8,6 @@ suspend and bury take the caller's session like every other service.
 from __future__ import annotations
 
 import functools
-import getpass
 import uuid
 from collections import deque
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from quiz import store
+from quiz.config import default_learner_name
 from quiz.errors import ConflictError, NotFoundError, QuizError
 from quiz.grading import abbreviations
 from quiz.models import Learner
@@ -85,13 +85,6 @@ class ReviewSummary:
     leeches: tuple[str, ...]
     due_tomorrow: int
     due_next_7_days: int
-
-
-def default_learner_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name on this machine: one learner for it
-        return "me"
 
 
 def learner_info(learner: Learner) -> LearnerInfo:
@@ -181,13 +174,15 @@ class ReviewSession:
             new_state = review(state or CardState.new(), q, self.today)
             leech = (q < PASS_GRADE and new_state.failures >= self.learner.leech_threshold
                      and (before is None or not before.leech))
-            after = _answered_state(before, new_state, leech, self.today)
+            after = answered_state(before, new_state, leech, self.today)
         else:
             kind = "repeat"  # graded again the same day: logged, nothing rescheduled
         shown = after or before
         uid = review_uid(now)
         logged = {
             "uid": uid, "learner_id": self.learner.id, "card_id": card.card_id, "grade": q, "kind": kind,
+            "section_id": card.section_id,
+            "passed_before": kind == "review" and state is not None and state.repetitions > 0,
             "reviewed_at": now, "day": self.today, "seconds": round(seconds, 3),
             "interval": shown.state.interval if shown else 0,
             "easiness": int(shown.state.easiness * 100) if shown else 250,
@@ -274,7 +269,7 @@ def review_uid(now: datetime) -> str:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
-def _answered_state(before: StoredState | None, state: CardState, leech: bool, today: date) -> StoredState:
+def answered_state(before: StoredState | None, state: CardState, leech: bool, today: date) -> StoredState:
     """The stored state after a counted answer; a new leech is suspended at once."""
     if before is None:
         return StoredState(state, today, leech, leech, None, 1)

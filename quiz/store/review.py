@@ -202,6 +202,7 @@ class Statements:
                                  STATES.c.version == bindparam("old_version")), dialect)
         self.insert_review = Prepared(insert(REVIEWS).values(
             uid=bindparam("uid"), learner_id=bindparam("learner_id"), card_id=bindparam("card_id"),
+            section_id=bindparam("section_id"), passed_before=bindparam("passed_before"),
             grade=bindparam("grade"), kind=bindparam("kind"), reviewed_at=bindparam("reviewed_at"),
             day=bindparam("day"), seconds=bindparam("seconds"), interval=bindparam("interval"),
             easiness=bindparam("easiness"), due=bindparam("due")), dialect)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from quiz import store
 from quiz.errors import NotFoundError
+from quiz.matching import pick_deck
 from quiz.models import Deck
 
 
@@ -25,18 +26,12 @@ def list_decks(session: Session) -> tuple[store.DeckRow, ...]:
 
 def find_deck(session: Session, name: str) -> Deck:
     """A deck by its id, or by its name or the start of either when that is unambiguous."""
-    wanted = name.strip().casefold()
     exact = store.deck_by_slug(session, name.strip())
     if exact is not None:
         return exact
-    everything = store.decks(session)
-    for match in ([d for d in everything if d.name.casefold() == wanted],
-                  [d for d in everything if d.slug.startswith(wanted)
-                   or d.name.casefold().startswith(wanted)]):
-        if len(match) == 1:
-            return match[0]
-    known = ", ".join(d.slug for d in everything) or "none yet: run quiz import FILE"
-    raise NotFoundError(f"no deck '{name}': the decks are {known}")
+    everything = store.all_decks(session)
+    slug = pick_deck(name, [(d.slug, d.name) for d in everything])
+    return next(d for d in everything if d.slug == slug)
 
 
 def list_cards(session: Session, deck_name: str, section: str | None = None) -> CardsResult:

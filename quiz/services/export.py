@@ -5,9 +5,6 @@ Every file is written whole or not at all: to a temporary file beside it, then r
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from quiz import exporter, store
 from quiz.errors import QuizError
+from quiz.files import write_atomically
 from quiz.services.browse import find_deck
 from quiz.services.review import resolve_learner
 from quiz.store import ExportRow
@@ -34,7 +32,7 @@ class ExportResult:
 
 def cards_to_export(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
            learner: str | None, now: datetime) -> tuple[list[ExportRow], list[str]]:
-    decks = [find_deck(session, name) for name in deck_names] if deck_names else store.decks(session)
+    decks = [find_deck(session, name) for name in deck_names] if deck_names else store.all_decks(session)
     if not decks:
         raise QuizError("there are no decks to export: run quiz import FILE first")
     deck_ids = [deck.id for deck in decks]
@@ -50,30 +48,6 @@ def cards_to_export(session: Session, deck_names: list[str], section: str | None
         raise QuizError(f"no cards to export from {names}" + (f" in '{section}'" if section else ""))
     return rows, [deck.slug for deck in decks]
 
-
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder and rename it over ``path``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise QuizError(f"{folder}: no such folder: create it or choose another output path")
-    if path.is_dir():
-        raise QuizError(f"{path} is a folder: give a file name")
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise QuizError(f"{folder}: cannot write there ({exc.strerror}): choose another output path") \
-            from None
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        # mkstemp makes a private file; give the export the mode any new file would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def export_anki(session: Session, deck_names: list[str], output: Path, now: datetime, *,

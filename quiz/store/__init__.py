@@ -1,25 +1,38 @@
 """Storage: every query and write quiz makes, one module per area. Functions take the session
 first and flush, never commit; the one exception is the review's AnswerWriter, which must make
-each answer durable before the next card shows."""
+each answer durable before the next card shows.
 
-from quiz.store import review
-from quiz.store.decks import (
-    CARDS,
-    SECTIONS,
-    CardRow,
-    DeckRow,
-    ExportRow,
-    card_rows,
-    count_decks,
-    deck_by_slug,
-    deck_rows,
-    decks,
-    export_rows,
-    matching_sections,
-    save_deck,
-    section_paths,
-    stored_cards,
-)
+Submodules load on first use: the reports' queries (store.reports) need no SQLAlchemy, and a
+report must not pay for importing it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from quiz.store import cohorts, decks, progress, reports, review
+    from quiz.store.decks import (
+        CARDS,
+        SECTIONS,
+        CardRow,
+        DeckRow,
+        ExportRow,
+        all_decks,
+        card_rows,
+        count_decks,
+        deck_by_slug,
+        deck_rows,
+        export_rows,
+        live_cards,
+        matching_sections,
+        save_deck,
+        section_paths,
+        stored_cards,
+    )
+
+SUBMODULES = frozenset({"cohorts", "progress", "reports", "review", "decks"})
 
 __all__ = [
     "CARDS",
@@ -27,15 +40,28 @@ __all__ = [
     "CardRow",
     "DeckRow",
     "ExportRow",
+    "all_decks",
     "card_rows",
+    "cohorts",
     "count_decks",
     "deck_by_slug",
     "deck_rows",
     "decks",
     "export_rows",
+    "live_cards",
     "matching_sections",
+    "progress",
+    "reports",
     "review",
     "save_deck",
     "section_paths",
     "stored_cards",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in SUBMODULES:
+        return importlib.import_module(f"quiz.store.{name}")
+    if name in __all__:
+        return getattr(importlib.import_module("quiz.store.decks"), name)
+    raise AttributeError(f"module 'quiz.store' has no attribute {name!r}")

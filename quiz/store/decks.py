@@ -46,12 +46,20 @@ def deck_by_slug(session: Session, slug: str) -> Deck | None:
     return session.scalars(select(Deck).where(Deck.slug == slug)).first()
 
 
-def decks(session: Session) -> list[Deck]:
+def all_decks(session: Session) -> list[Deck]:
     return list(session.scalars(select(Deck).order_by(Deck.name)))
 
 
 def count_decks(session: Session) -> int:
     return session.scalar(select(func.count(Deck.id))) or 0
+
+
+def live_cards(session: Session, deck_id: int) -> list[tuple[int, int]]:
+    """(card id, section id) of a deck's live cards, in the document's order."""
+    rows = session.execute(select(Card.id, Card.section_id).where(Card.deck_id == deck_id,
+                                                                  Card.retired.is_(False))
+                           .order_by(Card.position))
+    return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def stored_cards(session: Session, deck_id: int) -> list[StoredCard]:

@@ -1,0 +1,122 @@
+"""Cohorts: create one, put learners in it, assign decks with a date, list and show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from quiz import store
+from quiz.errors import NotFoundError, QuizError
+from quiz.models import Cohort
+from quiz.services import learners
+from quiz.services.browse import find_deck
+from quiz.store.cohorts import AssignmentRow
+
+MAX_NAME = 200
+
+
+@dataclass(frozen=True)
+class CohortSummary:
+    name: str
+    learners: int
+    decks: tuple[AssignmentRow, ...]
+
+
+@dataclass(frozen=True)
+class CohortDetail:
+    name: str
+    created_at: datetime
+    learners: tuple[str, ...]
+    decks: tuple[AssignmentRow, ...]
+
+
+@dataclass(frozen=True)
+class MembershipChange:
+    cohort: str
+    changed: tuple[str, ...]  # added or removed
+    unchanged: tuple[str, ...]  # were in (or out of) it already
+    created: tuple[str, ...] = ()  # learners made on the way
+
+
+def find_cohort(session: Session, name: str) -> Cohort:
+    cohort = store.cohorts.cohort_by_name(session, name.strip())
+    if cohort is None:
+        known = ", ".join(c.name for c in store.cohorts.cohorts(session)) or "none yet"
+        raise NotFoundError(f"no cohort '{name}' (the cohorts are: {known}): "
+                            f"create one with quiz cohort create {name}")
+    return cohort
+
+
+def create(session: Session, name: str, now: datetime) -> CohortSummary:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME:
+        raise QuizError(f"a cohort's name must be 1 to {MAX_NAME} characters, not {name!r}")
+    if store.cohorts.cohort_by_name(session, name) is not None:
+        raise QuizError(f"cohort '{name}' exists already: choose another name")
+    store.cohorts.add_cohort(session, name, now)
+    return CohortSummary(name, 0, ())
+
+
+def add(session: Session, cohort_name: str, names: tuple[str, ...], now: datetime) -> MembershipChange:
+    """Put learners in a cohort; a learner not known yet is added (the instructor names the class)."""
+    cohort = find_cohort(session, cohort_name)
+    added: list[str] = []
+    already: list[str] = []
+    created: list[str] = []
+    for name in names:
+        learner = store.review.learner_by_name(session, name.strip())
+        if learner is None:
+            learner = store.review.learner_by_name(session, learners.add(session, name, now).name)
+            created.append(name.strip())
+        assert learner is not None
+        (added if store.cohorts.add_member(session, cohort.id, learner.id, now) else already).append(
+            learner.name)
+    return MembershipChange(cohort.name, tuple(added), tuple(already), tuple(created))
+
+
+def remove(session: Session, cohort_name: str, names: tuple[str, ...]) -> MembershipChange:
+    """Take learners out of a cohort; their schedules and review logs stay."""
+    cohort = find_cohort(session, cohort_name)
+    removed: list[str] = []
+    absent: list[str] = []
+    for name in names:
+        learner = store.review.learner_by_name(session, name.strip())
+        if learner is None:
+            raise NotFoundError(f"no learner '{name}': see quiz cohort show {cohort.name}")
+        (removed if store.cohorts.remove_member(session, cohort.id, learner.id) else absent).append(
+            learner.name)
+    return MembershipChange(cohort.name, tuple(removed), tuple(absent))
+
+
+def assign(session: Session, cohort_name: str, deck_name: str, due_date: date | None, now: datetime,
+           remove: bool = False) -> tuple[str, AssignmentRow | None, bool]:
+    """Assign a deck to a cohort, with the date every card should be learned by (or change it).
+
+    Returns the cohort's name, the assignment (None once removed) and whether it is new."""
+    cohort = find_cohort(session, cohort_name)
+    deck = find_deck(session, deck_name)
+    if remove:
+        if not store.cohorts.unassign(session, cohort.id, deck.id):
+            raise NotFoundError(f"deck '{deck.slug}' is not assigned to cohort '{cohort.name}'")
+        return cohort.name, None, False
+    if due_date is not None and due_date < now.date():
+        raise QuizError(f"--due {due_date.isoformat()} is in the past: give a date from today on")
+    new = store.cohorts.assign(session, cohort.id, deck.id, due_date, now)
+    row = next(r for r in store.cohorts.assignments(session, cohort.id)[cohort.id] if r.deck_id == deck.id)
+    return cohort.name, row, new
+
+
+def list_all(session: Session) -> tuple[CohortSummary, ...]:
+    counts = store.cohorts.member_counts(session)
+    decks = store.cohorts.assignments(session)
+    return tuple(CohortSummary(c.name, counts.get(c.id, 0), tuple(decks.get(c.id, [])))
+                 for c in store.cohorts.cohorts(session))
+
+
+def show(session: Session, cohort_name: str) -> CohortDetail:
+    cohort = find_cohort(session, cohort_name)
+    return CohortDetail(cohort.name, cohort.created_at,
+                        tuple(m.name for m in store.cohorts.members(session, cohort.id)),
+                        tuple(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])))

@@ -16,6 +16,7 @@ from rich.tree import Tree
 
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
     from quiz.services.browse import CardsResult
+    from quiz.services.cohorts import CohortDetail, CohortSummary
     from quiz.services.documents import OutlineResult
     from quiz.services.export import ExportResult
     from quiz.services.importing import ImportResult
@@ -164,6 +165,28 @@ def learners_table(rows: tuple[LearnerInfo, ...], color: bool = False) -> str:
 
 def learners_json(rows: tuple[LearnerInfo, ...]) -> str:
     return to_json([asdict(row) for row in rows])
+
+
+def _assigned(decks: tuple[Any, ...]) -> str:
+    return ", ".join(d.deck + (f" (due {d.due_date.isoformat()})" if d.due_date else "")
+                     for d in decks) or "–"
+
+
+def cohorts_table(rows: tuple[CohortSummary, ...], color: bool = False) -> str:
+    if not rows:
+        return "No cohorts yet: quiz cohort create NAME."
+    table = Table()
+    for column in ("cohort", "learners", "decks"):
+        table.add_column(column, justify="right" if column == "learners" else "left")
+    for row in rows:
+        table.add_row(_escape(row.name), str(row.learners), _escape(_assigned(row.decks)))
+    return _text([table], color)
+
+
+def cohort_detail(detail: CohortDetail) -> str:
+    return "\n".join([f"Cohort {detail.name} (created {detail.created_at:%Y-%m-%d})",
+                      f"Decks: {_assigned(detail.decks)}",
+                      f"Learners ({len(detail.learners)}): {', '.join(detail.learners) or 'none yet'}"])
 
 
 def export_line(result: ExportResult) -> str:

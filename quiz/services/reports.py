@@ -1,0 +1,118 @@
+"""The progress reports: a cohort's for its instructor, a learner's own, from the same measures.
+
+Takes a Reader (not a session): on SQLite the report runs on the driver alone, to stay fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from quiz import reports
+from quiz.config import default_learner_name
+from quiz.errors import NotFoundError, QuizError
+from quiz.matching import pick_deck
+from quiz.reports import (
+    FORECAST_DAYS,
+    LEECH_MIN_LEARNERS,
+    RETENTION_DAYS,
+    WORKLOAD_DAYS,
+    ProgressReport,
+    Thresholds,
+)
+from quiz.scheduler import learner_day
+from quiz.store import reports as counts
+from quiz.store.reports import Reader
+
+
+def report_day(now: datetime) -> date:
+    """Today as the reports count it: the local day, which starts at 04:00 as a learner's does."""
+    return learner_day(now.astimezone())
+
+
+def _window(today: date, since: date | None) -> date:
+    start = since or today - timedelta(days=RETENTION_DAYS - 1)
+    if start > today:
+        raise QuizError(f"--since {start.isoformat()} is after today ({today.isoformat()}): "
+                        "give an earlier date")
+    return start
+
+
+def _deck_ids(reader: Reader, deck: str | None, among: list[tuple[int, str, str]]) -> list[int]:
+    if deck is None:
+        return [d[0] for d in among]
+    slug = pick_deck(deck, [(s, n) for _i, s, n in among])
+    return [d[0] for d in among if d[1] == slug]
+
+
+def cohort_report(reader: Reader, cohort_name: str, now: datetime, *, deck: str | None = None,
+                  since: date | None = None, thresholds: Thresholds | None = None,
+                  anonymize: bool = False) -> ProgressReport:
+    """Who is on track, who is at risk and why, and which sections and cards the cohort forgets."""
+    found = counts.cohort(reader, cohort_name.strip())
+    if found is None:
+        known = ", ".join(counts.cohort_names(reader)) or "none yet"
+        raise NotFoundError(f"no cohort '{cohort_name}' (the cohorts are: {known}): "
+                            f"create one with quiz cohort create {cohort_name}")
+    cohort_id, name, created = found
+    assigned_rows = counts.assignments(reader, cohort_id)
+    if deck is None and not assigned_rows:
+        raise QuizError(f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK "
+                        "(or name one with --deck)")
+    candidates = ([(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None
+                  else counts.decks(reader))
+    deck_ids = _deck_ids(reader, deck, candidates)
+    report = _build(reader, name, counts.members(reader, cohort_id),
+                    counts.scope(None, cohort_id, deck_ids), deck_ids,
+                    [a for a in assigned_rows if a[0] in deck_ids], now, since, thresholds or Thresholds())
+    return anonymized(report, created) if anonymize else report
+
+
+def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, deck: str | None = None,
+                  since: date | None = None, thresholds: Thresholds | None = None) -> ProgressReport:
+    """A learner's own view: the same measures, over every deck (or one), with the pace of the
+    decks assigned to their cohorts."""
+    name = learner_name or default_learner_name()
+    found = counts.learner(reader, name)
+    if found is None:
+        raise NotFoundError(f"no learner '{name}' yet: quiz review --learner {name} starts one")
+    deck_ids = _deck_ids(reader, deck, counts.decks(reader))
+    assigned_rows = [row for cohort in _cohorts_of(reader, found[0])
+                     for row in counts.assignments(reader, cohort) if row[0] in deck_ids]
+    return _build(reader, found[1], [found], counts.scope([found[0]], None, deck_ids), deck_ids,
+                  assigned_rows, now, since, thresholds or Thresholds())
+
+
+def _cohorts_of(reader: Reader, learner_id: int) -> list[int]:
+    return [int(r[0]) for r in reader.rows("SELECT cohort_id FROM memberships WHERE learner_id = :learner",
+                                           {"learner": learner_id})]
+
+
+def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], where: counts.Scope,
+           deck_ids: list[int], assigned_rows: list[tuple[int, str, str, date | None, date]],
+           now: datetime, since: date | None, thresholds: Thresholds) -> ProgressReport:
+    today = report_day(now)
+    start = _window(today, since)
+    first = min(start, today - timedelta(days=WORKLOAD_DAYS - 1))
+    section_rows = counts.sections(reader, deck_ids)
+    days = counts.day_counts(reader, where, first, today)
+    people = counts.people(reader, members, days)
+    # A streak that reaches back to the window's first day may go on before it.
+    by_learner: dict[int, set[date]] = {}
+    for row in days:
+        by_learner.setdefault(row.learner_id, set()).add(row.day)
+    extra = {p.id: counts.earlier_active_days(reader, p.id, first) for p in people
+             if reports.streak(by_learner.get(p.id, set()), today) > (today - first).days}
+    return reports.build(
+        title, today, start, people, counts.assigned(reader, assigned_rows, section_rows), section_rows,
+        counts.state_counts(reader, where, today), days,
+        counts.section_retention(reader, where, start, today),
+        counts.forecast(reader, where, today + timedelta(days=FORECAST_DAYS - 1)),
+        list(reports.leech_rows(counts.card_lapses(reader, where, LEECH_MIN_LEARNERS))),
+        thresholds, extra)
+
+
+def anonymized(report: ProgressReport, salt: str) -> ProgressReport:
+    """The same report with every learner's name replaced by a stable pseudonym."""
+    learners = tuple(replace(p, name=reports.pseudonym(p.name, salt)) for p in report.learners)
+    return replace(report, learners=tuple(sorted(learners, key=lambda p: p.name)))

@@ -19,6 +19,7 @@ HO_DECK = ROOT / "decks" / "heterotopic-ossification.md"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 Invoke = Callable[..., Result]
+POSTGRES_ENV = "QUIZ_TEST_POSTGRES_URL"
 
 
 @pytest.fixture
@@ -79,3 +80,43 @@ def dump(db_path: Path) -> list[str]:
         return list(connection.iterdump())
     finally:
         connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database: a SQLite file, and a new PostgreSQL database when the server's URL
+    is in $QUIZ_TEST_POSTGRES_URL (.ci/run starts one and sets it)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'quiz.db'}"
+        return
+    base = os.environ.get(POSTGRES_ENV)
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs the PostgreSQL cases: set {POSTGRES_ENV} (see .ci/run)")
+        pytest.skip(f"no PostgreSQL server to test against: set {POSTGRES_ENV} to run these cases")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"quiz_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def quiz_at(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run `quiz --db URL ...` against any database."""
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def invoke(url: str, *args: str, input: str | None = None) -> Result:
+        return runner.invoke(main, ["--db", url, *args], input=input, catch_exceptions=False)
+
+    return invoke

@@ -1,0 +1,147 @@
+"""A synthetic cohort for demos, for instructors trying the report, and for the benchmarks.
+
+Learners differ in diligence (how many days they study) and memory (how likely they recall a card
+on time); each studies day by day like the review loop does: due cards first, most overdue first,
+then new cards in the document's order, graded 0 to 5 and rescheduled by the real scheduler, with
+SM-2's same-day repeats. The same seed gives the same cohort.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from quiz import store
+from quiz.errors import QuizError
+from quiz.scheduler import PASS_GRADE, CardState, learner_day, review
+from quiz.services.browse import find_deck
+from quiz.services.review import REPEAT_BELOW, answered_state
+from quiz.store.review import StoredState
+
+LEECH_THRESHOLD = 8
+REVIEWS_PER_DAY = 200
+BATCH = 20_000  # review rows written at a time
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    cohort: str
+    deck: str
+    learners: int
+    days: int
+    cards: int
+    reviews: int
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
+class _Profile:
+    diligence: float  # chance of studying on a given day
+    memory: float  # chance of recalling a card reviewed on its due day
+    new_per_day: int
+
+
+def _profile(rng: random.Random) -> _Profile:
+    return _Profile(diligence=rng.uniform(0.5, 0.98), memory=rng.uniform(0.72, 0.97),
+                    new_per_day=rng.choice((10, 15, 20, 25)))
+
+
+def _uid(rng: random.Random, at: datetime) -> str:
+    digits = f"{int(at.timestamp() * 1000):012x}{rng.getrandbits(80):020x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+def simulate(session: Session, learners: int, days: int, now: datetime, *, deck: str | None = None,
+             seed: int = 1, cohort: str = "simulated", prefix: str = "sim-") -> SimulationResult:
+    """Add ``learners`` learners to a new cohort and ``days`` days of their reviews, ending today."""
+    if not 1 <= learners <= 10_000:
+        raise QuizError(f"--learners must be 1 to 10000, not {learners}")
+    if not 1 <= days <= 3_650:
+        raise QuizError(f"--days must be 1 to 3650, not {days}")
+    if store.cohorts.cohort_by_name(session, cohort) is not None:
+        raise QuizError(f"cohort '{cohort}' exists already: choose another with --cohort")
+    chosen = find_deck(session, deck) if deck is not None else next(iter(store.all_decks(session)), None)
+    if chosen is None:
+        raise QuizError("there is no deck to simulate: import one first (quiz import FILE)")
+    cards = store.live_cards(session, chosen.id)
+    today = learner_day(now.astimezone())
+    first = today - timedelta(days=days - 1)
+    start = datetime.combine(first, time(9), UTC)
+    group = store.cohorts.add_cohort(session, cohort, start)
+    store.cohorts.assign(session, group.id, chosen.id, today + timedelta(days=max(7, days // 3)), start)
+    rng = random.Random(seed)
+    written = 0
+    pending: list[dict[str, Any]] = []
+    for number in range(1, learners + 1):
+        name = f"{prefix}{number:03d}"
+        if store.review.learner_by_name(session, name) is not None:
+            raise QuizError(f"learner '{name}' exists already: choose another --cohort or a fresh database")
+        person = store.review.add_learner(session, name, start)
+        store.cohorts.add_member(session, group.id, person.id, start)
+        states, rows = _learner_history(rng, _profile(rng), person.id, cards, first, days)
+        pending += rows
+        written += len(rows)
+        store.progress.put_states(session, person.id, states, {})
+        if len(pending) >= BATCH:
+            store.progress.add_reviews(session, pending)
+            pending = []
+    store.progress.add_reviews(session, pending)
+    return SimulationResult(group.name, chosen.slug, learners, days, len(cards), written, first, today)
+
+
+def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, cards: list[tuple[int, int]],
+                     first: date, days: int) -> tuple[dict[int, tuple[int, StoredState | None]],
+                                                      list[dict[str, Any]]]:
+    stored: dict[int, StoredState] = {}
+    section = dict(cards)
+    rows: list[dict[str, Any]] = []
+    next_new = 0
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        if rng.random() > profile.diligence:
+            continue
+        at = datetime.combine(day, time(18), UTC) + timedelta(minutes=rng.randint(0, 240))
+        due = sorted((s.state.due or day, card_id) for card_id, s in stored.items()
+                     if not s.suspended and s.state.is_due(day))[:REVIEWS_PER_DAY]
+        queue = [card_id for _due, card_id in due]
+        fresh = [c for c, _s in cards[next_new:next_new + profile.new_per_day]]
+        next_new += len(fresh)
+        repeats = []
+        for card_id in queue + fresh:
+            before = stored.get(card_id)
+            state = before.state if before else CardState.new()
+            if before is None:
+                chance = profile.memory * 0.85
+            else:
+                late = max(1.0, (day - (state.last_review or day)).days / max(1, state.interval))
+                chance = profile.memory ** late
+            grade = rng.choice((3, 4, 4, 5, 5)) if rng.random() < chance else rng.choice((0, 1, 2, 2))
+            new_state = review(state, grade, day)
+            leech = grade < PASS_GRADE and new_state.failures >= LEECH_THRESHOLD
+            after = answered_state(before, new_state, leech, day)
+            stored[card_id] = after
+            at += timedelta(seconds=rng.uniform(3, 20))
+            rows.append(_row(rng, learner_id, card_id, section[card_id], grade, "review", at, day, after,
+                             before is not None and state.repetitions > 0))
+            if grade < REPEAT_BELOW and not leech:
+                repeats.append(card_id)
+        for card_id in repeats:  # the same-day repeats: seen again until recalled well
+            at += timedelta(seconds=rng.uniform(3, 12))
+            rows.append(_row(rng, learner_id, card_id, section[card_id], rng.choice((4, 4, 5)), "repeat", at,
+                             day, stored[card_id], False))
+    return {card_id: (section[card_id], s) for card_id, s in stored.items()}, rows
+
+
+def _row(rng: random.Random, learner_id: int, card_id: int, section_id: int, grade: int, kind: str,
+         at: datetime, day: date, shown: StoredState, passed_before: bool) -> dict[str, Any]:
+    state = shown.state
+    return {"uid": _uid(rng, at), "learner_id": learner_id, "card_id": card_id, "section_id": section_id,
+            "grade": grade, "kind": kind, "reviewed_at": at, "day": day,
+            "seconds": round(rng.uniform(3, 20), 1),
+            "passed_before": passed_before, "interval": state.interval,
+            "easiness": int(state.easiness * 100), "due": state.due}

@@ -1,0 +1,50 @@
+"""Reviews given through the real services at chosen instants: a learner's history, reproducible."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+
+from quiz.db import ensure_schema, make_engine, session_scope
+from quiz.services import learners
+from quiz.services.importing import import_bundled_decks
+from quiz.services.review import ReviewOptions, answer_writer, start_review
+
+START = datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
+
+
+def open_database(url: str, *names: str) -> Engine:
+    """The database at ``url`` with the HO deck and these learners in it."""
+    engine = make_engine(url)
+    if ensure_schema(engine, lambda _message: None):
+        with session_scope(engine) as session:
+            import_bundled_decks(session)
+    with session_scope(engine) as session:
+        for name in names:
+            learners.add(session, name, START)
+    return engine
+
+
+def review_days(engine: Engine, learner: str, seed: int, days: int, skip_every: int = 0,
+                new_per_day: int = 6) -> int:
+    """``days`` daily sessions from START (every ``skip_every``-th day skipped), each answering
+    its whole queue with grades drawn from ``seed``; returns how many answers were given."""
+    rng = random.Random(seed)
+    given = 0
+    for day in range(days):
+        if skip_every and day % skip_every == skip_every - 1:
+            continue
+        now = START + timedelta(days=day, minutes=rng.randint(0, 120))
+        with session_scope(engine) as session:
+            sitting = start_review(session, ReviewOptions(learner=learner, new_per_day=new_per_day), now)
+        writer = answer_writer(engine)
+        try:
+            while sitting.current() is not None and given < 10_000:
+                now += timedelta(seconds=rng.randint(2, 30))
+                sitting.answer(writer, rng.choice((1, 2, 3, 4, 4, 5, 5)), now, 5.0)
+                given += 1
+        finally:
+            writer.close()
+    return given

@@ -1,0 +1,189 @@
+"""The progress measures, each against a small case worked out by hand (../shared/specs/progress.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+
+from quiz import reports
+from quiz.db import session_scope
+from quiz.readers import EngineReader
+from quiz.reports import Assigned, LearnerProgress, Pace, Thresholds
+from quiz.services import cohorts, learners
+from quiz.services.reports import cohort_report, learner_stats
+from quiz.services.review import ReviewOptions, answer_writer, start_review
+
+DAY = date(2026, 11, 10)
+
+
+def _progress(**changes: object) -> LearnerProgress:
+    base = LearnerProgress(name="ana", cards=100, introduced=50, mature=10, overdue=0, reviews=40,
+                           retention=0.9, retention_reviews=40, workload=5.0, streak=3, last_review=DAY,
+                           days_inactive=0, pace=(), mastery={}, reasons=())
+    from dataclasses import replace
+
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def test_streak_counts_days_ending_today_or_yesterday() -> None:
+    days = [DAY - timedelta(days=n) for n in (1, 2, 3, 5)]
+    assert reports.streak(days, DAY) == 3  # yesterday, the day before and the one before that
+    assert reports.streak([*days, DAY], DAY) == 4
+    assert reports.streak([DAY - timedelta(days=2)], DAY) == 0
+    assert reports.streak([], DAY) == 0
+
+
+def test_pace_is_introduced_cards_against_time_elapsed() -> None:
+    deck = Assigned("ho", "HO", 100, assigned=date(2026, 11, 1), due=date(2026, 11, 21))
+    half_way = reports.pace(deck, 39, DAY + timedelta(days=1))  # 10 of 20 days: 50 cards expected
+    assert half_way is not None
+    assert half_way.expected == 50 and half_way.ratio == pytest.approx(0.78)
+    assert half_way.behind == pytest.approx(0.22)
+    late = reports.pace(deck, 100, date(2026, 12, 31))
+    assert late is not None and late.expected == 100 and late.behind == 0
+    assert reports.pace(Assigned("ho", "HO", 100, date(2026, 11, 1), None), 5, DAY) is None
+
+
+@pytest.mark.parametrize("changes,reason", [
+    ({"days_inactive": 3}, "inactive 3 days"),
+    ({"days_inactive": 2}, None),
+    ({"overdue": 11, "workload": 5.0}, "11 overdue > 2 days of workload (5.0/day)"),
+    ({"overdue": 10, "workload": 5.0}, None),  # exactly two days of workload is not larger
+    ({"retention": 0.79, "retention_reviews": 20}, "retention 79% on 20 reviews"),
+    ({"retention": 0.79, "retention_reviews": 19}, None),  # too few reviews to judge
+    ({"retention": 0.80, "retention_reviews": 100}, None),
+    ({"pace": (Pace("ho", DAY, 39, 100, 50.0, 0.78),)}, "behind pace on ho by 22% (39 of 50 cards)"),
+    ({"pace": (Pace("ho", DAY, 40, 100, 50.0, 0.80),)}, None),  # 20% behind is within the margin
+])
+def test_each_at_risk_reason(changes: dict[str, object], reason: str | None) -> None:
+    found = reports.reasons(_progress(**changes), Thresholds())
+    assert found == ((reason,) if reason else ())
+
+
+def test_thresholds_are_configurable() -> None:
+    assert reports.reasons(_progress(days_inactive=2), Thresholds(inactive_days=2)) == ("inactive 2 days",)
+    assert reports.reasons(_progress(retention=0.85), Thresholds(min_retention=0.9)) == (
+        "retention 85% on 40 reviews",)
+
+
+def test_pseudonyms_are_stable_and_hide_the_name() -> None:
+    first = reports.pseudonym("Ana Souza", "2026-11-01")
+    assert first == reports.pseudonym("Ana Souza", "2026-11-01") and "Ana" not in first
+    assert first != reports.pseudonym("Ben Okafor", "2026-11-01")
+
+
+# --- in a database, through the services ----------------------------------------------------------------
+
+def _answer(engine: Engine, learner: str, now: datetime, grades: list[int]) -> list[int]:
+    """One sitting at ``now``: the first cards of the queue graded in turn; returns their ids."""
+    with session_scope(engine) as session:
+        sitting = start_review(session, ReviewOptions(learner=learner, new_per_day=20), now)
+    writer = answer_writer(engine)
+    shown = []
+    try:
+        for grade in grades:
+            card = sitting.current()
+            assert card is not None
+            shown.append(card.card_id)
+            sitting.answer(writer, grade, now, 4.0)
+    finally:
+        writer.close()
+    return shown
+
+
+def _cohort(engine: Engine, *names: str) -> None:
+    start = datetime(2026, 11, 1, 9, tzinfo=UTC)
+    with session_scope(engine) as session:
+        cohorts.create(session, "ortho", start)
+        cohorts.add(session, "ortho", names, start)
+        cohorts.assign(session, "ortho", "heterotopic-ossification", None, start)
+
+
+def _report(engine: Engine, now: datetime) -> reports.ProgressReport:
+    reader = EngineReader(engine.connect())
+    try:
+        return cohort_report(reader, "ortho", now)
+    finally:
+        reader.close()
+
+
+def test_retention_counts_only_the_first_review_of_a_day(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    _cohort(engine, "ana")
+    monday = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    _answer(engine, "ana", monday, [4])  # first sight: passed, not counted for retention
+    # Tuesday it is due: failed (counted: 0 of 1), then repeated and passed the same day (not counted).
+    tuesday = monday + timedelta(days=1)
+    with session_scope(engine) as session:
+        sitting = start_review(session, ReviewOptions(learner="ana", new_per_day=0), tuesday)
+    writer = answer_writer(engine)
+    sitting.answer(writer, 1, tuesday, 3.0)
+    assert sitting.current() is not None  # the same-day repeat
+    sitting.answer(writer, 5, tuesday + timedelta(minutes=2), 3.0)
+    writer.close()
+    ana = _report(engine, tuesday + timedelta(hours=1)).learners[0]
+    assert (ana.retention, ana.retention_reviews, ana.reviews) == (0.0, 1, 3)
+    assert ana.introduced == 1 and ana.workload == pytest.approx(2 / 7)  # two counted reviews
+
+
+def test_mature_from_21_days(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    _cohort(engine, "ana")
+    shown = _answer(engine, "ana", datetime(2026, 11, 2, 10, tzinfo=UTC), [5, 5, 5])
+    with engine.begin() as connection:  # three states as after long runs of passes
+        for card_id, interval in zip(shown, (20, 21, 60), strict=True):
+            connection.execute(text("UPDATE card_states SET interval = :i WHERE card_id = :c"),
+                               {"i": interval, "c": card_id})
+    report = _report(engine, datetime(2026, 11, 2, 12, tzinfo=UTC))
+    assert report.learners[0].mature == 2
+    sections = {s.section_id: s for s in report.sections}
+    mature_share = sum(s.mastery * s.cards for s in sections.values())
+    assert mature_share == pytest.approx(2)
+
+
+def test_streak_across_the_4am_day_boundary(engine: Engine) -> None:
+    """23:30 and 03:30 the next night are one learner day; 05:00 that morning starts the next."""
+    with session_scope(engine) as session:
+        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    evening = datetime(2026, 11, 5, 23, 30).astimezone()  # local time, as the learner lives it
+    _answer(engine, "ana", evening, [4])
+    _answer(engine, "ana", evening + timedelta(hours=4), [4])  # 03:30: still the 5th
+    night = _stats(engine, evening + timedelta(hours=4, minutes=10))
+    assert (night.streak, night.last_review) == (1, date(2026, 11, 5))
+    _answer(engine, "ana", evening + timedelta(hours=5, minutes=30), [4])  # 05:00: the 6th
+    morning = _stats(engine, evening + timedelta(hours=6))
+    assert (morning.streak, morning.last_review) == (2, date(2026, 11, 6))
+    two_days_later = _stats(engine, evening + timedelta(days=2, hours=6))
+    assert (two_days_later.streak, two_days_later.days_inactive) == (0, 2)
+
+
+def _stats(engine: Engine, now: datetime) -> LearnerProgress:
+    reader = EngineReader(engine.connect())
+    try:
+        return learner_stats(reader, "ana", now).learners[0]
+    finally:
+        reader.close()
+
+
+def test_cohort_leeches_are_the_cards_many_learners_lapse_on(engine: Engine) -> None:
+    names = ("ana", "ben", "cy")
+    with session_scope(engine) as session:
+        for name in names:
+            learners.add(session, name, datetime(2026, 11, 1, tzinfo=UTC))
+    _cohort(engine, *names)
+    first = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    for name in names:
+        _answer(engine, name, first, [5, 5])
+    # The next day: ana and ben fail the first card (a lapse), cy recalls it; all pass the second.
+    for name, grade in zip(names, (1, 2, 5), strict=True):
+        _answer(engine, name, first + timedelta(days=1), [grade, 5])
+    report = _report(engine, first + timedelta(days=1, hours=2))
+    assert len(report.leeches) == 1
+    leech = report.leeches[0]
+    assert (leech.learners, leech.lapsed, leech.lapses) == (3, 2, 2)
+    assert "Heterotopic Ossification" in leech.section

@@ -384,7 +384,7 @@ def cohort() -> None:
 @click.argument("name")
 @pass_app
 def cohort_create(app: App, name: str) -> None:
-    """Create a cohort."""
+    """Create a cohort: a named group of learners with decks assigned to it."""
     from quiz.services import cohorts
 
     with app.session() as session:

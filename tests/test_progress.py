@@ -175,7 +175,8 @@ def test_a_bad_file_is_refused_and_nothing_is_written(how: str, damage: Callable
     damage(ana_file)
     result = quiz_at(url, "cohort", "import", str(ben_file), str(ana_file))  # the good file first
     assert result.exit_code == 1
-    assert message in result.output and str(ana_file) in result.output and "nothing was imported" in result.output
+    assert message in result.output and str(ana_file) in result.output
+    assert "nothing was imported" in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert "Traceback" not in result.output
     assert dump(tmp_path / "instructor.db") == before
@@ -214,7 +215,8 @@ def test_cohort_commands(db_url: str, quiz_at: Run) -> None:
     assert "New learners: ana, ben." in added.output and "Added to ortho: ana, ben." in added.output
     assert "In ortho already: ana." in quiz_at(db_url, "cohort", "add", "ortho", "ana").output
     assigned = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2099-06-30")
-    assert "Assigned heterotopic-ossification (Heterotopic Ossification) to ortho, due 2099-06-30" in assigned.output
+    assert ("Assigned heterotopic-ossification (Heterotopic Ossification) to ortho, due 2099-06-30"
+            in assigned.output)
     moved = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2099-07-31")
     assert "Updated heterotopic-ossification" in moved.output
     past = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2001-01-01")
@@ -261,6 +263,7 @@ def test_migration_fills_in_the_new_review_columns(tmp_path: Path) -> None:
                 f"'2026-01-{day}', 1, 1, 250, NULL)"))
     assert ensure_schema(engine, lambda _m: None) is False
     with engine.connect() as connection:
-        rows = connection.execute(text("SELECT uid, section_id, passed_before FROM reviews ORDER BY uid")).all()
+        rows = connection.execute(text(
+            "SELECT uid, section_id, passed_before FROM reviews ORDER BY uid")).all()
     # a: first review; c: after a pass (a); d: after a fail (c). Repeats never count.
     assert [tuple(r) for r in rows] == [("a", 7, 0), ("b", 7, 0), ("c", 7, 1), ("d", 7, 0)]

@@ -57,7 +57,7 @@ def _uid(rng: random.Random, at: datetime) -> str:
 
 
 def simulate(session: Session, learners: int, days: int, now: datetime, *, deck: str | None = None,
-             seed: int = 1, cohort: str = "simulated", prefix: str = "sim-") -> SimulationResult:
+             seed: int = 1, cohort: str = "simulated") -> SimulationResult:
     """Add ``learners`` learners to a new cohort and ``days`` days of their reviews, ending today."""
     if not 1 <= learners <= 10_000:
         raise QuizError(f"--learners must be 1 to 10000, not {learners}")
@@ -74,11 +74,11 @@ def simulate(session: Session, learners: int, days: int, now: datetime, *, deck:
     start = datetime.combine(first, time(9), UTC)
     group = store.cohorts.add_cohort(session, cohort, start)
     store.cohorts.assign(session, group.id, chosen.id, today + timedelta(days=max(7, days // 3)), start)
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}:{cohort}")  # another cohort, other review ids
     written = 0
     pending: list[dict[str, Any]] = []
     for number in range(1, learners + 1):
-        name = f"{prefix}{number:03d}"
+        name = f"{cohort}-{number:03d}"
         if store.review.learner_by_name(session, name) is not None:
             raise QuizError(f"learner '{name}' exists already: choose another --cohort or a fresh database")
         person = store.review.add_learner(session, name, start)
@@ -100,15 +100,17 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
     stored: dict[int, StoredState] = {}
     section = dict(cards)
     rows: list[dict[str, Any]] = []
+    falling_due: dict[date, list[int]] = {}  # due day -> cards, filed as they are rescheduled
+    backlog: list[tuple[date, int]] = []  # due and not yet reviewed
     next_new = 0
     for offset in range(days):
         day = first + timedelta(days=offset)
+        backlog += [(day, card_id) for card_id in falling_due.pop(day, [])]
         if rng.random() > profile.diligence:
             continue
         at = datetime.combine(day, time(18), UTC) + timedelta(minutes=rng.randint(0, 240))
-        due = sorted((s.state.due or day, card_id) for card_id, s in stored.items()
-                     if not s.suspended and s.state.is_due(day))[:REVIEWS_PER_DAY]
-        queue = [card_id for _due, card_id in due]
+        backlog.sort()  # most overdue first
+        queue, backlog = [card_id for _due, card_id in backlog[:REVIEWS_PER_DAY]], backlog[REVIEWS_PER_DAY:]
         fresh = [c for c, _s in cards[next_new:next_new + profile.new_per_day]]
         next_new += len(fresh)
         repeats = []
@@ -125,6 +127,8 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
             leech = grade < PASS_GRADE and new_state.failures >= LEECH_THRESHOLD
             after = answered_state(before, new_state, leech, day)
             stored[card_id] = after
+            if not leech and new_state.due is not None:  # a leech is suspended: never due again
+                falling_due.setdefault(new_state.due, []).append(card_id)
             at += timedelta(seconds=rng.uniform(3, 20))
             rows.append(_row(rng, learner_id, card_id, section[card_id], grade, "review", at, day, after,
                              before is not None and state.repetitions > 0))

@@ -63,7 +63,8 @@ def review_database(path: Path, cards: int = 100_000, reviews: int = 1_000_000,
     batch = []
     for r in range(reviews):
         at = start + timedelta(seconds=r * 31)
-        batch.append((f"{r:032x}", r % cards + 1, rng.choice((3, 4, 4, 5, 5, 2)), at.isoformat(sep=" "),
+        batch.append((f"{r:032x}", r % cards + 1, r % cards % sections + 1, rng.choice((3, 4, 4, 5, 5, 2)),
+                      at.isoformat(sep=" "),
                       at.date().isoformat(), 6, 250, (at.date() + timedelta(days=6)).isoformat()))
         if len(batch) == 100_000:
             _reviews(connection, batch)
@@ -82,5 +83,6 @@ def _key(card: int, sections: int) -> str:
 
 def _reviews(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     connection.executemany(
-        "INSERT INTO reviews (uid, learner_id, card_id, grade, kind, reviewed_at, day, seconds, interval, "
-        "easiness, due) VALUES (?, 1, ?, ?, 'review', ?, ?, 4.0, ?, ?, ?)", rows)
+        "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, seconds, "
+        "passed_before, interval, easiness, due) VALUES (?, 1, ?, ?, ?, 'review', ?, ?, 4.0, 1, ?, ?, ?)",
+        rows)

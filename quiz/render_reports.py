@@ -86,42 +86,48 @@ def to_csv(report: ProgressReport) -> str:
 
 # --- the terminal --------------------------------------------------------------------------------------
 
+def _clip(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _columns(title: str, headers: list[str], rows: list[list[str]], left: set[int]) -> str:
+    """A plain aligned table: rich takes a second to lay out the 500 rows of a large cohort."""
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i in left else c.rjust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([title, line(headers), rule, *(line(r) for r in rows)])
+
+
 def to_table(report: ProgressReport, color: bool = False) -> str:
-    from rich.table import Table
-
-    from quiz.render import text_of
-
-    people = Table(title=f"{report.title}: {report.today.isoformat()} (reviews since "
-                         f"{report.since.isoformat()})", title_justify="left")
-    for heading in ("Learner", "Introduced", "Mature", "Retained", "/day", "Streak", "Overdue", "Last",
-                    "Pace", "At risk"):
-        people.add_column(heading, justify="left" if heading in ("Learner", "At risk") else "right",
-                          no_wrap=True)
-    for p in report.learners:
-        people.add_row(p.name, f"{p.introduced}/{p.cards}", str(p.mature),
-                       f"{_pct(p.retention)} ({p.retention_reviews})", f"{p.workload:.1f}",
-                       str(p.streak), str(p.overdue), _ago(p), _pace(p), "yes" if p.at_risk else "no")
-    sections = Table(title="Sections: mature share of the cohort's cards, retention beside it",
-                     title_justify="left")
-    for heading in ("Section", "Cards", "Introduced", "Mastery", "Retention"):
-        sections.add_column(heading, justify="left" if heading == "Section" else "right")
-    for s in report.sections:
-        sections.add_row(short(s.path), str(s.cards), _pct(s.introduced), _pct(s.mastery),
-                         f"{_pct(s.retention)} ({s.retention_reviews})")
+    """The report for a terminal: learners, who is at risk and why, sections, cohort leeches."""
+    people = _columns(
+        f"{report.title}: {report.today.isoformat()} (reviews since {report.since.isoformat()})",
+        ["Learner", "Introduced", "Mature", "Retained", "/day", "Streak", "Overdue", "Last", "Pace",
+         "At risk"],
+        [[p.name, f"{p.introduced}/{p.cards}", str(p.mature), f"{_pct(p.retention)} ({p.retention_reviews})",
+          f"{p.workload:.1f}", str(p.streak), str(p.overdue), _ago(p), _pace(p),
+          "yes" if p.at_risk else "no"] for p in report.learners], {0, 9})
     risks = [f"  {p.name}: {'; '.join(p.reasons)}" for p in report.learners if p.at_risk]
-    parts: list[Any] = [people, "\n".join(["At risk:", *risks]) if risks else "No learner is at risk.",
-                        sections]
+    parts = [people, "\n".join(["At risk:", *risks]) if risks else "No learner is at risk."]
+    parts.append(_columns(
+        "Sections: mature share of the cohort's cards, retention beside it",
+        ["Section", "Cards", "Introduced", "Mastery", "Retention"],
+        [[short(s.path), str(s.cards), _pct(s.introduced), _pct(s.mastery),
+          f"{_pct(s.retention)} ({s.retention_reviews})"] for s in report.sections], {0}))
     if report.leeches:
-        leeches = Table(title="Cohort leeches: cards many learners lapse on", title_justify="left")
-        for heading in ("Card", "Section", "Lapsed", "Lapses"):
-            leeches.add_column(heading, justify="right" if heading in ("Lapsed", "Lapses") else "left")
-        for c in report.leeches:
-            leeches.add_row(c.front, short(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses))
-        parts.append(leeches)
+        parts.append(_columns(
+            "Cohort leeches: cards many learners lapse on", ["Card", "Section", "Lapsed", "Lapses"],
+            [[_clip(c.front), short(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
+             for c in report.leeches],
+            {0, 1}))
     total = sum(n for _d, n in report.reviews_per_day)
     parts.append(f"Reviews since {report.since.isoformat()}: {total}. Due in the next "
                  f"{len(report.forecast)} days: {', '.join(str(n) for _d, n in report.forecast)}.")
-    return text_of(*parts, color=color)
+    return "\n\n".join(parts)
 
 
 # --- one self-contained page ------------------------------------------------------------------------------

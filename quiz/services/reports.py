@@ -62,8 +62,9 @@ def cohort_report(reader: Reader, cohort_name: str, now: datetime, *, deck: str 
     candidates = ([(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None
                   else counts.decks(reader))
     deck_ids = _deck_ids(reader, deck, candidates)
+    every = {d[0] for d in counts.decks(reader)} == set(deck_ids)
     report = _build(reader, name, counts.members(reader, cohort_id),
-                    counts.scope(None, cohort_id, deck_ids), deck_ids,
+                    counts.scope(None, cohort_id, deck_ids, every), deck_ids,
                     [a for a in assigned_rows if a[0] in deck_ids], now, since, thresholds or Thresholds())
     return anonymized(report, created) if anonymize else report
 
@@ -76,10 +77,12 @@ def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, de
     found = counts.learner(reader, name)
     if found is None:
         raise NotFoundError(f"no learner '{name}' yet: quiz review --learner {name} starts one")
-    deck_ids = _deck_ids(reader, deck, counts.decks(reader))
+    every_deck = counts.decks(reader)
+    deck_ids = _deck_ids(reader, deck, every_deck)
     assigned_rows = [row for cohort in _cohorts_of(reader, found[0])
                      for row in counts.assignments(reader, cohort) if row[0] in deck_ids]
-    return _build(reader, found[1], [found], counts.scope([found[0]], None, deck_ids), deck_ids,
+    return _build(reader, found[1], [found],
+                  counts.scope([found[0]], None, deck_ids, len(deck_ids) == len(every_deck)), deck_ids,
                   assigned_rows, now, since, thresholds or Thresholds())
 
 

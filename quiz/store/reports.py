@@ -7,6 +7,7 @@ and a SQLAlchemy connection for any other database. Named parameters (:name) sui
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -36,7 +37,13 @@ def as_day(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    return date.fromisoformat(str(value)[:10])
+    return _parse_day(str(value)[:10])
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_day(text: str) -> date:
+    # A report reads the same few hundred days thousands of times.
+    return date.fromisoformat(text)
 
 
 @dataclass(frozen=True)
@@ -53,12 +60,15 @@ def _ids(values: Sequence[int]) -> str:
     return ",".join(str(int(v)) for v in values) or "NULL"
 
 
-def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Sequence[int]) -> Scope:
+def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Sequence[int],
+          every_deck: bool = False) -> Scope:
+    """``every_deck``: the decks are all the database has, so no row needs checking for its deck."""
     if cohort_id is not None:
         learners = "learner_id IN (SELECT learner_id FROM memberships WHERE cohort_id = :cohort)"
     else:
         learners = f"learner_id IN ({_ids(learner_ids or [])})"
-    sections = f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({_ids(deck_ids)}))"
+    sections = ("1 = 1" if every_deck else
+                f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({_ids(deck_ids)}))")
     return Scope(learners, sections, {"cohort": cohort_id} if cohort_id is not None else {})
 
 

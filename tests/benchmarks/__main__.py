@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 SEED = 20261123
@@ -31,6 +32,7 @@ class Measure:
     size: str
     times: list[float]
     goal: float  # seconds
+    peak_kib: int | None = None  # the largest resident size of the process, where measured
 
     @property
     def median(self) -> float:
@@ -39,7 +41,8 @@ class Measure:
     def row(self) -> dict[str, object]:
         return {"step": self.step, "size": self.size, "median_s": round(self.median, 6),
                 "min_s": round(min(self.times), 6), "max_s": round(max(self.times), 6),
-                "runs": len(self.times), "goal_s": self.goal, "met": self.median <= self.goal}
+                "runs": len(self.times), "goal_s": self.goal, "met": self.median <= self.goal,
+                "peak_kib": self.peak_kib}
 
 
 def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int] = (0, 4)) -> str:
@@ -267,6 +270,81 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
             Measure("  peer: genanki alone writing the same notes", size, alone_times, goal)]
 
 
+def _command_runs(command: list[str], repeat: int) -> tuple[list[float], int]:
+    """Times of whole runs of a command (after a warm-up), and its largest resident size in KiB."""
+    times, peak = [], 0
+    for index in range(repeat + 1):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        _pid, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed with status {process.returncode}")
+        peak = max(peak, usage.ru_maxrss)
+        if index:
+            times.append(elapsed)
+    return times, peak
+
+
+def _quiz() -> list[str]:
+    quiz = shutil.which("quiz")
+    return [quiz] if quiz else [sys.executable, "-m", "quiz"]
+
+
+def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
+    """The cohort report at 500 learners x 2,000 cards x 90 days, and for the HO deck."""
+    import sqlite3
+
+    from tests.benchmarks.data import cohort_database
+
+    big, reviews = cohort_database(workdir / "cohort.db")
+    size = f"500 learners, 2,000 cards, 90 days, {reviews:,} reviews"
+    found = []
+    for fmt in ("table", "json"):
+        command = [*_quiz(), "--db", str(big), "cohort", "report", "bench", "--format", fmt]
+        times, peak = _command_runs(command, repeat)
+        found.append(Measure(f"quiz cohort report --format {fmt} (whole command)", size, times, 0.5, peak))
+    # The peer: plain sqlite3 running the report's heaviest single aggregation, the reviews of the
+    # last 30 days per learner and day, on the same covering index.
+    since = (date.today() - timedelta(days=29)).isoformat()
+
+    def peer() -> None:
+        connection = sqlite3.connect(big)
+        connection.execute(
+            "SELECT learner_id, day, COUNT(*), SUM(kind = 'review'), SUM(kind = 'review' AND passed_before), "
+            "SUM(kind = 'review' AND passed_before AND grade >= 3) FROM reviews "
+            "WHERE learner_id IN (SELECT learner_id FROM memberships WHERE cohort_id = 1) "
+            "AND day >= ? GROUP BY learner_id, day", (since,)).fetchall()
+        connection.close()
+
+    found.append(Measure("  peer: sqlite3, one aggregation (reviews by learner and day)", size,
+                         time_runs(peer, repeat), 0.5))
+    # The HO deck: 500 learners simulated day by day through the real scheduler.
+    from datetime import UTC, datetime
+
+    from quiz.db import ensure_schema, make_engine, session_scope
+    from quiz.services.importing import import_bundled_decks
+    from quiz.services.simulate import simulate
+
+    ho = workdir / "ho-cohort.db"
+    engine = make_engine(f"sqlite:///{ho}")
+    ensure_schema(engine, lambda _m: None)
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        import_bundled_decks(session)
+        result = simulate(session, 500, 90, datetime.now(UTC), seed=SEED, cohort="ho")
+    simulated = time.perf_counter() - started
+    engine.dispose()
+    times, peak = _command_runs([*_quiz(), "--db", str(ho), "cohort", "report", "ho"], repeat)
+    found.append(Measure("quiz cohort report, HO deck (whole command)",
+                         f"500 learners, {result.cards} cards, 90 days, {result.reviews:,} reviews",
+                         times, 0.3, peak))
+    found.append(Measure("  quiz simulate (500 learners x 90 days, HO deck; in-process)",
+                         f"{result.reviews:,} reviews written", [simulated], float("inf")))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -274,18 +352,21 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         measures = [bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
-                    *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat)]
+                    *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat),
+                    *bench_cohort(Path(tmp), args.repeat)]
     rows = [m.row() for m in measures]
     if args.format == "json":
         print(json.dumps({"cores": _cores(), "results": rows}, indent=2))
         return
     print(f"quiz benchmarks on {_cores()} cores (median of runs after one warm-up)")
-    print(f"{'step':58} {'size':40} {'median':>10} {'spread':>21} {'goal':>9}")
+    print(f"{'step':62} {'size':52} {'median':>10} {'spread':>21} {'goal':>9} {'peak RSS':>10}")
     for row in rows:
         mark = "ok" if row["met"] else "MISSED"
         spread = f"{_ms(row['min_s'])}-{_ms(row['max_s'])}"
-        print(f"{row['step']:58} {row['size']:40} {_ms(row['median_s']):>10} {spread:>21} "
-              f"{_ms(row['goal_s']):>9} {mark}")
+        peak = f"{int(row['peak_kib']) // 1024} MiB" if row["peak_kib"] else ""  # type: ignore[call-overload]
+        goal = _ms(row["goal_s"]) if row["goal_s"] != float("inf") else "-"
+        print(f"{row['step']:62} {row['size']:52} {_ms(row['median_s']):>10} {spread:>21} "
+              f"{goal:>9} {mark if goal != '-' else '':6} {peak:>10}")
 
 
 def _ms(seconds: object) -> str:

@@ -6,6 +6,7 @@ import random
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from quiz.db import ensure_schema, make_engine
 
@@ -86,3 +87,112 @@ def _reviews(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> 
         "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, seconds, "
         "passed_before, interval, easiness, due) VALUES (?, 1, ?, ?, ?, 'review', ?, ?, 4.0, 1, ?, ?, ?)",
         rows)
+
+
+INTERVALS = (1, 6, 15, 38, 95, 238)  # SM-2's intervals for a card passed again and again at 2.5
+
+
+def cohort_database(path: Path, learners: int = 500, cards: int = 2000, days: int = 90,
+                    sections: int = 100, seed: int = SEED, today: date | None = None) -> tuple[Path, int]:
+    """A cohort of ``learners`` on one deck of ``cards`` cards, ``days`` days of reviews ending
+    today, written straight into a quiz database; returns it and the number of reviews.
+
+    Each learner studies on a share of days (their diligence), takes 15 to 25 new cards a day,
+    reviews what is due (most overdue first, up to 200) and recalls with their own memory; passes
+    step through SM-2's intervals at the starting easiness, fails start over with a same-day
+    repeat. Cheaper than `quiz simulate` (no exact easiness), with the same shape and volume."""
+    rng = random.Random(seed)
+    today = today or date.today()
+    first = today - timedelta(days=days - 1)
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine, lambda _m: None)
+    engine.dispose()
+    now = datetime.now().isoformat(sep=" ")
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous=OFF")  # only while generating
+    connection.execute("BEGIN")
+    connection.execute("INSERT INTO decks (id, slug, name, source_path, source_hash, created_at, imported_at)"
+                       " VALUES (1, 'bench', 'Benchmark deck', 'bench.md', '', ?, ?)", (now, now))
+    connection.executemany(
+        "INSERT INTO sections (id, deck_id, path, title, level, position, source_line, empty, retired) "
+        "VALUES (?, 1, ?, ?, 1, ?, ?, 0, 0)",
+        ((s + 1, f"Benchmark deck > Section {s}", f"Section {s}", s, s * 10) for s in range(sections)))
+    connection.executemany(
+        "INSERT INTO cards (id, deck_id, section_id, key, source_key, kind, front, back, source_text, "
+        "source_line, \"references\", position, retired, created_at, updated_at) "
+        "VALUES (?, 1, ?, ?, ?, 'cloze', ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        ((c + 1, c * sections // cards + 1, f"bench/c{c:06d}", f"bench/c{c:06d}", f"Fact {c}: [...]",
+          f"term {c}", f"Fact {c}", c, REFERENCES, c, now, now) for c in range(cards)))
+    start = datetime.combine(first, datetime.min.time()).isoformat(sep=" ")
+    connection.execute("INSERT INTO cohorts (id, name, created_at) VALUES (1, 'bench', ?)", (start,))
+    connection.execute("INSERT INTO assignments (id, cohort_id, deck_id, due_date, assigned_at) "
+                       "VALUES (1, 1, 1, ?, ?)", ((today + timedelta(days=30)).isoformat(), start))
+    total = 0
+    for learner in range(1, learners + 1):
+        connection.execute("INSERT INTO learners (id, name, created_at, new_per_day, reviews_per_day, "
+                           "leech_threshold, day_starts_at) VALUES (?, ?, ?, 20, 200, 8, 4)",
+                           (learner, f"learner-{learner:03d}", start))
+        connection.execute("INSERT INTO memberships (cohort_id, learner_id, joined_at) VALUES (1, ?, ?)",
+                           (learner, start))
+        states, reviews = _learner(rng, learner, cards, sections, first, days)
+        connection.executemany(
+            "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, "
+            "due, last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, "
+            "version) VALUES (?, ?, ?, ?, 250, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, 1)", states)
+        connection.executemany(
+            "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, "
+            "seconds, passed_before, interval, easiness, due) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 6.0, ?, ?, 250, ?)", reviews)
+        total += len(reviews)
+    connection.execute("COMMIT")
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("ANALYZE")
+    connection.close()
+    return path, total
+
+
+def _learner(rng: random.Random, learner: int, cards: int, sections: int, first: date,
+             days: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    diligence, memory, new_per_day = rng.uniform(0.5, 0.98), rng.uniform(0.75, 0.97), rng.choice((15, 20, 25))
+    # card -> [repetitions, interval, due, last review, lapses, failures, reviews, introduced]
+    state: dict[int, list[Any]] = {}
+    falling_due: dict[date, list[int]] = {}
+    backlog: list[tuple[date, int]] = []
+    reviews: list[tuple[object, ...]] = []
+    next_new = 0
+    for offset in range(days):
+        day = first + timedelta(days=offset)
+        backlog += [(day, c) for c in falling_due.pop(day, [])]
+        if rng.random() > diligence:
+            continue
+        backlog.sort()
+        due, backlog = [c for _d, c in backlog[:200]], backlog[200:]
+        fresh = list(range(next_new, min(cards, next_new + new_per_day)))
+        next_new += len(fresh)
+        stamp = f"{day.isoformat()} 18:{rng.randint(0, 59):02d}:00"
+        text_day = day.isoformat()
+        repeats = []
+        for card in due + fresh:
+            s = state.setdefault(card, [0, 0, None, None, 0, 0, 0, text_day])
+            repetitions = s[0]
+            passed = rng.random() < (memory * 0.85 if s[6] == 0 else memory)
+            grade = rng.choice((3, 4, 4, 5, 5)) if passed else rng.choice((0, 1, 2, 2))
+            if passed:
+                s[0], s[1] = repetitions + 1, INTERVALS[min(repetitions, len(INTERVALS) - 1)]
+            else:
+                s[4] += 1 if repetitions else 0
+                s[5] += 1
+                s[0], s[1] = 0, 1
+                repeats.append(card)
+            next_due = day + timedelta(days=s[1])
+            s[2], s[3], s[6] = next_due.isoformat(), text_day, s[6] + 1
+            falling_due.setdefault(next_due, []).append(card)
+            reviews.append((f"{learner:04x}{len(reviews):08x}{card:06x}", learner, card + 1,
+                            card * sections // cards + 1, grade, "review", stamp, text_day,
+                            repetitions > 0, s[1], s[2]))
+        for card in repeats:
+            s = state[card]
+            reviews.append((f"{learner:04x}{len(reviews):08x}{card:06x}", learner, card + 1,
+                            card * sections // cards + 1, 4, "repeat", stamp, text_day, False, s[1], s[2]))
+    states = [(learner, card + 1, card * sections // cards + 1, *s) for card, s in state.items()]
+    return states, reviews

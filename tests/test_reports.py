@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -15,6 +19,7 @@ from quiz.reports import Assigned, LearnerProgress, Pace, Thresholds
 from quiz.services import cohorts, learners
 from quiz.services.reports import cohort_report, learner_stats
 from quiz.services.review import ReviewOptions, answer_writer, start_review
+from tests.conftest import Invoke
 
 DAY = date(2026, 11, 10)
 
@@ -187,3 +192,36 @@ def test_cohort_leeches_are_the_cards_many_learners_lapse_on(engine: Engine) -> 
     leech = report.leeches[0]
     assert (leech.learners, leech.lapsed, leech.lapses) == (3, 2, 2)
     assert "Heterotopic Ossification" in leech.section
+
+
+def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> None:
+    made = quiz("simulate", "--learners", "5", "--days", "20", "--cohort", "ortho")
+    assert made.exit_code == 0 and "Simulated cohort ortho: 5 learners, 20 days" in made.output
+    data = json.loads(quiz("cohort", "report", "ortho", "--format", "json").output)
+    names = [p["name"] for p in data["learners"]]
+    assert names == [f"ortho-00{n}" for n in range(1, 6)]
+    assert len(data["reviews_per_day"]) == 30 and len(data["forecast"]) == 14
+    assert all(0 <= p["introduced"] <= p["cards"] == 72 for p in data["learners"])
+    rows = list(csv.reader(io.StringIO(quiz("cohort", "report", "ortho", "--format", "csv").output)))
+    assert rows[0][:3] == ["learner", "at_risk", "reasons"] and len(rows) == 6
+    assert sum(1 for column in rows[0] if column.startswith("mastery: ")) == len(data["sections"])
+    table = quiz("cohort", "report", "ortho").output
+    assert "ortho-003" in table and "Sections: mature share" in table
+    hidden = json.loads(quiz("cohort", "report", "ortho", "--format", "json", "--anonymize").output)
+    assert not any("ortho" in p["name"] for p in hidden["learners"])
+    again = json.loads(quiz("cohort", "report", "ortho", "--format", "json", "--anonymize").output)
+    assert [p["name"] for p in again["learners"]] == [p["name"] for p in hidden["learners"]]
+    target = tmp_path / "out" / "report.html"
+    no_folder = quiz("cohort", "report", "ortho", "--format", "html", "-o", str(target))
+    assert no_folder.exit_code == 1 and "no such folder" in no_folder.output
+    target.parent.mkdir()
+    written = quiz("cohort", "report", "ortho", "--format", "html", "-o", str(target))
+    assert written.exit_code == 0 and target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    own = json.loads(quiz("stats", "--learner", "ortho-002", "--format", "json").output)
+    assert [p["name"] for p in own["learners"]] == ["ortho-002"]
+    assert own["learners"][0] == next(p for p in data["learners"] if p["name"] == "ortho-002")
+    for args, message in ((("stats", "--learner", "zed"), "no learner 'zed' yet"),
+                          (("cohort", "report", "ortho", "--since", "2999-01-01"), "is after today"),
+                          (("cohort", "report", "ortho", "--deck", "cardio"), "no deck 'cardio'")):
+        result = quiz(*args)
+        assert result.exit_code == 1 and message in result.output, result.output

@@ -76,7 +76,9 @@ def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, de
     name = learner_name or default_learner_name()
     found = counts.learner(reader, name)
     if found is None:
-        raise NotFoundError(f"no learner '{name}' yet: quiz review --learner {name} starts one")
+        hint = ("run quiz review to start" if learner_name is None
+                else f"see quiz learner list, or add one with quiz learner add {name}")
+        raise NotFoundError(f"no learner '{name}' yet: {hint}")
     every_deck = counts.decks(reader)
     deck_ids = _deck_ids(reader, deck, every_deck)
     assigned_rows = [row for cohort in _cohorts_of(reader, found[0])

@@ -177,10 +177,11 @@ def _raw_answers(db: Path, count: int) -> list[float]:
     connection = sqlite3.connect(db, isolation_level=None)
     for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
         connection.execute(f"PRAGMA {pragma}")
-    due = [r[0] for r in connection.execute(
-        "SELECT card_id FROM card_states WHERE learner_id = 1 ORDER BY due LIMIT ?", (count,))]
+    due = connection.execute(
+        "SELECT card_id, section_id FROM card_states WHERE learner_id = 1 ORDER BY due LIMIT ?", (count,)
+    ).fetchall()
     times = []
-    for card_id in due:
+    for card_id, section_id in due:
         start = time.perf_counter()
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
@@ -189,9 +190,11 @@ def _raw_answers(db: Path, count: int) -> list[float]:
             "buried_until = NULL, version = 11 WHERE learner_id = 1 AND card_id = ? AND version = 10",
             (3, 250, 15, "2027-01-01", "2026-12-01", card_id))
         connection.execute(
-            "INSERT INTO reviews (uid, learner_id, card_id, grade, kind, reviewed_at, day, seconds, "
-            "interval, easiness, due) VALUES (?, 1, ?, 4, 'review', ?, ?, 2.0, 15, 250, ?)",
-            (str(uuid.uuid4()), card_id, "2026-12-01 12:00:00.000000", "2026-12-01", "2027-01-01"))
+            "INSERT INTO reviews (uid, learner_id, card_id, section_id, passed_before, grade, kind, "
+            "reviewed_at, day, seconds, interval, easiness, due) "
+            "VALUES (?, 1, ?, ?, 1, 4, 'review', ?, ?, 2.0, 15, 250, ?)",
+            (str(uuid.uuid4()), card_id, section_id, "2026-12-01 12:00:00.000000", "2026-12-01",
+             "2027-01-01"))
         connection.execute("COMMIT")
         times.append(time.perf_counter() - start)
     connection.close()

@@ -273,21 +273,28 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
             Measure("  peer: genanki alone writing the same notes", size, alone_times, goal)]
 
 
-def _command_runs(command: list[str], repeat: int) -> tuple[list[float], int]:
-    """Times of whole runs of a command (after a warm-up), and its largest resident size in KiB."""
+GNU_TIME = "/usr/bin/time"
+
+
+def _command_runs(command: list[str], repeat: int) -> tuple[list[float], int | None]:
+    """Times of whole runs of a command (after a warm-up), and its largest resident size in KiB.
+
+    The size comes from GNU time, which starts the command from its own small process: a child
+    forked from this (large) benchmark process would report this process's size instead."""
+    measure = os.path.exists(GNU_TIME)
     times, peak = [], 0
     for index in range(repeat + 1):
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        _pid, status, usage = os.wait4(process.pid, 0)
+        done = subprocess.run([GNU_TIME, "-f", "%M", *command] if measure else command,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         elapsed = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed with status {process.returncode}")
-        peak = max(peak, usage.ru_maxrss)
+        if done.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()}")
+        if measure:
+            peak = max(peak, int(done.stderr.strip().splitlines()[-1]))
         if index:
             times.append(elapsed)
-    return times, peak
+    return times, peak if measure else None
 
 
 def _quiz() -> list[str]:

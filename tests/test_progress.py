@@ -267,3 +267,28 @@ def test_migration_fills_in_the_new_review_columns(tmp_path: Path) -> None:
             "SELECT uid, section_id, passed_before FROM reviews ORDER BY uid")).all()
     # a: first review; c: after a pass (a); d: after a fail (c). Repeats never count.
     assert [tuple(r) for r in rows] == [("a", 7, 0), ("b", 7, 0), ("c", 7, 1), ("d", 7, 0)]
+
+
+def test_one_review_in_two_files_counts_once_and_a_borrowed_id_is_refused(tmp_path: Path,
+                                                                          quiz_at: Run) -> None:
+    ana_file, ben_file, _given = _learner_files(tmp_path, quiz_at)
+    url = f"sqlite:///{tmp_path / 'instructor.db'}"
+    instructor = open_database(url)
+    _setup_cohort(quiz_at, url)
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(ana_file.read_bytes())
+    both = quiz_at(url, "cohort", "import", str(ana_file), str(copy))
+    assert both.exit_code == 0, both.output
+    reviews = len(json.loads(ana_file.read_text(encoding="utf-8"))["reviews"])
+    assert _rows(instructor, "SELECT COUNT(*) FROM reviews") == [(reviews,)]
+    # ben's file carrying one of ana's review ids (resealed, so the checksum holds) is refused.
+    first_uid = json.loads(ana_file.read_text(encoding="utf-8"))["reviews"][0][0]
+
+    def borrow(body: dict[str, Any]) -> None:
+        body["reviews"][0][0] = first_uid
+
+    _rewrite(ben_file, borrow, reseal=True)
+    refused = quiz_at(url, "cohort", "import", str(ben_file))
+    assert refused.exit_code == 1 and f"review {first_uid} is stored here" in refused.output
+    assert _rows(instructor, "SELECT COUNT(*) FROM reviews") == [(reviews,)]
+    instructor.dispose()

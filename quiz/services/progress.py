@@ -203,12 +203,13 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
         learner = learners[file.path]
         for entry in file.entries:
             card_id = cards[entry.key][0]
-            if entry.uid in stored:
-                if stored[entry.uid] != (learner.id, card_id, entry.grade):
-                    raise _refuse(file.path, f"review {entry.uid} is stored here already with another "
-                                             "learner, card or grade: the file was edited or mixed up")
-                continue
-            new[learner.id][entry.uid] = entry
+            seen = stored.get(entry.uid)
+            if seen is None:  # the same review in two of these files must be the same review
+                stored[entry.uid] = (learner.id, card_id, entry.grade)
+                new[learner.id][entry.uid] = entry
+            elif seen != (learner.id, card_id, entry.grade):
+                raise _refuse(file.path, f"review {entry.uid} is stored here, or in another file, with "
+                                         "another learner, card or grade: the file was edited or mixed up")
     results = []
     replayed_cards: dict[int, set[int]] = {}
     for learner_id, entries in new.items():

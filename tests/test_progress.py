@@ -155,6 +155,7 @@ REFUSALS = [
     ("hand-edited", lambda p: _rewrite(p, _edit_grade, reseal=False), "was changed after it was exported"),
     ("foreign", lambda p: p.write_text('{"cards": []}'), "is not a quiz progress file"),
     ("binary", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "is not a quiz progress file"),
+    ("plain text", lambda p: p.write_text("learner,grade\nana,4\n"), "is not a quiz progress file"),
     ("unknown deck", lambda p: _rewrite(p, _other_deck, reseal=True), "deck 'pharmacology', which this"),
     ("unknown learner", lambda p: _rewrite(p, _other_learner, reseal=True), "learner 'cy' is not known"),
     ("resealed bad grade", lambda p: _rewrite(p, _grade_out_of_range, reseal=True), "grade 7 is not 0 to 5"),

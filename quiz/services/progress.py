@@ -125,6 +125,8 @@ def _read(path: Path) -> _File:
     except UnicodeDecodeError:
         raise _refuse(name, "is not a quiz progress file (not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
+        if not raw.lstrip().startswith(b"{"):
+            raise _refuse(name, "is not a quiz progress file (made by quiz progress export)") from None
         raise _refuse(name, f"is damaged (not valid JSON at line {exc.lineno}): ask for a new "
                             "export (quiz progress export)") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
@@ -210,37 +212,33 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
             elif seen != (learner.id, card_id, entry.grade):
                 raise _refuse(file.path, f"review {entry.uid} is stored here, or in another file, with "
                                          "another learner, card or grade: the file was edited or mixed up")
+    by_id = {learner.id: learner for learner in learners.values()}
+    replayed = {learner_id: _merge(session, by_id[learner_id], entries, cards)
+                for learner_id, entries in new.items()}
     results = []
-    replayed_cards: dict[int, set[int]] = {}
-    for learner_id, entries in new.items():
-        learner = next(lr for lr in learners.values() if lr.id == learner_id)
-        store.progress.add_reviews(session, [_review_row(learner_id, e, cards[e.key])
-                                             for e in entries.values()])
-        replayed_cards[learner_id] = _replay(session, learner, {cards[e.key][0] for e in entries.values()})
     for file in files:
         learner = learners[file.path]
         added = sum(1 for e in file.entries if e.uid in new[learner.id])
         results.append(FileImport(file.path, file.learner, len(file.entries), added,
-                                  len(replayed_cards.get(learner.id, ())) if added else 0))
+                                  replayed.get(learner.id, 0) if added else 0))
     return ProgressImport(tuple(results))
 
 
-def _review_row(learner_id: int, entry: _Entry, card: tuple[int, int, str]) -> dict[str, Any]:
-    # The outcome columns are placeholders until the replay below sets them.
-    return {"uid": entry.uid, "learner_id": learner_id, "card_id": card[0], "section_id": card[1],
-            "grade": entry.grade, "kind": entry.kind, "reviewed_at": entry.reviewed_at, "day": entry.day,
-            "seconds": entry.seconds, "passed_before": False, "interval": -1, "easiness": 250, "due": None}
-
-
-def _replay(session: Session, learner: Learner, card_ids: set[int]) -> set[int]:
-    """Rebuild the learner's states of these cards from their whole logs; returns the cards."""
-    ordered = sorted(card_ids)
+def _merge(session: Session, learner: Learner, entries: dict[str, _Entry],
+           cards: dict[str, tuple[int, int, str]]) -> int:
+    """Add a learner's new reviews and rebuild their states of the cards they touch by replaying
+    each card's whole log, old and new reviews in time order; returns how many cards."""
     by_card: dict[int, list[LogRow]] = defaultdict(list)
-    for row in store.progress.card_logs(session, learner.id, ordered):
+    for entry in entries.values():
+        card_id, section_id, deck = cards[entry.key]
+        by_card[card_id].append(LogRow(entry.uid, learner.id, card_id, section_id, entry.key, deck,
+                                       entry.grade, entry.kind, entry.reviewed_at, entry.day, entry.seconds))
+    touched = sorted(by_card)
+    for row in store.progress.card_logs(session, learner.id, touched):
         by_card[row.card_id].append(row)
-    existing = store.progress.stored_states(session, learner.id, ordered)
-    states: dict[int, tuple[int, StoredState | None]] = {}
-    corrections = []
+    existing = store.progress.stored_states(session, learner.id, touched)
+    added, corrections = [], []
+    states: dict[int, tuple[int, StoredState]] = {}
     for card_id, rows in by_card.items():
         rows.sort(key=lambda r: (r.reviewed_at, r.uid))
         try:
@@ -250,21 +248,22 @@ def _replay(session: Session, learner: Learner, card_ids: set[int]) -> set[int]:
             raise QuizError(f"the reviews of card {rows[0].key} by {learner.name} do not replay ({exc}): "
                             "nothing was imported") from None
         for row, outcome in zip(rows, result.reviews, strict=True):
-            state = outcome.state
             values = {"kind": outcome.kind, "passed_before": outcome.passed_before,
-                      "interval": state.interval if state else 0,
-                      "easiness": int(state.easiness * 100) if state else 250,
-                      "due": state.due if state else None}
-            if (row.kind, row.passed_before, row.interval, row.easiness, row.due) != tuple(values.values()):
-                corrections.append({"uid": row.uid, **values})
+                      **store.review.outcome_values(outcome.state)}
+            if row.uid in entries:
+                added.append({"uid": row.uid, "learner_id": learner.id, "card_id": card_id,
+                              "section_id": row.section_id, "grade": row.grade,
+                              "reviewed_at": row.reviewed_at, "day": row.day, "seconds": row.seconds,
+                              **values})
+            elif (row.kind, row.passed_before, row.interval, row.easiness, row.due) != tuple(values.values()):
+                corrections.append({"uid": row.uid, **values})  # an older review the merge reorders
         before = existing.get(card_id)
-        if result.state is None:
-            continue
-        held = before is not None and before.suspended and not before.leech
-        states[card_id] = (rows[0].section_id, StoredState(
-            result.state, result.introduced, held or result.leech, result.leech,
-            before.buried_until if before else None, (before.version + 1) if before else 1))
+        if result.state is not None:
+            held = before is not None and before.suspended and not before.leech
+            states[card_id] = (rows[0].section_id, StoredState(
+                result.state, result.introduced, held or result.leech, result.leech,
+                before.buried_until if before else None, (before.version + 1) if before else 1))
+    store.progress.add_reviews(session, added)
     store.progress.set_review_outcomes(session, corrections)
     store.progress.put_states(session, learner.id, states, existing)
-    return set(by_card)
-
+    return len(by_card)

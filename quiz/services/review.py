@@ -184,9 +184,7 @@ class ReviewSession:
             "section_id": card.section_id,
             "passed_before": kind == "review" and state is not None and state.repetitions > 0,
             "reviewed_at": now, "day": self.today, "seconds": round(seconds, 3),
-            "interval": shown.state.interval if shown else 0,
-            "easiness": int(shown.state.easiness * 100) if shown else 250,
-            "due": shown.state.due if shown else None,
+            **store.review.outcome_values(shown.state if shown else None),
         }
         if not writer.answer(self.learner.id, card, before, after, logged):
             raise ConflictError(f"card {card.key} was answered in another session just now: "

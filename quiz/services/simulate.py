@@ -95,7 +95,7 @@ def simulate(session: Session, learners: int, days: int, now: datetime, *, deck:
 
 
 def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, cards: list[tuple[int, int]],
-                     first: date, days: int) -> tuple[dict[int, tuple[int, StoredState | None]],
+                     first: date, days: int) -> tuple[dict[int, tuple[int, StoredState]],
                                                       list[dict[str, Any]]]:
     stored: dict[int, StoredState] = {}
     section = dict(cards)
@@ -143,9 +143,7 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
 
 def _row(rng: random.Random, learner_id: int, card_id: int, section_id: int, grade: int, kind: str,
          at: datetime, day: date, shown: StoredState, passed_before: bool) -> dict[str, Any]:
-    state = shown.state
     return {"uid": _uid(rng, at), "learner_id": learner_id, "card_id": card_id, "section_id": section_id,
             "grade": grade, "kind": kind, "reviewed_at": at, "day": day,
             "seconds": round(rng.uniform(3, 20), 1),
-            "passed_before": passed_before, "interval": state.interval,
-            "easiness": int(state.easiness * 100), "due": state.due}
+            "passed_before": passed_before, **store.review.outcome_values(shown.state)}

@@ -140,13 +140,11 @@ def set_review_outcomes(session: Session, rows: Sequence[dict[str, Any]]) -> Non
                         .values({k: v for k, v in row.items() if k != "uid"}))
 
 
-def put_states(session: Session, learner_id: int, states: dict[int, tuple[int, StoredState | None]],
+def put_states(session: Session, learner_id: int, states: dict[int, tuple[int, StoredState]],
                existing: dict[int, StoredState]) -> None:
     """Write replayed states: card id -> (section id, new state); updated where a row exists."""
     fresh = []
     for card_id, (section_id, stored) in states.items():
-        if stored is None:
-            continue
         values = state_values(stored)
         if card_id in existing:
             session.execute(update(STATES).where(STATES.c.learner_id == learner_id,

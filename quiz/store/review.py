@@ -72,6 +72,13 @@ def state_values(stored: StoredState) -> dict[str, Any]:
             "buried_until": stored.buried_until}
 
 
+def outcome_values(state: State | None) -> dict[str, Any]:
+    """The state after a review, as its row in the log keeps it (None: the card is still new)."""
+    if state is None:
+        return {"interval": 0, "easiness": 250, "due": None}
+    return {"interval": state.interval, "easiness": int(state.easiness * 100), "due": state.due}
+
+
 # --- learners ---------------------------------------------------------------------------------------
 
 def learner_by_name(session: Session, name: str) -> Learner | None:

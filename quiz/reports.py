@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 MATURE_DAYS = 21  # an interval of 21 days or more is mature, as in Anki
@@ -214,6 +214,15 @@ def reasons(progress: LearnerProgress, thresholds: Thresholds) -> tuple[str, ...
     return tuple(found)
 
 
+def assigned(rows: Iterable[tuple[int, str, str, date | None, date]],
+             sections: Iterable[SectionInfo]) -> list[Assigned]:
+    """The assigned decks, from (deck id, slug, name, due date, assigned day), with their live cards."""
+    cards: dict[str, int] = {}
+    for s in sections:
+        cards[s.deck] = cards.get(s.deck, 0) + s.cards
+    return [Assigned(slug, name, cards.get(slug, 0), start, due) for _id, slug, name, due, start in rows]
+
+
 def pseudonym(name: str, salt: str) -> str:
     """A stable stand-in for a name: the same learner gets the same one in every report."""
     return "learner-" + hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()[:6]
@@ -263,18 +272,12 @@ def build(title: str, today: date, since: date, people: list[Person], decks: lis
             mastery={r.section_id: r.mature / section_cards[r.section_id]
                      for r in mine if section_cards.get(r.section_id)},
             reasons=())
-        learners.append(_with_reasons(progress, thresholds))
+        learners.append(replace(progress, reasons=reasons(progress, thresholds)))
     return ProgressReport(
         title=title, today=today, since=since, decks=tuple(decks), learners=tuple(learners),
         sections=_sections(sections, states, section_retention, len(people)),
         reviews_per_day=_per_day(days, since, today), forecast=_forecast(forecast, today),
         leeches=tuple(leeches), thresholds=thresholds)
-
-
-def _with_reasons(progress: LearnerProgress, thresholds: Thresholds) -> LearnerProgress:
-    from dataclasses import replace
-
-    return replace(progress, reasons=reasons(progress, thresholds))
 
 
 def _sections(sections: list[SectionInfo], states: list[StateCounts],

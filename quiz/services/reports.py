@@ -38,7 +38,7 @@ def _window(today: date, since: date | None) -> date:
     return start
 
 
-def _deck_ids(reader: Reader, deck: str | None, among: list[tuple[int, str, str]]) -> list[int]:
+def _deck_ids(deck: str | None, among: list[tuple[int, str, str]]) -> list[int]:
     if deck is None:
         return [d[0] for d in among]
     slug = pick_deck(deck, [(s, n) for _i, s, n in among])
@@ -59,10 +59,10 @@ def cohort_report(reader: Reader, cohort_name: str, now: datetime, *, deck: str 
     if deck is None and not assigned_rows:
         raise QuizError(f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK "
                         "(or name one with --deck)")
-    candidates = ([(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None
-                  else counts.decks(reader))
-    deck_ids = _deck_ids(reader, deck, candidates)
-    every = {d[0] for d in counts.decks(reader)} == set(deck_ids)
+    every_deck = counts.decks(reader)
+    candidates = [(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None else every_deck
+    deck_ids = _deck_ids(deck, candidates)
+    every = {d[0] for d in every_deck} == set(deck_ids)
     report = _build(reader, name, counts.members(reader, cohort_id),
                     counts.scope(None, cohort_id, deck_ids, every), deck_ids,
                     [a for a in assigned_rows if a[0] in deck_ids], now, since, thresholds or Thresholds())
@@ -80,7 +80,7 @@ def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, de
                 else f"see quiz learner list, or add one with quiz learner add {name}")
         raise NotFoundError(f"no learner '{name}' yet: {hint}")
     every_deck = counts.decks(reader)
-    deck_ids = _deck_ids(reader, deck, every_deck)
+    deck_ids = _deck_ids(deck, every_deck)
     assigned_rows = [row for cohort in _cohorts_of(reader, found[0])
                      for row in counts.assignments(reader, cohort) if row[0] in deck_ids]
     return _build(reader, found[1], [found],
@@ -109,7 +109,7 @@ def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], whe
     extra = {p.id: counts.earlier_active_days(reader, p.id, first) for p in people
              if reports.streak(by_learner.get(p.id, set()), today) > (today - first).days}
     return reports.build(
-        title, today, start, people, counts.assigned(reader, assigned_rows, section_rows), section_rows,
+        title, today, start, people, reports.assigned(assigned_rows, section_rows), section_rows,
         counts.state_counts(reader, where, today), days,
         counts.section_retention(reader, where, start, today),
         counts.forecast(reader, where, today + timedelta(days=FORECAST_DAYS - 1)),

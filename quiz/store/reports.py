@@ -15,7 +15,6 @@ from typing import Any, Protocol
 
 from quiz.reports import (
     MATURE_DAYS,
-    Assigned,
     CardLapses,
     DayCounts,
     Person,
@@ -117,14 +116,6 @@ def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
         "JOIN cards c ON c.section_id = s.id AND NOT c.retired "
         f"WHERE s.deck_id IN ({_ids(deck_ids)}) GROUP BY s.id, d.slug, s.path, d.name, s.position "
         "ORDER BY d.name, s.position")]
-
-
-def assigned(reader: Reader, rows: list[tuple[int, str, str, date | None, date]],
-             section_rows: list[SectionInfo]) -> list[Assigned]:
-    cards: dict[str, int] = {}
-    for s in section_rows:
-        cards[s.deck] = cards.get(s.deck, 0) + s.cards
-    return [Assigned(slug, name, cards.get(slug, 0), start, due) for _id, slug, name, due, start in rows]
 
 
 def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCounts]) -> list[Person]:

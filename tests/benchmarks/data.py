@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,28 +22,8 @@ def review_database(path: Path, cards: int = 100_000, reviews: int = 1_000_000,
     reviewed every card, ``reviews`` reviews in all over the past year; about 150 cards due today."""
     rng = random.Random(seed)
     today = today or date.today()
-    engine = make_engine(f"sqlite:///{path}")
-    ensure_schema(engine, lambda _m: None)
-    engine.dispose()
-    now = datetime.now().isoformat(sep=" ")
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous=OFF")  # only while generating
-    connection.execute("BEGIN")
-    connection.execute("INSERT INTO decks (id, slug, name, source_path, source_hash, created_at, imported_at)"
-                       " VALUES (1, 'bench', 'Benchmark deck', 'bench.md', '', ?, ?)", (now, now))
     sections = 1000
-    connection.executemany(
-        "INSERT INTO sections (id, deck_id, path, title, level, position, source_line, empty, retired) "
-        "VALUES (?, 1, ?, ?, 1, ?, ?, 0, 0)",
-        ((s + 1, f"Benchmark deck > Section {s}", f"Section {s}", s, s * 10) for s in range(sections)))
-    connection.executemany(
-        "INSERT INTO cards (id, deck_id, section_id, key, source_key, kind, front, back, source_text, "
-        "source_line, \"references\", position, retired, created_at, updated_at) "
-        "VALUES (?, 1, ?, ?, ?, 'cloze', ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        ((c + 1, c % sections + 1, _key(c, sections), _key(c, sections),
-          f"Fact {c} is about [...] in section {c % sections}", f"term {c}", f"Fact {c}", c, REFERENCES,
-          c, now, now)
-         for c in range(cards)))
+    connection, now = _deck_database(path, cards, lambda c: c % sections + 1)
     connection.execute("INSERT INTO learners (id, name, created_at, new_per_day, reviews_per_day, "
                        "leech_threshold, day_starts_at) VALUES (1, 'bench', ?, 20, 200000, 8, 4)", (now,))
     # Intervals as SM-2 makes them over some ten reviews (6, 15, 38, 95, 238 days and a year's cap of
@@ -78,8 +59,32 @@ def review_database(path: Path, cards: int = 100_000, reviews: int = 1_000_000,
     return path
 
 
-def _key(card: int, sections: int) -> str:
-    return f"bench/s{card % sections}/cloze/{card:08x}"
+def _deck_database(path: Path, cards: int,
+                   section_of: Callable[[int], int]) -> tuple[sqlite3.Connection, str]:
+    """A new quiz database with one deck of ``cards`` cards, card c in section ``section_of(c)``;
+    returned open in a transaction, with the time written as its creation time."""
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine, lambda _m: None)
+    engine.dispose()
+    now = datetime.now().isoformat(sep=" ")
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous=OFF")  # only while generating
+    connection.execute("BEGIN")
+    connection.execute("INSERT INTO decks (id, slug, name, source_path, source_hash, created_at, imported_at)"
+                       " VALUES (1, 'bench', 'Benchmark deck', 'bench.md', '', ?, ?)", (now, now))
+    sections = section_of(cards - 1)
+    connection.executemany(
+        "INSERT INTO sections (id, deck_id, path, title, level, position, source_line, empty, retired) "
+        "VALUES (?, 1, ?, ?, 1, ?, ?, 0, 0)",
+        ((s, f"Benchmark deck > Section {s}", f"Section {s}", s, s * 10) for s in range(1, sections + 1)))
+    connection.executemany(
+        "INSERT INTO cards (id, deck_id, section_id, key, source_key, kind, front, back, source_text, "
+        "source_line, \"references\", position, retired, created_at, updated_at) "
+        "VALUES (?, 1, ?, ?, ?, 'cloze', ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        ((c + 1, s, f"bench/s{s}/cloze/{c:08x}", f"bench/s{s}/cloze/{c:08x}",
+          f"Fact {c} is about [...] in section {s}", f"term {c}", f"Fact {c}", c, REFERENCES, c, now, now)
+         for c in range(cards) for s in (section_of(c),)))
+    return connection, now
 
 
 def _reviews(connection: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
@@ -104,25 +109,7 @@ def cohort_database(path: Path, learners: int = 500, cards: int = 2000, days: in
     rng = random.Random(seed)
     today = today or date.today()
     first = today - timedelta(days=days - 1)
-    engine = make_engine(f"sqlite:///{path}")
-    ensure_schema(engine, lambda _m: None)
-    engine.dispose()
-    now = datetime.now().isoformat(sep=" ")
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous=OFF")  # only while generating
-    connection.execute("BEGIN")
-    connection.execute("INSERT INTO decks (id, slug, name, source_path, source_hash, created_at, imported_at)"
-                       " VALUES (1, 'bench', 'Benchmark deck', 'bench.md', '', ?, ?)", (now, now))
-    connection.executemany(
-        "INSERT INTO sections (id, deck_id, path, title, level, position, source_line, empty, retired) "
-        "VALUES (?, 1, ?, ?, 1, ?, ?, 0, 0)",
-        ((s + 1, f"Benchmark deck > Section {s}", f"Section {s}", s, s * 10) for s in range(sections)))
-    connection.executemany(
-        "INSERT INTO cards (id, deck_id, section_id, key, source_key, kind, front, back, source_text, "
-        "source_line, \"references\", position, retired, created_at, updated_at) "
-        "VALUES (?, 1, ?, ?, ?, 'cloze', ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        ((c + 1, c * sections // cards + 1, f"bench/c{c:06d}", f"bench/c{c:06d}", f"Fact {c}: [...]",
-          f"term {c}", f"Fact {c}", c, REFERENCES, c, now, now) for c in range(cards)))
+    connection, _now = _deck_database(path, cards, lambda c: c * sections // cards + 1)
     start = datetime.combine(first, datetime.min.time()).isoformat(sep=" ")
     connection.execute("INSERT INTO cohorts (id, name, created_at) VALUES (1, 'bench', ?)", (start,))
     connection.execute("INSERT INTO assignments (id, cohort_id, deck_id, due_date, assigned_at) "

@@ -81,16 +81,11 @@ def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, de
         raise NotFoundError(f"no learner '{name}' yet: {hint}")
     every_deck = counts.decks(reader)
     deck_ids = _deck_ids(deck, every_deck)
-    assigned_rows = [row for cohort in _cohorts_of(reader, found[0])
+    assigned_rows = [row for cohort in counts.cohorts_of(reader, found[0])
                      for row in counts.assignments(reader, cohort) if row[0] in deck_ids]
     return _build(reader, found[1], [found],
                   counts.scope([found[0]], None, deck_ids, len(deck_ids) == len(every_deck)), deck_ids,
                   assigned_rows, now, since, thresholds or Thresholds())
-
-
-def _cohorts_of(reader: Reader, learner_id: int) -> list[int]:
-    return [int(r[0]) for r in reader.rows("SELECT cohort_id FROM memberships WHERE learner_id = :learner",
-                                           {"learner": learner_id})]
 
 
 def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], where: counts.Scope,

@@ -88,6 +88,12 @@ def learner(reader: Reader, name: str) -> tuple[int, str, date] | None:
     return (int(found[0][0]), str(found[0][1]), as_day(found[0][2])) if found else None
 
 
+def cohorts_of(reader: Reader, learner_id: int) -> list[int]:
+    """The ids of the cohorts a learner is in."""
+    return [int(r[0]) for r in reader.rows("SELECT cohort_id FROM memberships WHERE learner_id = :learner",
+                                           {"learner": learner_id})]
+
+
 def members(reader: Reader, cohort_id: int) -> list[tuple[int, str, date]]:
     return [(int(r[0]), str(r[1]), as_day(r[2])) for r in reader.rows(
         "SELECT l.id, l.name, m.joined_at FROM memberships m JOIN learners l ON l.id = m.learner_id "

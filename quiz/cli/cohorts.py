@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from quiz.cli import App, F, _color, _note, _now, format_option, main, pass_app
+
+if TYPE_CHECKING:
+    from quiz.reports import ProgressReport, Thresholds
 
 # --- cohorts and progress ------------------------------------------------------------------------------
 
@@ -159,7 +162,7 @@ def _report_options(func: F) -> F:
     return func
 
 
-def _emit_report(report: Any, fmt: str, output: str | None) -> None:
+def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
     from quiz import render_reports
 
     if fmt == "table":
@@ -178,7 +181,8 @@ def _emit_report(report: Any, fmt: str, output: str | None) -> None:
     _note(f"Wrote {output}")
 
 
-def _thresholds(inactive_days: int, backlog_days: float, min_retention: float, pace_margin: float) -> Any:
+def _thresholds(inactive_days: int, backlog_days: float, min_retention: float,
+                pace_margin: float) -> Thresholds:
     from quiz.reports import Thresholds
 
     return Thresholds(inactive_days=inactive_days, backlog_days=backlog_days, min_retention=min_retention,

@@ -12,6 +12,7 @@ from quiz.errors import NotFoundError, QuizError
 from quiz.models import Cohort
 from quiz.services import learners
 from quiz.services.browse import find_deck
+from quiz.services.review import learner_info
 from quiz.store.cohorts import AssignmentRow
 
 MAX_NAME = 200
@@ -66,11 +67,10 @@ def add(session: Session, cohort_name: str, names: tuple[str, ...], now: datetim
     already: list[str] = []
     created: list[str] = []
     for name in names:
-        learner = store.review.learner_by_name(session, name.strip())
-        if learner is None:
-            learner = store.review.learner_by_name(session, learners.add(session, name, now).name)
-            created.append(name.strip())
-        assert learner is not None
+        found = store.review.learner_by_name(session, name.strip())
+        learner = learner_info(found) if found is not None else learners.add(session, name, now)
+        if found is None:
+            created.append(learner.name)
         (added if store.cohorts.add_member(session, cohort.id, learner.id, now) else already).append(
             learner.name)
     return MembershipChange(cohort.name, tuple(added), tuple(already), tuple(created))

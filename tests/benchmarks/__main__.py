@@ -17,13 +17,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 SEED = 20261123
 TERMS = ["ACVR1", "BMP4", "SMAD1", "NOG", "GNAS", "RUNX2"]
 DRUGS = ["indomethacin", "celecoxib", "etidronate", "naproxen"]
+
+
+@dataclass
+class Peer:
+    name: str
+    times: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Measure:
     times: list[float]
     goal: float  # seconds
     peak_kib: int | None = None  # the largest resident size of the process, where measured
+    peers: list[Peer] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -41,8 +52,10 @@ class Measure:
     def row(self) -> dict[str, object]:
         return {"step": self.step, "size": self.size, "median_s": round(self.median, 6),
                 "min_s": round(min(self.times), 6), "max_s": round(max(self.times), 6),
-                "runs": len(self.times), "goal_s": self.goal, "met": self.median <= self.goal,
-                "peak_kib": self.peak_kib}
+                "runs": len(self.times), "goal_s": self.goal if self.goal != float("inf") else None,
+                "met": self.median <= self.goal, "peak_kib": self.peak_kib,
+                "peers": [{"peer": p.name, "median_s": round(p.median, 6), "runs": len(p.times),
+                           "ratio": round(self.median / p.median, 2)} for p in self.peers]}
 
 
 def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int] = (0, 4)) -> str:
@@ -69,6 +82,19 @@ def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int]
             ]))
         lines.append("")
     return "\n".join(lines)
+
+
+STARTED = time.perf_counter()
+
+
+def say(text: str) -> None:
+    """A progress line on standard error, so that a long run shows where it is."""
+    print(f"[{time.perf_counter() - STARTED:5.0f} s] {text}", file=sys.stderr, flush=True)
+
+
+def long_runs(repeat: int) -> int:
+    """Steps that take a second or more a run are run at most three times (after the warm-up)."""
+    return min(repeat, 3)
 
 
 def time_runs(run: Callable[[], None], repeat: int, setup: Callable[[], None] | None = None) -> list[float]:
@@ -104,10 +130,12 @@ def bench_import(workdir: Path, repeat: int) -> Measure:
             result = import_documents(session, [document])
         state["cards"] = result.decks[0].cards
 
-    times = time_runs(run, repeat, fresh_database)
+    say("import: a 5,000-section document")
+    times = time_runs(run, long_runs(repeat), fresh_database)
     kib = document.stat().st_size // 1024
+    peak = _peak([*_quiz(), "--db", str(workdir / "import-command.db"), "import", str(document)])
     return Measure("import a 5,000-section document (parse, cards, write)",
-                   f"5,000 sections, {state['cards']} cards, {kib} KiB", times, 2.0)
+                   f"5,000 sections, {state['cards']} cards, {kib} KiB", times, 2.0, peak)
 
 
 def bench_help(repeat: int) -> Measure:
@@ -117,7 +145,8 @@ def bench_help(repeat: int) -> Measure:
     def run() -> None:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
-    return Measure("quiz --help (process start to exit)", "-", time_runs(run, repeat), 0.1)
+    return Measure("quiz --help (process start to exit)", "-", time_runs(run, repeat), 0.1,
+                   _peak([*_quiz(), "--help"]))
 
 
 def _fresh_copy(source: Path, target: Path) -> Path:
@@ -130,17 +159,27 @@ def _fresh_copy(source: Path, target: Path) -> Path:
 
 
 def bench_review(workdir: Path, repeat: int) -> list[Measure]:
-    """The review at 100,000 cards and 1,000,000 logged reviews for one learner."""
+    """The review at 100,000 cards and 1,000,000 logged reviews for one learner, beside Anki's
+    backend and plain sqlite3 on the same cards and history."""
     from datetime import UTC, datetime
 
     from quiz.db import make_engine, session_scope
     from quiz.services.review import ReviewOptions, start_review, status
     from quiz.store.review import AnswerWriter
-    from tests.benchmarks.data import review_database
+    from tests.benchmarks import anki_peer
+    from tests.benchmarks.data import review_database, review_plan
 
-    source = review_database(workdir / "review-source.db")
+    say("review: making the data, 100,000 cards and 1,000,000 reviews (quiz, then Anki)")
+    plan = review_plan()
+    source = review_database(workdir / "review-source.db", plan)
+    anki_source = anki_peer.review_collection(workdir / "anki-source.anki2", plan)
+    say("review: process start to first card, quiz and Anki in turn")
     size = "100,000 cards, 1,000,000 reviews"
-    starts = [_first_card_time(_fresh_copy(source, workdir / "start.db")) for _ in range(max(repeat, 5))]
+    starts, anki_starts = [], []
+    for _ in range(max(repeat, 5)):  # alternately, so that both see the same machine
+        starts.append(_first_card_time(_fresh_copy(source, workdir / "start.db")))
+        anki_starts.append(anki_peer.first_card_time(_fresh_copy(anki_source, workdir / "start.anki2")))
+    say("review: answering every due card, quiz, plain sqlite3, Anki")
     db = _fresh_copy(source, workdir / "review.db")
     engine = make_engine(f"sqlite:///{db}")
     with session_scope(engine) as session:
@@ -154,6 +193,8 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
         answers.append(time.perf_counter() - start)
     writer.close()
     raw = _raw_answers(_fresh_copy(source, workdir / "raw.db"), len(answers))
+    anki_copy = _fresh_copy(anki_source, workdir / "anki.anki2")
+    anki_answers, anki_trees = anki_peer.answers(anki_copy, len(answers))
     statuses = []
     for _ in range(max(repeat, 10)):
         start = time.perf_counter()
@@ -161,11 +202,18 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
             status(session, "bench", datetime.now(UTC))
         statuses.append(time.perf_counter() - start)
     engine.dispose()
+    session_input = "\n4\n" * len(answers) + "q\n"
+    review_peak = _peak([*_quiz(), "--db", str(_fresh_copy(source, workdir / "peak.db")), "review",
+                         "--learner", "bench"], session_input)
+    status_peak = _peak([*_quiz(), "--db", str(db), "status", "--learner", "bench"])
     return [
-        Measure("review: grade key to next card (saved, synchronous=FULL)", size, answers, 0.0004),
-        Measure("  peer: plain sqlite3, same statements and schema", size, raw, 0.0004),
-        Measure("status (per deck and section, 7-day forecast)", size, statuses, 0.020),
-        Measure("quiz review: process start to first card", size, starts, 0.35),
+        Measure("review: grade key to next card (saved, synchronous=FULL)", size, answers, 0.0004,
+                review_peak, [Peer("Anki backend: answer_card + get_queued_cards", anki_answers),
+                              Peer("plain sqlite3: the same statements", raw)]),
+        Measure("status: due counts per deck and section, 7-day forecast", size, statuses, 0.020,
+                status_peak, [Peer("Anki backend: deck_due_tree", anki_trees)]),
+        Measure("quiz review: process start to first card", size, starts, 0.35, None,
+                [Peer("Anki: import, open, first queued card", anki_starts)]),
     ]
 
 
@@ -222,7 +270,8 @@ def _first_card_time(db: Path) -> float:
 
 
 def bench_export(workdir: Path, repeat: int) -> list[Measure]:
-    """Exporting 10,000 cards to an Anki package, against genanki alone writing the same notes."""
+    """Exporting 10,000 cards to an Anki package, beside genanki alone writing the same notes and
+    Anki's own export of them."""
     from datetime import UTC, datetime
 
     import genanki
@@ -259,18 +308,32 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
             export_anki(session, [], workdir / "quiz.apkg", datetime.now(UTC))
 
     size = f"{count:,} cards"
-    # Alternate the two so that both see the same machine (this one's disk and CPU vary by the minute).
     quiz_export()
+    # Anki's own export of the same notes: a collection that imported quiz's package.
+    from tests.benchmarks import anki_peer
+
+    anki_export, anki_close = anki_peer.export_runner(
+        anki_peer.export_collection(workdir / "export.anki2", workdir / "quiz.apkg"), workdir / "anki.apkg")
+    # Alternate the three so that all see the same machine (this one's disk and CPU vary by the minute).
     genanki_alone()
-    quiz_times, alone_times = [], []
-    for _ in range(max(repeat, 5)):
-        for run, times in ((quiz_export, quiz_times), (genanki_alone, alone_times)):
+    anki_export()
+    quiz_times: list[float] = []
+    alone_times: list[float] = []
+    anki_times: list[float] = []
+    say("export: quiz, genanki alone and Anki, in turn")
+    for _ in range(long_runs(repeat)):
+        runs = ((quiz_export, quiz_times), (genanki_alone, alone_times), (anki_export, anki_times))
+        for run, times in runs:
             start = time.perf_counter()
             run()
             times.append(time.perf_counter() - start)
+    anki_close()
     goal = 1.3 * statistics.median(alone_times)
-    return [Measure("export to Anki (query, notes, package, rename)", size, quiz_times, goal),
-            Measure("  peer: genanki alone writing the same notes", size, alone_times, goal)]
+    peak = _peak([*_quiz(), "--db", str(workdir / "export.db"), "export", "anki",
+                  "-o", str(workdir / "peak.apkg")])
+    return [Measure("export to Anki (query, notes, package, rename)", size, quiz_times, goal, peak,
+                    [Peer("genanki alone writing the same notes", alone_times),
+                     Peer("Anki backend: export_anki_package of the same notes", anki_times)])]
 
 
 GNU_TIME = "/usr/bin/time"
@@ -297,39 +360,69 @@ def _command_runs(command: list[str], repeat: int) -> tuple[list[float], int | N
     return times, peak if measure else None
 
 
+def _peak(command: list[str], stdin: str | None = None) -> int | None:
+    """The largest resident size, in KiB, of one whole run of a command (GNU time), if measurable."""
+    if not os.path.exists(GNU_TIME):
+        return None
+    done = subprocess.run([GNU_TIME, "-f", "%M", *command], input=stdin, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()}")
+    return int(done.stderr.strip().splitlines()[-1])
+
+
 def _quiz() -> list[str]:
     quiz = shutil.which("quiz")
     return [quiz] if quiz else [sys.executable, "-m", "quiz"]
 
 
-def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
-    """The cohort report at 500 learners x 2,000 cards x 90 days, and for the HO deck."""
+# The peer of the cohort report: plain sqlite3 computing the report's per-learner measures in one
+# statement (cards introduced, mature and overdue from the states; reviews, retention's counts,
+# days studied and the last one from the log since the report's start), on the same indexes.
+PEER_REPORT = """
+WITH members AS (SELECT learner_id FROM memberships WHERE cohort_id = ?),
+states AS (SELECT learner_id, SUM(introduced IS NOT NULL) AS introduced, SUM("interval" >= 21) AS mature,
+                  SUM(due < ? AND suspended = 0) AS overdue
+           FROM card_states WHERE learner_id IN members GROUP BY learner_id),
+log AS (SELECT learner_id, COUNT(*) AS reviews, SUM(kind = 'review' AND passed_before) AS asked,
+               SUM(kind = 'review' AND passed_before AND grade >= 3) AS kept, COUNT(DISTINCT day) AS days,
+               MAX(day) AS last_day
+        FROM reviews WHERE learner_id IN members AND day >= ? GROUP BY learner_id)
+SELECT * FROM states LEFT JOIN log USING (learner_id)
+"""
+
+
+def _peer_report(db: Path, cohort: str, repeat: int) -> list[float]:
     import sqlite3
 
+    from tests.benchmarks.data import learner_today
+
+    today = learner_today()
+    since = (today - timedelta(days=29)).isoformat()
+
+    def run() -> None:
+        connection = sqlite3.connect(db)
+        (cohort_id,) = connection.execute("SELECT id FROM cohorts WHERE name = ?", (cohort,)).fetchone()
+        connection.execute(PEER_REPORT, (cohort_id, today.isoformat(), since)).fetchall()
+        connection.close()
+
+    return time_runs(run, long_runs(repeat))
+
+
+def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
+    """The cohort report at 500 learners x 2,000 cards x 90 days, and for the HO deck."""
     from tests.benchmarks.data import cohort_database
 
+    say("cohort: making 500 learners x 2,000 cards x 90 days of reviews")
     big, reviews = cohort_database(workdir / "cohort.db")
-    size = f"500 learners, 2,000 cards, 90 days, {reviews:,} reviews"
+    say("cohort: the report, quiz and plain sqlite3")
+    size = f"500 learners x 2,000 cards x 90 days, {reviews / 1e6:.1f}M reviews"
+    peer = Peer("plain sqlite3: per-learner measures, one statement", _peer_report(big, "bench", repeat))
     found = []
     for fmt in ("table", "json"):
         command = [*_quiz(), "--db", str(big), "cohort", "report", "bench", "--format", fmt]
-        times, peak = _command_runs(command, repeat)
-        found.append(Measure(f"quiz cohort report --format {fmt} (whole command)", size, times, 0.5, peak))
-    # The peer: plain sqlite3 running the report's heaviest single aggregation, the reviews of the
-    # last 30 days per learner and day, on the same covering index.
-    since = (date.today() - timedelta(days=29)).isoformat()
-
-    def peer() -> None:
-        connection = sqlite3.connect(big)
-        connection.execute(
-            "SELECT learner_id, day, COUNT(*), SUM(kind = 'review'), SUM(kind = 'review' AND passed_before), "
-            "SUM(kind = 'review' AND passed_before AND grade >= 3) FROM reviews "
-            "WHERE learner_id IN (SELECT learner_id FROM memberships WHERE cohort_id = 1) "
-            "AND day >= ? GROUP BY learner_id, day", (since,)).fetchall()
-        connection.close()
-
-    found.append(Measure("  peer: sqlite3, one aggregation (reviews by learner and day)", size,
-                         time_runs(peer, repeat), 0.5))
+        times, peak = _command_runs(command, long_runs(repeat))
+        found.append(Measure(f"cohort report --format {fmt} (whole command)", size, times, 0.5, peak, [peer]))
     # The HO deck: 500 learners simulated day by day through the real scheduler.
     from datetime import UTC, datetime
 
@@ -337,6 +430,7 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
     from quiz.services.importing import import_bundled_decks
     from quiz.services.simulate import simulate
 
+    say("cohort: quiz simulate, 500 learners x 90 days on the HO deck")
     ho = workdir / "ho-cohort.db"
     engine = make_engine(f"sqlite:///{ho}")
     ensure_schema(engine, lambda _m: None)
@@ -346,11 +440,13 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
         result = simulate(session, 500, 90, datetime.now(UTC), seed=SEED, cohort="ho")
     simulated = time.perf_counter() - started
     engine.dispose()
+    say("cohort: the HO deck's report")
     times, peak = _command_runs([*_quiz(), "--db", str(ho), "cohort", "report", "ho"], repeat)
-    found.append(Measure("quiz cohort report, HO deck (whole command)",
-                         f"500 learners, {result.cards} cards, 90 days, {result.reviews:,} reviews",
-                         times, 0.3, peak))
-    found.append(Measure("  quiz simulate (500 learners x 90 days, HO deck; in-process)",
+    found.append(Measure("cohort report, HO deck (whole command)",
+                         f"500 learners x {result.cards} cards x 90 days, {result.reviews:,} reviews",
+                         times, 0.3, peak, [Peer("plain sqlite3: per-learner measures, one statement",
+                                                 _peer_report(ho, "ho", repeat))]))
+    found.append(Measure("quiz simulate, HO deck (in-process, one run)",
                          f"{result.reviews:,} reviews written", [simulated], float("inf")))
     return found
 
@@ -365,18 +461,32 @@ def main() -> None:
                     *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat),
                     *bench_cohort(Path(tmp), args.repeat)]
     rows = [m.row() for m in measures]
+    elapsed = time.perf_counter() - STARTED
     if args.format == "json":
-        print(json.dumps({"cores": _cores(), "results": rows}, indent=2))
+        print(json.dumps({"cores": _cores(), "seconds": round(elapsed, 1), "results": rows}, indent=2))
         return
-    print(f"quiz benchmarks on {_cores()} cores (median of runs after one warm-up)")
-    print(f"{'step':62} {'size':52} {'median':>10} {'spread':>21} {'goal':>9} {'peak RSS':>10}")
+    print(f"quiz benchmarks on {_cores()} cores: the median of several runs after a warm-up ({args.repeat}, "
+          f"or 3 for steps of a second or more); the whole run took {elapsed:.0f} s")
+    print(TABLE.format(step="step", size="data", median="quiz", spread="spread", goal="goal", mark="",
+                       peak="peak RSS", peer="peer", peer_median="peer", ratio="quiz/peer"))
     for row in rows:
-        mark = "ok" if row["met"] else "MISSED"
-        spread = f"{_ms(row['min_s'])}-{_ms(row['max_s'])}"
+        goal = _ms(row["goal_s"]) if row["goal_s"] is not None else "-"
+        mark = ("ok" if row["met"] else "MISSED") if row["goal_s"] is not None else ""
         peak = f"{int(row['peak_kib']) // 1024} MiB" if row["peak_kib"] else ""  # type: ignore[call-overload]
-        goal = _ms(row["goal_s"]) if row["goal_s"] != float("inf") else "-"
-        print(f"{row['step']:62} {row['size']:52} {_ms(row['median_s']):>10} {spread:>21} "
-              f"{goal:>9} {mark if goal != '-' else '':6} {peak:>10}")
+        peers: list[dict[str, object]] = row["peers"] or [{}]  # type: ignore[assignment]
+        for index, peer in enumerate(peers):
+            first = index == 0
+            print(TABLE.format(
+                step=row["step"] if first else "", size=row["size"] if first else "",
+                median=_ms(row["median_s"]) if first else "",
+                spread=f"{_ms(row['min_s'])}-{_ms(row['max_s'])}" if first else "",
+                goal=goal if first else "", mark=mark if first else "", peak=peak if first else "",
+                peer=peer.get("peer", ""), peer_median=_ms(peer["median_s"]) if peer else "",
+                ratio=f"{peer['ratio']:.2f}" if peer else ""))
+
+
+TABLE = ("{step:58} {size:50} {median:>9} {spread:>19} {goal:>9} {mark:6} {peak:>8}  "
+         "{peer:52} {peer_median:>9} {ratio:>9}")
 
 
 def _ms(seconds: object) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,46 +19,83 @@ DUE_TODAY = 150
 REFERENCES = '["1"]'
 
 
-def review_database(path: Path, cards: int = 100_000, reviews: int = 1_000_000,
-                    today: date | None = None, seed: int = SEED) -> Path:
-    """A database with one deck of ``cards`` cards in 1,000 sections and one learner who has
-    reviewed every card, ``reviews`` reviews in all over the past year; about 150 cards due today."""
+def learner_today() -> date:
+    """Today for a learner whose day starts at 04:00, as quiz and Anki count days."""
+    return (datetime.now() - timedelta(hours=4)).date()
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """One learner's year with a large deck, as both quiz's and Anki's benchmark data are made.
+
+    Card c (from 0) is in section c % 1000 + 1. Intervals as SM-2 makes them over some ten reviews
+    (6, 15, 38, 95, 238 days and a year's cap of this data set), each card due somewhere within its
+    interval, 150 of them due today or overdue; review r (every 31 seconds over the past year) is
+    of card r % cards, with the grade ``grades[r]``."""
+
+    today: date
+    intervals: list[int]
+    dues: list[date]
+    repetitions: list[int]
+    easiness: list[int]  # percent
+    grades: bytes
+
+    @property
+    def cards(self) -> int:
+        return len(self.intervals)
+
+    def last_review(self, card: int) -> date:
+        return self.dues[card] - timedelta(days=self.intervals[card])
+
+    def reviewed_at(self, review: int) -> datetime:
+        return datetime.combine(self.today - timedelta(days=365), datetime.min.time()) + timedelta(
+            seconds=review * 31)
+
+
+SECTIONS = 1000
+
+
+def review_plan(cards: int = 100_000, reviews: int = 1_000_000, today: date | None = None,
+                seed: int = SEED) -> ReviewPlan:
     rng = random.Random(seed)
-    today = today or date.today()
-    sections = 1000
-    connection, now = _deck_database(path, cards, lambda c: c % sections + 1)
+    today = today or learner_today()
+    intervals = [rng.choice((6, 15, 38, 95, 238, 365)) for _ in range(cards)]
+    dues = [today + timedelta(days=rng.randint(1, interval)) for interval in intervals]
+    for card in rng.sample(range(cards), DUE_TODAY):
+        dues[card] = today - timedelta(days=rng.randint(0, 3))
+    return ReviewPlan(today, intervals, dues, [rng.randint(3, 10) for _ in range(cards)],
+                      [rng.randint(130, 300) for _ in range(cards)],
+                      bytes(rng.choice((3, 4, 4, 5, 5, 2)) for _ in range(reviews)))
+
+
+def review_database(path: Path, plan: ReviewPlan) -> Path:
+    """A database with one deck of the plan's cards in 1,000 sections and one learner, 'bench',
+    with the plan's states and review log."""
+    cards = plan.cards
+    connection, now = _deck_database(path, cards, lambda c: c % SECTIONS + 1)
     connection.execute("INSERT INTO learners (id, name, created_at, new_per_day, reviews_per_day, "
                        "leech_threshold, day_starts_at) VALUES (1, 'bench', ?, 20, 200000, 8, 4)", (now,))
-    # Intervals as SM-2 makes them over some ten reviews (6, 15, 38, 95, 238 days and a year's cap of
-    # this data set), each card due somewhere within its interval; 150 cards due today or overdue.
-    states = []
-    for c in range(cards):
-        interval = rng.choice([6, 15, 38, 95, 238, 365])
-        due = today + timedelta(days=rng.randint(1, interval))
-        states.append([c + 1, c % sections + 1, rng.randint(3, 10), rng.randint(130, 300), interval,
-                       due.isoformat(), (due - timedelta(days=interval)).isoformat(),
-                       (today - timedelta(days=365)).isoformat()])
-    for state in rng.sample(states, DUE_TODAY):
-        state[5] = (today - timedelta(days=rng.randint(0, 3))).isoformat()
+    introduced = (plan.today - timedelta(days=365)).isoformat()
+    states = [(c + 1, c % SECTIONS + 1, plan.repetitions[c], plan.easiness[c], plan.intervals[c],
+               plan.dues[c].isoformat(), plan.last_review(c).isoformat(), introduced) for c in range(cards)]
+    indexes = _drop_indexes(connection, ("reviews", "card_states"))
     connection.executemany(
         "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, due, "
         "last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, version) "
         "VALUES (1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 10, ?, 0, 0, NULL, 10)", states)
-    start = datetime.combine(today - timedelta(days=365), datetime.min.time())
     batch = []
-    for r in range(reviews):
-        at = start + timedelta(seconds=r * 31)
-        batch.append((f"{r:032x}", r % cards + 1, r % cards % sections + 1, rng.choice((3, 4, 4, 5, 5, 2)),
-                      at.isoformat(sep=" "),
+    for r, grade in enumerate(plan.grades):
+        at = plan.reviewed_at(r)
+        batch.append((f"{r:032x}", r % cards + 1, r % cards % SECTIONS + 1, grade, at.isoformat(sep=" "),
                       at.date().isoformat(), 6, 250, (at.date() + timedelta(days=6)).isoformat()))
         if len(batch) == 100_000:
             _reviews(connection, batch)
             batch = []
     _reviews(connection, batch)
+    for sql in indexes:
+        connection.execute(sql)
     connection.execute("COMMIT")
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.execute("ANALYZE")
-    connection.close()
+    _finish(connection)
     return path
 
 
@@ -68,7 +108,9 @@ def _deck_database(path: Path, cards: int,
     engine.dispose()
     now = datetime.now().isoformat(sep=" ")
     connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous=OFF")  # only while generating
+    # Only while generating: no journal (a failure leaves a file to delete anyway), a large cache.
+    for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-400000"):
+        connection.execute(f"PRAGMA {pragma}")
     connection.execute("BEGIN")
     connection.execute("INSERT INTO decks (id, slug, name, source_path, source_hash, created_at, imported_at)"
                        " VALUES (1, 'bench', 'Benchmark deck', 'bench.md', '', ?, ?)", (now, now))
@@ -106,8 +148,7 @@ def cohort_database(path: Path, learners: int = 500, cards: int = 2000, days: in
     reviews what is due (most overdue first, up to 200) and recalls with their own memory; passes
     step through SM-2's intervals at the starting easiness, fails start over with a same-day
     repeat. Cheaper than `quiz simulate` (no exact easiness), with the same shape and volume."""
-    rng = random.Random(seed)
-    today = today or date.today()
+    today = today or learner_today()
     first = today - timedelta(days=days - 1)
     connection, _now = _deck_database(path, cards, lambda c: c * sections // cards + 1)
     start = datetime.combine(first, datetime.min.time()).isoformat(sep=" ")
@@ -115,27 +156,54 @@ def cohort_database(path: Path, learners: int = 500, cards: int = 2000, days: in
     connection.execute("INSERT INTO assignments (id, cohort_id, deck_id, due_date, assigned_at) "
                        "VALUES (1, 1, 1, ?, ?)", ((today + timedelta(days=30)).isoformat(), start))
     total = 0
-    for learner in range(1, learners + 1):
-        connection.execute("INSERT INTO learners (id, name, created_at, new_per_day, reviews_per_day, "
-                           "leech_threshold, day_starts_at) VALUES (?, ?, ?, 20, 200, 8, 4)",
-                           (learner, f"learner-{learner:03d}", start))
-        connection.execute("INSERT INTO memberships (cohort_id, learner_id, joined_at) VALUES (1, ?, ?)",
-                           (learner, start))
-        states, reviews = _learner(rng, learner, cards, sections, first, days)
-        connection.executemany(
+    indexes = _drop_indexes(connection, ("reviews", "card_states"))
+    # Learners are simulated on every core (each from its own seed) while this process writes.
+    jobs = [(seed, learner, cards, sections, first, days) for learner in range(1, learners + 1)]
+    with multiprocessing.get_context("fork").Pool(os.cpu_count() or 1) as pool:
+        for learner, states, reviews in pool.imap(_learner_job, jobs, chunksize=4):
+            connection.execute("INSERT INTO learners (id, name, created_at, new_per_day, reviews_per_day, "
+                               "leech_threshold, day_starts_at) VALUES (?, ?, ?, 20, 200, 8, 4)",
+                               (learner, f"learner-{learner:03d}", start))
+            connection.execute("INSERT INTO memberships (cohort_id, learner_id, joined_at) VALUES (1, ?, ?)",
+                               (learner, start))
+            connection.executemany(
             "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, "
             "due, last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, "
-            "version) VALUES (?, ?, ?, ?, 250, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, 1)", states)
-        connection.executemany(
-            "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, "
-            "seconds, passed_before, interval, easiness, due) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 6.0, ?, ?, 250, ?)", reviews)
-        total += len(reviews)
+                "version) VALUES (?, ?, ?, ?, 250, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, 1)", states)
+            connection.executemany(
+                "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, "
+                "seconds, passed_before, interval, easiness, due) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 6.0, ?, ?, 250, ?)", reviews)
+            total += len(reviews)
+    for sql in indexes:
+        connection.execute(sql)
     connection.execute("COMMIT")
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _finish(connection)
+    return path, total
+
+
+def _finish(connection: sqlite3.Connection) -> None:
+    """Back to the write-ahead log quiz uses, with the statistics SQLite's planner reads."""
+    connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("ANALYZE")
     connection.close()
-    return path, total
+
+
+def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
+    """Drops the tables' secondary indexes (loading is several times faster without them) and
+    returns the statements that make them again."""
+    marks = ", ".join("?" for _ in tables)
+    found = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                               f"AND sql IS NOT NULL AND tbl_name IN ({marks})", tables).fetchall()
+    for name, _sql in found:
+        connection.execute(f'DROP INDEX "{name}"')
+    return [sql for _name, sql in found]
+
+
+def _learner_job(job: tuple[int, int, int, int, date, int]) -> tuple[int, list[Any], list[Any]]:
+    seed, learner, cards, sections, first, days = job
+    states, reviews = _learner(random.Random(seed * 1000 + learner), learner, cards, sections, first, days)
+    return learner, states, reviews
 
 
 def _learner(rng: random.Random, learner: int, cards: int, sections: int, first: date,

@@ -59,6 +59,29 @@ def test_new_cards_come_in_document_order_within_the_daily_limit(engine: Engine)
     assert start(engine, now=NOON + timedelta(days=1)).left() == 5 + 5  # due again, and 5 new
 
 
+def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Engine, db_path: Path) -> None:
+    start(engine)  # makes the learner
+    ids = [r[0] for r in rows(db_path, "SELECT id FROM cards WHERE NOT retired ORDER BY position")]
+    last, retired = ids[-1], ids[0]
+    with sqlite3.connect(db_path) as connection:
+        connection.executemany(
+            "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, due, "
+            "last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, version) "
+            "SELECT 1, id, section_id, 1, 250, 6, '2026-12-20', '2026-11-14', 0, 0, 1, '2026-11-14', 0, 0, "
+            "NULL, 1 FROM cards WHERE id = ?", [(i,) for i in ids[:-1]])
+        # A retired card met long ago still holds a state, which must not hide the last new card.
+        connection.execute("UPDATE cards SET retired = 1 WHERE id = ?", (retired,))
+    assert [c.card_id for c in start(engine, new_per_day=5).queue] == [last]
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE card_states SET introduced = '2026-11-22' WHERE card_id = ?", (retired,))
+        connection.execute(
+            "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, due, "
+            "last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, version) "
+            "SELECT 1, id, section_id, 0, 250, 0, NULL, NULL, 0, 0, 0, NULL, 1, 0, NULL, 1 FROM cards "
+            "WHERE id = ?", (last,))  # suspended before it was ever seen
+    assert start(engine, new_per_day=5).left() == 0
+
+
 def test_answer_saves_state_and_log_together(engine: Engine, db_path: Path) -> None:
     sitting = start(engine, new_per_day=1)
     card = sitting.current()

@@ -39,13 +39,15 @@ class App:
         if self._engine is None:
             from quiz import config
             from quiz.db import ensure_schema, make_engine, session_scope
-            from quiz.services.importing import import_bundled_decks
 
             url = config.database_url(self.db_option)
             engine = make_engine(url)
             where = engine.url.render_as_string(hide_password=True)
             created = ensure_schema(engine, lambda message: _note(f"{message} at {where}"))
             if created:
+                # The document reader is loaded only for a new database.
+                from quiz.services.importing import import_bundled_decks
+
                 with session_scope(engine) as session:
                     result = import_bundled_decks(session)
                 for deck in result.decks:

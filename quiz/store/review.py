@@ -145,9 +145,16 @@ def new_cards(session: Session, learner_id: int, today: date, limit: int,
     """Cards this learner has never reviewed, in the document's order (decks in import order)."""
     # Walk the cards in document order on their index and stop at the limit; the details are
     # fetched for those few only.
-    taken = (select(STATES.c.card_id).where(
-        STATES.c.learner_id == learner_id, STATES.c.card_id == CARDS.c.id,
-        or_(STATES.c.introduced.is_not(None), STATES.c.suspended == true(), STATES.c.buried_until > today)))
+    held = or_(STATES.c.introduced.is_not(None), STATES.c.suspended == true(), STATES.c.buried_until > today)
+    if deck_ids is None and section_ids is None and limit > 0:
+        # A learner who has met every card (late in a course) would have the whole deck walked for
+        # nothing: two counts tell first (a state is held for a distinct card, retired ones too).
+        held_count = session.scalar(select(func.count()).select_from(STATES)
+                                    .where(STATES.c.learner_id == learner_id, held))
+        if held_count and held_count >= (session.scalar(select(func.count()).select_from(CARDS)) or 0):
+            return []
+    taken = select(STATES.c.card_id).where(STATES.c.learner_id == learner_id, STATES.c.card_id == CARDS.c.id,
+                                           held)
     query = _scoped(select(CARDS.c.id).where(CARDS.c.retired == false(), ~taken.exists()),
                     deck_ids, section_ids)
     ids = list(session.scalars(query.order_by(CARDS.c.deck_id, CARDS.c.position).limit(max(limit, 0))))

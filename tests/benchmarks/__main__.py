@@ -179,58 +179,76 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     for _ in range(max(repeat, 5)):  # alternately, so that both see the same machine
         starts.append(_first_card_time(_fresh_copy(source, workdir / "start.db")))
         anki_starts.append(anki_peer.first_card_time(_fresh_copy(anki_source, workdir / "start.anki2")))
-    say("review: answering every due card, quiz, plain sqlite3, Anki")
+    say("review: answering every due card, quiz, plain sqlite3 and Anki in turn")
     db = _fresh_copy(source, workdir / "review.db")
+    raw = RawAnswers(_fresh_copy(source, workdir / "raw.db"))
+    anki = anki_peer.Reviewer(_fresh_copy(anki_source, workdir / "anki.anki2"))
     engine = make_engine(f"sqlite:///{db}")
     with session_scope(engine) as session:
         sitting = start_review(session, ReviewOptions(learner="bench"), datetime.now(UTC))
     writer = AnswerWriter(engine)
-    answers = []
-    for index in range(sitting.left()):
+    answers: list[float] = []
+    raw_times: list[float] = []
+    anki_times: list[float] = []
+    for index in range(sitting.left() - 1):
         start = time.perf_counter()
         sitting.answer(writer, 4 if index % 3 else 5, datetime.now(UTC), 2.0)
         sitting.current()
         answers.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        raw.step(index)
+        raw_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        anki.step(index)
+        anki_times.append(time.perf_counter() - start)
     writer.close()
-    raw = _raw_answers(_fresh_copy(source, workdir / "raw.db"), len(answers))
-    anki_copy = _fresh_copy(anki_source, workdir / "anki.anki2")
-    anki_answers, anki_trees = anki_peer.answers(anki_copy, len(answers))
-    statuses = []
-    for _ in range(max(repeat, 10)):
+    raw.close()
+    statuses: list[float] = []
+    trees: list[float] = []
+    for _ in range(max(repeat, 10) + 1):
         start = time.perf_counter()
         with session_scope(engine) as session:
             status(session, "bench", datetime.now(UTC))
         statuses.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        anki.deck_tree()
+        trees.append(time.perf_counter() - start)
+    anki.close()
     engine.dispose()
+    # The first of each is the warm-up.
+    answers, raw_times, anki_times = answers[1:], raw_times[1:], anki_times[1:]
+    statuses, trees = statuses[1:], trees[1:]
     session_input = "\n4\n" * len(answers) + "q\n"
     review_peak = _peak([*_quiz(), "--db", str(_fresh_copy(source, workdir / "peak.db")), "review",
                          "--learner", "bench"], session_input)
     status_peak = _peak([*_quiz(), "--db", str(db), "status", "--learner", "bench"])
     return [
         Measure("review: grade key to next card (saved, synchronous=FULL)", size, answers, 0.0004,
-                review_peak, [Peer("Anki backend: answer_card + get_queued_cards", anki_answers),
-                              Peer("plain sqlite3: the same statements", raw)]),
+                review_peak, [Peer("Anki backend: answer_card + get_queued_cards", anki_times),
+                              Peer("plain sqlite3: the same statements", raw_times)]),
         Measure("status: due counts per deck and section, 7-day forecast", size, statuses, 0.020,
-                status_peak, [Peer("Anki backend: deck_due_tree", anki_trees)]),
+                status_peak, [Peer("Anki backend: deck_due_tree", trees)]),
         Measure("quiz review: process start to first card", size, starts, 0.35, None,
                 [Peer("Anki: import, open, first queued card", anki_starts)]),
     ]
 
 
-def _raw_answers(db: Path, count: int) -> list[float]:
-    """The same answer step in plain sqlite3: update the state, log the review, commit."""
-    import sqlite3
-    import uuid
+class RawAnswers:
+    """The same answer step in plain sqlite3, with quiz's schema, indexes and durability: update
+    the state, log the review (its id sorting by time, as quiz's do), commit."""
 
-    connection = sqlite3.connect(db, isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
-        connection.execute(f"PRAGMA {pragma}")
-    due = connection.execute(
-        "SELECT card_id, section_id FROM card_states WHERE learner_id = 1 ORDER BY due LIMIT ?", (count,)
-    ).fetchall()
-    times = []
-    for card_id, section_id in due:
-        start = time.perf_counter()
+    def __init__(self, db: Path) -> None:
+        import sqlite3
+
+        self.connection = sqlite3.connect(db, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+            self.connection.execute(f"PRAGMA {pragma}")
+        self.due = self.connection.execute("SELECT card_id, section_id FROM card_states WHERE learner_id = 1 "
+                                           "ORDER BY due LIMIT 1000").fetchall()
+
+    def step(self, index: int) -> None:
+        card_id, section_id = self.due[index]
+        connection = self.connection
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
             "UPDATE card_states SET repetitions = ?, easiness = ?, interval = ?, due = ?, last_review = ?, "
@@ -240,13 +258,13 @@ def _raw_answers(db: Path, count: int) -> list[float]:
         connection.execute(
             "INSERT INTO reviews (uid, learner_id, card_id, section_id, passed_before, grade, kind, "
             "reviewed_at, day, seconds, interval, easiness, due) "
-            "VALUES (?, 1, ?, ?, 1, 4, 'review', ?, ?, 2.0, 15, 250, ?)",
-            (str(uuid.uuid4()), card_id, section_id, "2026-12-01 12:00:00.000000", "2026-12-01",
-             "2027-01-01"))
+            "VALUES (?, 1, ?, ?, 1, ?, 'review', ?, ?, 2.0, 15, 250, ?)",
+            (f"{time.time_ns():032x}", card_id, section_id, 4 if index % 3 else 5,
+             "2026-12-01 12:00:00.000000", "2026-12-01", "2027-01-01"))
         connection.execute("COMMIT")
-        times.append(time.perf_counter() - start)
-    connection.close()
-    return times
+
+    def close(self) -> None:
+        self.connection.close()
 
 
 def _first_card_time(db: Path) -> float:

@@ -75,38 +75,40 @@ def review_collection(path: Path, plan: ReviewPlan) -> Path:
     return path
 
 
-def answers(path: Path, count: int) -> tuple[list[float], list[float]]:
-    """Times of Anki's step from an answer to the next card (answer_card, then get_queued_cards
-    for the next one, durably saved), and of its deck tree with due counts."""
-    from anki.cards import Card
-    from anki.collection import Collection
-    from anki.scheduler.v3 import CardAnswer
+class Reviewer:
+    """Anki's review at its fastest: ``step`` answers the card on screen (answer_card, saved by Anki
+    before it returns) and takes the next one (get_queued_cards); ``deck_tree`` counts what is due."""
 
-    collection = Collection(str(path))
-    queued = collection.sched.get_queued_cards()
-    top = queued.cards[0]
-    card = Card(collection, backend_card=top.card)
-    card.start_timer()
-    steps = []
-    for index in range(count):
-        start = time.perf_counter()
-        rating = CardAnswer.GOOD if index % 3 else CardAnswer.EASY
-        answer = collection.sched.build_answer(card=card, states=top.states, rating=rating)
-        collection.sched.answer_card(answer)
-        queued = collection.sched.get_queued_cards()
+    def __init__(self, path: Path) -> None:
+        from anki.collection import Collection
+
+        self.collection = Collection(str(path))
+        self._next()
+
+    def _next(self) -> bool:
+        from anki.cards import Card
+
+        queued = self.collection.sched.get_queued_cards()
         if not queued.cards:
-            break
-        top = queued.cards[0]
-        card = Card(collection, backend_card=top.card)
-        card.start_timer()
-        steps.append(time.perf_counter() - start)
-    trees = []
-    for _ in range(11):
-        start = time.perf_counter()
-        collection.sched.deck_due_tree()
-        trees.append(time.perf_counter() - start)
-    collection.close()
-    return steps, trees[1:]
+            return False
+        self.top = queued.cards[0]
+        self.card = Card(self.collection, backend_card=self.top.card)
+        self.card.start_timer()
+        return True
+
+    def step(self, index: int) -> bool:
+        from anki.scheduler.v3 import CardAnswer
+
+        rating = CardAnswer.GOOD if index % 3 else CardAnswer.EASY
+        sched = self.collection.sched
+        sched.answer_card(sched.build_answer(card=self.card, states=self.top.states, rating=rating))
+        return self._next()
+
+    def deck_tree(self) -> None:
+        self.collection.sched.deck_due_tree()
+
+    def close(self) -> None:
+        self.collection.close()
 
 
 FIRST_CARD = """

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.benchmarks.data import SECTIONS, ReviewPlan
@@ -147,7 +148,7 @@ def export_collection(path: Path, package: Path) -> Path:
     return path
 
 
-def export_runner(path: Path, target: Path) -> tuple[object, object]:
+def export_runner(path: Path, target: Path) -> tuple[Callable[[], None], Callable[[], None]]:
     """A function that exports the collection's notes as an Anki package, and one that closes it."""
     from anki.collection import Collection, ExportAnkiPackageOptions, ExportLimit
 

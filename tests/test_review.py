@@ -153,6 +153,21 @@ def test_an_answer_given_in_another_session_is_refused_not_counted_twice(engine:
     assert rows(db_path, "SELECT repetitions, version FROM card_states") == [(1, 1)]
 
 
+def test_a_card_last_reviewed_after_today_is_refused_and_skipped(quiz: Invoke, db_path: Path) -> None:
+    # A clock moved back: the card is due, yet its last review is dated after today.
+    assert quiz("review", "--new", "1", input="\n4\nq\n").exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE card_states SET due = date('now', '-40 days'), "
+                           "last_review = date('now', '+30 days')")
+        before = connection.execute("SELECT * FROM card_states").fetchall()
+    result = quiz("review", "--new", "0", input="\n4\nq\n")
+    assert result.exit_code == 0
+    assert "after today" in result.output and "not saved" in result.output
+    assert "Traceback" not in result.output
+    assert rows(db_path, "SELECT * FROM card_states") == before
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
+
+
 def test_suspend_and_bury(engine: Engine, db_path: Path) -> None:
     sitting = start(engine, new_per_day=3)
     suspended = sitting.current()

@@ -171,6 +171,11 @@ class ReviewSession:
             kind = "cram"
         elif state is None or state.is_due(self.today):
             kind = "review"
+            if state is not None and state.last_review is not None and state.last_review > self.today:
+                # Only a clock moved back (or a hand-edited database) gives this: refuse, save nothing.
+                raise ConflictError(f"card {card.key} was last reviewed on {state.last_review}, after today "
+                                    f"({self.today}): check this computer's date and time zone; this "
+                                    "answer was not saved")
             new_state = review(state or CardState.new(), q, self.today)
             leech = (q < PASS_GRADE and new_state.failures >= self.learner.leech_threshold
                      and (before is None or not before.leech))

@@ -472,7 +472,7 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         measures = [bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
@@ -505,6 +505,16 @@ def main() -> None:
 
 TABLE = ("{step:58} {size:50} {median:>9} {spread:>19} {goal:>9} {mark:6} {peak:>8}  "
          "{peer:52} {peer_median:>9} {ratio:>9}")
+
+
+def _runs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, not {text!r}")
+    return value
 
 
 def _ms(seconds: object) -> str:

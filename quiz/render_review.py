@@ -116,30 +116,28 @@ def summary_json(result: ReviewSummary) -> dict[str, object]:
     return asdict(result)
 
 
-def status_table(report: StatusReport) -> str:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from quiz.render import text_of
+def status_table(report: StatusReport, color: bool = False) -> str:
+    from quiz.columns import columns
 
     days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, 8)]
-    table = Table(title=f"Status for {report.learner}, {report.today.isoformat()}", title_justify="left")
-    for column in ("deck and section", "new", "due", "overdue", "suspended", *days):
-        table.add_column(column, justify="left" if column == "deck and section" else "right",
-                         overflow="fold")
+    rows: list[list[str]] = []
+    strong: set[int] = set()
     decks = dict.fromkeys(row.deck for row in report.rows)
     for deck in decks:
-        rows = [row for row in report.rows if row.deck == deck]
-        totals = [sum(getattr(r, f) for r in rows) for f in ("new", "due", "overdue", "suspended")]
-        forecast = [sum(r.forecast[i] for r in rows) for i in range(7)]
-        table.add_row(escape(rows[0].name), *map(str, totals), *map(str, forecast), style="bold")
-        for row in rows:
+        sections = [row for row in report.rows if row.deck == deck]
+        totals = [sum(getattr(r, f) for r in sections) for f in ("new", "due", "overdue", "suspended")]
+        forecast = [sum(r.forecast[i] for r in sections) for i in range(7)]
+        strong.add(len(rows))
+        rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
+        for row in sections:
             path = row.section.split(" > ")
             if len(path) == 1:
                 continue  # cards under the title itself are in the deck's row
-            table.add_row(escape("  " * (len(path) - 1) + path[-1]), str(row.new), str(row.due),
-                          str(row.overdue), str(row.suspended), *[str(n) for n in row.forecast])
-    return text_of(table)
+            rows.append(["  " * (len(path) - 1) + path[-1], str(row.new), str(row.due),
+                         str(row.overdue), str(row.suspended), *[str(n) for n in row.forecast]])
+    return columns(["deck and section", "new", "due", "overdue", "suspended", *days], rows,
+                   title=f"Status for {report.learner}, {report.today.isoformat()}",
+                   strong=frozenset(strong), color=color)
 
 
 def status_json(report: StatusReport) -> str:

@@ -239,7 +239,8 @@ def status(app: App, learner: str | None, fmt: str) -> None:
 
     with app.session() as session:
         report = status_of(session, learner, _now())
-    click.echo(render_review.status_json(report) if fmt == "json" else render_review.status_table(report))
+    click.echo(render_review.status_json(report) if fmt == "json"
+               else render_review.status_table(report, _color()))
 
 
 @main.command()

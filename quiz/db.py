@@ -13,21 +13,14 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from quiz import config
+from quiz.connections import sqlite_pragmas
 from quiz.errors import DatabaseBusyError, DatabaseError
 
 SCHEMA_REVISION = config.SCHEMA_REVISION
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy, not the driver, decide where transactions begin (see the "begin" hook).
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # FULL: an answer once committed survives a power cut, as in Anki.
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.close()
+    sqlite_pragmas(dbapi_connection)
 
 
 def _sqlite_begin(connection: Any) -> None:

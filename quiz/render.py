@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # result types only: rendering an outline must not load the d
     from quiz.services.documents import OutlineResult
     from quiz.services.export import ExportResult
     from quiz.services.importing import ImportResult
-    from quiz.services.review import LearnerInfo
     from quiz.store import CardRow, DeckRow
+    from quiz.store.review import LearnerInfo
 
 
 def text_of(*renderables: RenderableType, color: bool = False) -> str:

@@ -9,20 +9,18 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
 import click
-from sqlalchemy.orm import Session
 
 from quiz import render_review as render
+from quiz.connections import Db
 from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.grading import Comparison, compare
 from quiz.services.review import Answered, AnswerWriter, ReviewSession, ReviewSummary
 
-SessionFactory = Callable[[], AbstractContextManager[Session]]
 ENTER = ("", "\r", "\n", " ")
 
 
@@ -71,10 +69,10 @@ class Terminal:
 
 
 class Loop:
-    def __init__(self, review: ReviewSession, sessions: SessionFactory, writer: AnswerWriter,
+    def __init__(self, review: ReviewSession, db: Db, writer: AnswerWriter,
                  terminal: Terminal, typed: bool = False) -> None:
         self.review = review
-        self.sessions = sessions
+        self.db = db
         self.writer = writer
         self.terminal = terminal
         self.typed = typed
@@ -104,8 +102,7 @@ class Loop:
                 self._one_card()
         except (Quit, KeyboardInterrupt):  # Ctrl-C between keys: the answers given are saved
             say()
-        with self.sessions() as session:
-            return self.review.summary(session, time.monotonic() - self.started)
+        return self.review.summary(self.db, time.monotonic() - self.started)
 
     def _command(self, key: str) -> bool:
         """Handle u, s, b, ? and q; True if the key was one of them."""
@@ -120,10 +117,10 @@ class Loop:
                 last = undone[0] if undone else None
                 say(render.undone(last) if last else "Nothing to undo.")
         elif key == "s":
-            if self._write(lambda: self._in_session(self.review.suspend)):
+            if self._write(lambda: self.review.suspend(self.db)):
                 say("Suspended: it will not be shown again until quiz unsuspend.")
         elif key == "b":
-            if self._write(lambda: self._in_session(self.review.bury)):
+            if self._write(lambda: self.review.bury(self.db)):
                 say("Buried until tomorrow.")
         else:
             return False
@@ -166,10 +163,6 @@ class Loop:
                 continue
             if self._answer(grade, time.monotonic() - shown):
                 return
-
-    def _in_session(self, action: Callable[[Session], object]) -> None:
-        with self.sessions() as session:
-            action(session)
 
     def _answer(self, grade: int, seconds: float) -> bool:
         """Save one grade; False if it could not be saved and the learner should grade again."""

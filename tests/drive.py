@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from quiz.connections import for_engine
 from quiz.db import ensure_schema, make_engine, session_scope
 from quiz.services import learners
 from quiz.services.importing import import_bundled_decks
@@ -21,9 +22,9 @@ def open_database(url: str, *names: str) -> Engine:
     if ensure_schema(engine, lambda _message: None):
         with session_scope(engine) as session:
             import_bundled_decks(session)
-    with session_scope(engine) as session:
+    with for_engine(engine) as db:
         for name in names:
-            learners.add(session, name, START)
+            learners.add(db, name, START)
     return engine
 
 
@@ -37,14 +38,11 @@ def review_days(engine: Engine, learner: str, seed: int, days: int, skip_every: 
         if skip_every and day % skip_every == skip_every - 1:
             continue
         now = START + timedelta(days=day, minutes=rng.randint(0, 120))
-        with session_scope(engine) as session:
-            sitting = start_review(session, ReviewOptions(learner=learner, new_per_day=new_per_day), now)
-        writer = answer_writer(engine)
-        try:
+        with for_engine(engine) as db:
+            sitting = start_review(db, ReviewOptions(learner=learner, new_per_day=new_per_day), now)
+            writer = answer_writer(db)
             while sitting.current() is not None and given < 10_000:
                 now += timedelta(seconds=rng.randint(2, 30))
                 sitting.answer(writer, rng.choice((1, 2, 3, 4, 4, 5, 5)), now, 5.0)
                 given += 1
-        finally:
-            writer.close()
     return given

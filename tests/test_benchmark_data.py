@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.db import make_engine, session_scope
+from quiz.connections import for_engine
+from quiz.db import make_engine
 from quiz.services.review import status
 from tests.benchmarks.__main__ import PEER_REPORT
 from tests.benchmarks.data import DUE_TODAY, cohort_database, learner_today, review_database, review_plan
@@ -28,8 +29,8 @@ def test_anki_collection_holds_the_same_cards_due_and_history_as_quiz(tmp_path: 
     anki_path = anki_peer.review_collection(tmp_path / "bench.anki2", plan)
 
     engine = make_engine(f"sqlite:///{quiz_db}")
-    with session_scope(engine) as session:
-        found = status(session, "bench", datetime.now(UTC))
+    with for_engine(engine) as db:
+        found = status(db, "bench", datetime.now(UTC))
     engine.dispose()
     quiz_due = sum(row.due + row.overdue for row in found.rows)
     with sqlite3.connect(quiz_db) as connection:

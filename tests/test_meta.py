@@ -56,3 +56,18 @@ def test_outline_loads_no_database_code(tmp_path: object) -> None:
             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("args", [["review", "--new", "1"], ["status"], ["leeches"], ["learner", "list"]])
+def test_daily_commands_on_an_existing_database_load_no_orm(tmp_path: object, args: list[str]) -> None:
+    """The learner's everyday commands start fast: SQLite's own driver, no SQLAlchemy or Alembic."""
+    db = f"{tmp_path}/quiz.db"
+    subprocess.run([sys.executable, "-m", "quiz", "--db", db, "decks"], capture_output=True, check=True,
+                   cwd=ROOT)
+    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
+            f"r = CliRunner().invoke(main, ['--db', {db!r}, *{args!r}], input='\\n4\\nq\\n'); "
+            "assert r.exit_code == 0, r.output; "
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -16,7 +16,7 @@ from click.testing import Result
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from quiz.readers import EngineReader, sqlite_reader
+from quiz.connections import AlchemyDb, open_sqlite
 from quiz.render_reports import as_data
 from quiz.services.reports import cohort_report
 from tests.drive import START, open_database, review_days
@@ -26,13 +26,13 @@ REPORT_NOW = START + timedelta(days=17, hours=5)
 
 
 def _report(engine: Engine, url: str, cohort: str = "ortho") -> dict[str, Any]:
-    reader = EngineReader(engine.connect())
+    reader = AlchemyDb(engine.connect())
     try:
         data = as_data(cohort_report(reader, cohort, REPORT_NOW))
     finally:
         reader.close()
     if url.startswith("sqlite"):  # the fast path gives exactly what the engine gives
-        fast = sqlite_reader(url)
+        fast = open_sqlite(url, read_only=True)
         assert fast is not None
         try:
             assert as_data(cohort_report(fast, cohort, REPORT_NOW)) == data

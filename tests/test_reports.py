@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from quiz import reports
+from quiz.connections import AlchemyDb, for_engine
 from quiz.db import session_scope
-from quiz.readers import EngineReader
 from quiz.reports import Assigned, LearnerProgress, Pace, Thresholds
 from quiz.services import cohorts, learners
 from quiz.services.reports import cohort_report, learner_stats
@@ -84,18 +84,15 @@ def test_pseudonyms_are_stable_and_hide_the_name() -> None:
 
 def _answer(engine: Engine, learner: str, now: datetime, grades: list[int]) -> list[int]:
     """One sitting at ``now``: the first cards of the queue graded in turn; returns their ids."""
-    with session_scope(engine) as session:
-        sitting = start_review(session, ReviewOptions(learner=learner, new_per_day=20), now)
-    writer = answer_writer(engine)
     shown = []
-    try:
+    with for_engine(engine) as db:
+        sitting = start_review(db, ReviewOptions(learner=learner, new_per_day=20), now)
+        writer = answer_writer(db)
         for grade in grades:
             card = sitting.current()
             assert card is not None
             shown.append(card.card_id)
             sitting.answer(writer, grade, now, 4.0)
-    finally:
-        writer.close()
     return shown
 
 
@@ -108,7 +105,7 @@ def _cohort(engine: Engine, *names: str) -> None:
 
 
 def _report(engine: Engine, now: datetime) -> reports.ProgressReport:
-    reader = EngineReader(engine.connect())
+    reader = AlchemyDb(engine.connect())
     try:
         return cohort_report(reader, "ortho", now)
     finally:
@@ -116,28 +113,27 @@ def _report(engine: Engine, now: datetime) -> reports.ProgressReport:
 
 
 def test_retention_counts_only_the_first_review_of_a_day(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    with for_engine(engine) as db:
+        learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
     _cohort(engine, "ana")
     monday = datetime(2026, 11, 2, 10, tzinfo=UTC)
     _answer(engine, "ana", monday, [4])  # first sight: passed, not counted for retention
     # Tuesday it is due: failed (counted: 0 of 1), then repeated and passed the same day (not counted).
     tuesday = monday + timedelta(days=1)
-    with session_scope(engine) as session:
-        sitting = start_review(session, ReviewOptions(learner="ana", new_per_day=0), tuesday)
-    writer = answer_writer(engine)
-    sitting.answer(writer, 1, tuesday, 3.0)
-    assert sitting.current() is not None  # the same-day repeat
-    sitting.answer(writer, 5, tuesday + timedelta(minutes=2), 3.0)
-    writer.close()
+    with for_engine(engine) as db:
+        sitting = start_review(db, ReviewOptions(learner="ana", new_per_day=0), tuesday)
+        writer = answer_writer(db)
+        sitting.answer(writer, 1, tuesday, 3.0)
+        assert sitting.current() is not None  # the same-day repeat
+        sitting.answer(writer, 5, tuesday + timedelta(minutes=2), 3.0)
     ana = _report(engine, tuesday + timedelta(hours=1)).learners[0]
     assert (ana.retention, ana.retention_reviews, ana.reviews) == (0.0, 1, 3)
     assert ana.introduced == 1 and ana.workload == pytest.approx(2 / 7)  # two counted reviews
 
 
 def test_mature_from_21_days(engine: Engine) -> None:
-    with session_scope(engine) as session:
-        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    with for_engine(engine) as db:
+        learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
     _cohort(engine, "ana")
     shown = _answer(engine, "ana", datetime(2026, 11, 2, 10, tzinfo=UTC), [5, 5, 5])
     with engine.begin() as connection:  # three states as after long runs of passes
@@ -153,8 +149,8 @@ def test_mature_from_21_days(engine: Engine) -> None:
 
 def test_streak_across_the_4am_day_boundary(engine: Engine) -> None:
     """23:30 and 03:30 the next night are one learner day; 05:00 that morning starts the next."""
-    with session_scope(engine) as session:
-        learners.add(session, "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    with for_engine(engine) as db:
+        learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
     evening = datetime(2026, 11, 5, 23, 30).astimezone()  # local time, as the learner lives it
     _answer(engine, "ana", evening, [4])
     _answer(engine, "ana", evening + timedelta(hours=4), [4])  # 03:30: still the 5th
@@ -168,7 +164,7 @@ def test_streak_across_the_4am_day_boundary(engine: Engine) -> None:
 
 
 def _stats(engine: Engine, now: datetime) -> LearnerProgress:
-    reader = EngineReader(engine.connect())
+    reader = AlchemyDb(engine.connect())
     try:
         return learner_stats(reader, "ana", now).learners[0]
     finally:
@@ -177,9 +173,9 @@ def _stats(engine: Engine, now: datetime) -> LearnerProgress:
 
 def test_cohort_leeches_are_the_cards_many_learners_lapse_on(engine: Engine) -> None:
     names = ("ana", "ben", "cy")
-    with session_scope(engine) as session:
+    with for_engine(engine) as db:
         for name in names:
-            learners.add(session, name, datetime(2026, 11, 1, tzinfo=UTC))
+            learners.add(db, name, datetime(2026, 11, 1, tzinfo=UTC))
     _cohort(engine, *names)
     first = datetime(2026, 11, 2, 10, tzinfo=UTC)
     for name in names:

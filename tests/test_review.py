@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from quiz.db import session_scope
+from quiz.connections import for_engine
 from quiz.errors import ConflictError, NotFoundError
 from quiz.review_loop import Loop, Terminal
 from quiz.services.review import ReviewOptions, ReviewSession, start_review
@@ -22,24 +22,18 @@ NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def start(engine: Engine, now: datetime = NOON, **options: object) -> ReviewSession:
-    with session_scope(engine) as session:
-        return start_review(session, ReviewOptions(learner=None, **options), now)  # type: ignore[arg-type]
+    with for_engine(engine) as db:
+        return start_review(db, ReviewOptions(learner=None, **options), now)  # type: ignore[arg-type]
 
 
 def answer(engine: Engine, sitting: ReviewSession, grade: int, now: datetime = NOON) -> object:
-    writer = AnswerWriter(engine)
-    try:
-        return sitting.answer(writer, grade, now, 2.0)
-    finally:
-        writer.close()
+    with for_engine(engine) as db:
+        return sitting.answer(AnswerWriter(db), grade, now, 2.0)
 
 
 def undo(engine: Engine, sitting: ReviewSession) -> object:
-    writer = AnswerWriter(engine)
-    try:
-        return sitting.undo(writer)
-    finally:
-        writer.close()
+    with for_engine(engine) as db:
+        return sitting.undo(AnswerWriter(db))
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -171,11 +165,10 @@ def test_a_card_last_reviewed_after_today_is_refused_and_skipped(quiz: Invoke, d
 def test_suspend_and_bury(engine: Engine, db_path: Path) -> None:
     sitting = start(engine, new_per_day=3)
     suspended = sitting.current()
-    with session_scope(engine) as session:
-        sitting.suspend(session)
-    buried = sitting.current()
-    with session_scope(engine) as session:
-        sitting.bury(session)
+    with for_engine(engine) as db:
+        sitting.suspend(db)
+        buried = sitting.current()
+        sitting.bury(db)
     assert sitting.left() == 1
     assert suspended and buried
     today = {c.card_id for c in start(engine, new_per_day=3).queue}
@@ -212,8 +205,8 @@ def test_a_card_failed_often_is_a_leech(engine: Engine, db_path: Path) -> None:
 
 
 def test_unknown_learner_deck_and_section(engine: Engine) -> None:
-    with session_scope(engine) as session, pytest.raises(NotFoundError, match="no learner 'zed'"):
-        start_review(session, ReviewOptions(learner="zed"), NOON)
+    with for_engine(engine) as db, pytest.raises(NotFoundError, match="no learner 'zed'"):
+        start_review(db, ReviewOptions(learner="zed"), NOON)
     with pytest.raises(NotFoundError, match="no deck 'cardio'"):
         start(engine, deck="cardio")
     with pytest.raises(NotFoundError, match="no section of any deck matches 'nowhere'"):
@@ -328,9 +321,8 @@ def test_locked_database_loses_nothing(engine: Engine, db_path: Path,
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     out = io.StringIO()
     script = ScriptedInput(["", "4", "!release:4"], {"release": lambda: blocker.execute("COMMIT")})
-    writer = AnswerWriter(engine)
-    summary = Loop(sitting, lambda: session_scope(engine), writer, Terminal(script, out, False)).run()
-    writer.close()
+    with for_engine(engine) as db:
+        summary = Loop(sitting, db, AnswerWriter(db), Terminal(script, out, False)).run()
     blocker.close()
     assert "the database is locked by another program (waited 0.2 s): nothing was saved" in out.getvalue()
     assert summary.answered == 1

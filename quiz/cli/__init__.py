@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-    from quiz.store.reports import Reader
+    from quiz.connections import Db, Reader
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -67,18 +67,29 @@ class App:
         return session_scope(self.engine())
 
     @contextmanager
-    def reader(self) -> Iterator[Reader]:
-        """A read-only connection for a report: SQLite's own driver when the file is ready,
-        so SQLAlchemy is not even imported; else through the engine."""
+    def db(self, read_only: bool = False) -> Iterator[Db]:
+        """Plain SQL without the ORM (the review, the status, learners, reports): SQLite's own
+        driver when the file is ready, so SQLAlchemy is not even imported; else the engine's.
+        ``read_only``: one read transaction, every count from the same moment."""
         from quiz import config
-        from quiz.readers import EngineReader, SqliteReader, sqlite_reader
+        from quiz.connections import AlchemyDb, SqliteDb, open_sqlite
 
-        fast = None if self._engine is not None else sqlite_reader(config.database_url(self.db_option))
-        reader: SqliteReader | EngineReader = fast or EngineReader(self.engine().connect())
+        url = config.database_url(self.db_option)
+        found: SqliteDb | AlchemyDb | None = None if self._engine is not None else open_sqlite(url, read_only)
+        if found is None:
+            engine = self.engine()  # creates or upgrades the database first
+            found = open_sqlite(url, read_only) or AlchemyDb(engine.connect())
         try:
-            yield reader
+            if read_only and isinstance(found, AlchemyDb):
+                with found.transaction():  # the same moment for every count, as SQLite's reader
+                    yield found
+            else:
+                yield found
         finally:
-            reader.close()
+            found.close()
+
+    def reader(self) -> AbstractContextManager[Reader]:
+        return self.db(read_only=True)
 
 
 def _note(message: str) -> None:
@@ -218,13 +229,9 @@ def review(app: App, deck: str | None, section: str | None, new_per_day: int | N
     from quiz.services.review import ReviewOptions, answer_writer, start_review
 
     options = ReviewOptions(deck, section, learner, new_per_day, reviews_per_day, leech_threshold, cram)
-    with app.session() as session:
-        sitting = start_review(session, options, _now())
-    writer = answer_writer(app.engine())
-    try:
-        summary = Loop(sitting, app.session, writer, Terminal.standard(), typed).run()
-    finally:
-        writer.close()
+    with app.db() as db:
+        sitting = start_review(db, options, _now())
+        summary = Loop(sitting, db, answer_writer(db), Terminal.standard(), typed).run()
     click.echo(render_review.summary(summary))
 
 
@@ -237,8 +244,8 @@ def status(app: App, learner: str | None, fmt: str) -> None:
     from quiz import render_review
     from quiz.services.review import status as status_of
 
-    with app.session() as session:
-        report = status_of(session, learner, _now())
+    with app.db() as db:
+        report = status_of(db, learner, _now())
     click.echo(render_review.status_json(report) if fmt == "json"
                else render_review.status_table(report, _color()))
 
@@ -253,8 +260,8 @@ def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
     from quiz import render_review
     from quiz.services.learners import suspended
 
-    with app.session() as session:
-        report = suspended(session, learner, deck, _now(), leeches_only=True)
+    with app.db() as db:
+        report = suspended(db, learner, deck, _now(), leeches_only=True)
     click.echo(render_review.suspended_json(report) if fmt == "json"
                else render_review.suspended_table(report))
 
@@ -271,8 +278,8 @@ def unsuspend(app: App, deck: str | None, section: str | None, keys: tuple[str, 
     """Bring suspended cards (leeches too) back into the review."""
     from quiz.services.learners import unsuspend as release
 
-    with app.session() as session:
-        name, count = release(session, learner, deck, section, keys, leeches_only, _now())
+    with app.db() as db:
+        name, count = release(db, learner, deck, section, keys, leeches_only, _now())
     click.echo(f"{count} card{'s' if count != 1 else ''} of {name} back in the review.")
 
 
@@ -288,8 +295,8 @@ def learner_add(app: App, name: str) -> None:
     """Add a learner by name."""
     from quiz.services import learners
 
-    with app.session() as session:
-        info = learners.add(session, name, _now())
+    with app.db() as db:
+        info = learners.add(db, name, _now())
     click.echo(f"Added learner {info.name}.")
 
 
@@ -301,8 +308,8 @@ def learner_list(app: App, fmt: str) -> None:
     from quiz import render
     from quiz.services import learners
 
-    with app.session() as session:
-        rows = learners.list_all(session)
+    with app.db() as db:
+        rows = learners.list_all(db)
     click.echo(render.learners_json(rows) if fmt == "json" else render.learners_table(rows, _color()))
 
 
@@ -314,8 +321,8 @@ def learner_rename(app: App, old: str, new: str) -> None:
     """Rename a learner; their schedule and history stay theirs."""
     from quiz.services import learners
 
-    with app.session() as session:
-        info = learners.rename(session, old, new, _now())
+    with app.db() as db:
+        info = learners.rename(db, old, new, _now())
     click.echo(f"Renamed {old} to {info.name}.")
 
 

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from quiz import store
+from quiz.connections import AlchemyDb
 from quiz.errors import NotFoundError, QuizError
 from quiz.models import Cohort
 from quiz.services import learners
 from quiz.services.browse import find_deck
-from quiz.services.review import learner_info
 from quiz.store.cohorts import AssignmentRow
 
 MAX_NAME = 200
@@ -66,9 +66,10 @@ def add(session: Session, cohort_name: str, names: tuple[str, ...], now: datetim
     added: list[str] = []
     already: list[str] = []
     created: list[str] = []
+    db = AlchemyDb.in_session(session)
     for name in names:
-        found = store.review.learner_by_name(session, name.strip())
-        learner = learner_info(found) if found is not None else learners.add(session, name, now)
+        found = store.review.learner_by_name(db, name.strip())
+        learner = found if found is not None else learners.add(db, name, now)
         if found is None:
             created.append(learner.name)
         (added if store.cohorts.add_member(session, cohort.id, learner.id, now) else already).append(
@@ -82,7 +83,7 @@ def remove(session: Session, cohort_name: str, names: tuple[str, ...]) -> Member
     removed: list[str] = []
     absent: list[str] = []
     for name in names:
-        learner = store.review.learner_by_name(session, name.strip())
+        learner = store.review.learner_by_name(AlchemyDb.in_session(session), name.strip())
         if learner is None:
             raise NotFoundError(f"no learner '{name}': see quiz cohort show {cohort.name}")
         (removed if store.cohorts.remove_member(session, cohort.id, learner.id) else absent).append(

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from quiz import exporter, store
+from quiz.connections import AlchemyDb
 from quiz.errors import QuizError
 from quiz.files import write_atomically
 from quiz.services.browse import find_deck
@@ -41,7 +42,8 @@ def cards_to_export(session: Session, deck_names: list[str], section: str | None
         section_ids = store.matching_sections(session, section, deck_ids)
         if not section_ids:
             raise QuizError(f"no section matches '{section}': see quiz outline FILE")
-    learner_id = resolve_learner(session, learner, now).id if learner is not None else None
+    learner_id = (resolve_learner(AlchemyDb.in_session(session), learner, now).id
+                  if learner is not None else None)
     rows = store.export_rows(session, deck_ids, section_ids, include_retired, learner_id)
     if not rows:
         names = ", ".join(deck.slug for deck in decks)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
-from quiz import store
+from quiz.connections import Db
 from quiz.errors import QuizError
-from quiz.services.review import LearnerInfo, learner_info, resolve_learner, resolve_scope
-from quiz.store.review import QueuedCard
+from quiz.services.review import resolve_learner, resolve_scope
+from quiz.store import review as store_review
+from quiz.store.review import LearnerInfo, QueuedCard
 
 MAX_NAME = 200
 
@@ -29,41 +28,49 @@ def _check_name(name: str) -> str:
     return name
 
 
-def add(session: Session, name: str, now: datetime) -> LearnerInfo:
+def add(db: Db, name: str, now: datetime) -> LearnerInfo:
     name = _check_name(name)
-    if store.review.learner_by_name(session, name) is not None:
-        raise QuizError(f"learner '{name}' exists already: choose another name")
-    return learner_info(store.review.add_learner(session, name, now))
+    with db.transaction():
+        if store_review.learner_by_name(db, name) is not None:
+            raise QuizError(f"learner '{name}' exists already: choose another name")
+        return store_review.add_learner(db, name, now)
 
 
-def list_all(session: Session) -> tuple[LearnerInfo, ...]:
-    return tuple(learner_info(learner) for learner in store.review.learners(session))
+def list_all(db: Db) -> tuple[LearnerInfo, ...]:
+    return tuple(store_review.learners(db))
 
 
-def rename(session: Session, old: str, new: str, now: datetime) -> LearnerInfo:
-    learner = resolve_learner(session, old, now)
+def rename(db: Db, old: str, new: str, now: datetime) -> LearnerInfo:
     new = _check_name(new)
-    if new != old and store.review.learner_by_name(session, new) is not None:
-        raise QuizError(f"learner '{new}' exists already: choose another name")
-    learner.name = new
-    session.flush()
-    return learner_info(learner)
+    with db.transaction():
+        learner = resolve_learner(db, old, now)
+        if new != old and store_review.learner_by_name(db, new) is not None:
+            raise QuizError(f"learner '{new}' exists already: choose another name")
+        store_review.rename_learner(db, learner.id, new)
+    return replace(learner, name=new)
 
 
-def suspended(session: Session, learner_name: str | None, deck: str | None, now: datetime,
+def suspended(db: Db, learner_name: str | None, deck: str | None, now: datetime,
               leeches_only: bool) -> SuspendedReport:
-    learner = resolve_learner(session, learner_name, now)
-    scope = resolve_scope(session, deck, None)
-    cards = store.review.suspended_cards(session, learner.id, scope.deck_ids, None, leeches_only)
+    with db.transaction():
+        learner = resolve_learner(db, learner_name, now)
+    scope = resolve_scope(db, deck, None)
+    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, None, leeches_only)
     return SuspendedReport(learner.name, tuple(cards), leeches_only)
 
 
-def unsuspend(session: Session, learner_name: str | None, deck: str | None, section: str | None,
+def unsuspend(db: Db, learner_name: str | None, deck: str | None, section: str | None,
               keys: tuple[str, ...], leeches_only: bool, now: datetime) -> tuple[str, int]:
     """Bring suspended cards back into the review; returns the learner and how many."""
-    learner = resolve_learner(session, learner_name, now)
-    scope = resolve_scope(session, deck, section)
-    cards = store.review.suspended_cards(session, learner.id, scope.deck_ids, scope.section_ids,
+    with db.transaction():
+        return _unsuspend(db, learner_name, deck, section, keys, leeches_only, now)
+
+
+def _unsuspend(db: Db, learner_name: str | None, deck: str | None, section: str | None,
+               keys: tuple[str, ...], leeches_only: bool, now: datetime) -> tuple[str, int]:
+    learner = resolve_learner(db, learner_name, now)
+    scope = resolve_scope(db, deck, section)
+    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, scope.section_ids,
                                          leeches_only)
     if keys:
         wanted = set(keys)
@@ -72,4 +79,4 @@ def unsuspend(session: Session, learner_name: str | None, deck: str | None, sect
             raise QuizError(f"not a suspended card of {learner.name}: {', '.join(sorted(unknown))} "
                             "(quiz leeches lists them)")
         cards = [c for c in cards if c.key in wanted]
-    return learner.name, store.review.release(session, learner.id, [c.card_id for c in cards])
+    return learner.name, store_review.release(db, learner.id, [c.card_id for c in cards])

@@ -18,13 +18,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import __version__, store
+from quiz.connections import AlchemyDb
 from quiz.errors import QuizError
 from quiz.files import write_text
-from quiz.models import Learner
 from quiz.replay import LoggedReview, replay
 from quiz.services.review import resolve_learner
 from quiz.store.progress import LogRow
-from quiz.store.review import StoredState
+from quiz.store.review import LearnerInfo, StoredState
 
 FORMAT = "quiz-progress"
 VERSION = 1
@@ -64,7 +64,7 @@ def checksum(body: dict[str, Any]) -> str:
 def export_progress(session: Session, learner_name: str | None, target: Path | None,
                     now: datetime) -> ProgressExport:
     """Write the learner's whole review log to a progress file (default: progress-NAME.json)."""
-    learner = resolve_learner(session, learner_name, now)
+    learner = resolve_learner(AlchemyDb.in_session(session), learner_name, now)
     log = store.progress.learner_log(session, learner.id)
     decks = sorted({row.deck for row in log})
     body: dict[str, Any] = {
@@ -176,9 +176,9 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
     files = [_read(path) for path in paths]
     cohort = find_cohort(session, cohort_name) if cohort_name is not None else None
     known_decks = store.progress.deck_slugs(session)
-    learners: dict[str, Learner] = {}
+    learners: dict[str, LearnerInfo] = {}
     for file in files:
-        learner = store.review.learner_by_name(session, file.learner)
+        learner = store.review.learner_by_name(AlchemyDb.in_session(session), file.learner)
         if learner is None:
             raise _refuse(file.path, f"its learner '{file.learner}' is not known here: add them to "
                                      f"the cohort with quiz cohort add COHORT {file.learner}")
@@ -224,7 +224,7 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
     return ProgressImport(tuple(results))
 
 
-def _merge(session: Session, learner: Learner, entries: dict[str, _Entry],
+def _merge(session: Session, learner: LearnerInfo, entries: dict[str, _Entry],
            cards: dict[str, tuple[int, int, str]]) -> int:
     """Add a learner's new reviews and rebuild their states of the cards they touch by replaying
     each card's whole log, old and new reviews in time order; returns how many cards."""

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from quiz import reports
 from quiz.config import default_learner_name
+from quiz.connections import Reader
 from quiz.errors import NotFoundError, QuizError
 from quiz.matching import pick_deck
 from quiz.reports import (
@@ -22,7 +23,6 @@ from quiz.reports import (
 )
 from quiz.scheduler import learner_day
 from quiz.store import reports as counts
-from quiz.store.reports import Reader
 
 
 def report_day(now: datetime) -> date:

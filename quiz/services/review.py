@@ -2,7 +2,8 @@
 
 A ReviewSession holds one sitting's queue in memory. Answers and undos go through the store's
 AnswerWriter, one committed transaction each, so an answer is saved before the next card shows;
-suspend and bury take the caller's session like every other service.
+suspend and bury are one transaction each. Everything runs on a Db (quiz.connections), so the
+review needs no ORM.
 """
 
 from __future__ import annotations
@@ -13,17 +14,15 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
-
-from quiz import store
 from quiz.config import default_learner_name
+from quiz.connections import Db
 from quiz.errors import ConflictError, NotFoundError, QuizError
 from quiz.grading import abbreviations
-from quiz.models import Learner
+from quiz.matching import pick_deck
 from quiz.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
-from quiz.services.browse import find_deck
+from quiz.store import review as store_review
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
+from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
 
 REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the session ends
@@ -39,16 +38,6 @@ class ReviewOptions:
     reviews_per_day: int | None = None
     leech_threshold: int | None = None
     cram: bool = False
-
-
-@dataclass(frozen=True)
-class LearnerInfo:
-    id: int
-    name: str
-    new_per_day: int
-    reviews_per_day: int
-    leech_threshold: int
-    day_starts_at: int
 
 
 @dataclass(frozen=True)
@@ -87,34 +76,37 @@ class ReviewSummary:
     due_next_7_days: int
 
 
-def learner_info(learner: Learner) -> LearnerInfo:
-    return LearnerInfo(learner.id, learner.name, learner.new_per_day, learner.reviews_per_day,
-                       learner.leech_threshold, learner.day_starts_at)
-
-
-def resolve_learner(session: Session, name: str | None, now: datetime) -> Learner:
+def resolve_learner(db: Db, name: str | None, now: datetime) -> LearnerInfo:
     """The named learner, or the machine's user (made on first use)."""
     if name is None:
         own = default_learner_name()
-        return store.review.learner_by_name(session, own) or store.review.add_learner(session, own, now)
-    learner = store.review.learner_by_name(session, name)
+        return store_review.learner_by_name(db, own) or store_review.add_learner(db, own, now)
+    learner = store_review.learner_by_name(db, name)
     if learner is None:
-        known = ", ".join(other.name for other in store.review.learners(session)) or "none yet"
+        known = ", ".join(other.name for other in store_review.learners(db)) or "none yet"
         raise NotFoundError(f"no learner '{name}' (the learners are: {known}): "
                             f"add one with quiz learner add {name}")
     return learner
 
 
-def resolve_scope(session: Session, deck: str | None, section: str | None) -> Scope:
-    found = find_deck(session, deck) if deck is not None else None
-    deck_ids = [found.id] if found is not None else None
+def resolve_scope(db: Db, deck: str | None, section: str | None) -> Scope:
+    slug = None
+    deck_ids = None
+    if deck is not None:
+        decks = store_review.deck_choices(db)
+        slug = pick_deck(deck, [(s, n) for _i, s, n in decks])
+        deck_ids = [i for i, s, _n in decks if s == slug]
     section_ids = None
     if section is not None:
-        section_ids = store.matching_sections(session, section, deck_ids)
+        section_ids = store_review.matching_sections(db, section, deck_ids)
         if not section_ids:
             where = f"deck '{deck}'" if deck else "any deck"
             raise NotFoundError(f"no section of {where} matches '{section}': see quiz outline FILE")
-    return Scope(deck_ids, section_ids, frozenset({found.slug}) if found is not None else None)
+    return Scope(deck_ids, section_ids, frozenset({slug}) if slug is not None else None)
+
+
+def _given(value: int | None, default: int) -> int:
+    return default if value is None else value
 
 
 def _positive(value: int | None, name: str) -> None:
@@ -189,7 +181,7 @@ class ReviewSession:
             "section_id": card.section_id,
             "passed_before": kind == "review" and state is not None and state.repetitions > 0,
             "reviewed_at": now, "day": self.today, "seconds": round(seconds, 3),
-            **store.review.outcome_values(shown.state if shown else None),
+            **store_review.outcome_values(shown.state if shown else None),
         }
         if not writer.answer(self.learner.id, card, before, after, logged):
             raise ConflictError(f"card {card.key} was answered in another session just now: "
@@ -231,39 +223,40 @@ class ReviewSession:
             self._take()
             self.repeats = deque(c for c in self.repeats if c.card_id != card.card_id)
 
-    def suspend(self, session: Session) -> QueuedCard | None:
-        return self._set_aside(session, suspended=True)
+    def suspend(self, db: Db) -> QueuedCard | None:
+        return self._set_aside(db, suspended=True)
 
-    def bury(self, session: Session) -> QueuedCard | None:
-        return self._set_aside(session, buried_until=self.today + timedelta(days=1))
+    def bury(self, db: Db) -> QueuedCard | None:
+        return self._set_aside(db, buried_until=self.today + timedelta(days=1))
 
-    def _set_aside(self, session: Session, **flags: object) -> QueuedCard | None:
+    def _set_aside(self, db: Db, **flags: object) -> QueuedCard | None:
         card = self.current()
         if card is None:
             return None
-        store.review.set_flags(session, self.learner.id, card.card_id, **flags)
+        with db.transaction():
+            store_review.set_flags(db, self.learner.id, card.card_id, **flags)
         self.skip()
         return card
 
-    def summary(self, session: Session, seconds: float) -> ReviewSummary:
+    def summary(self, db: Db, seconds: float) -> ReviewSummary:
         answered = len(self.history)
         correct = sum(1 for a in self.history if a.grade >= PASS_GRADE)
-        forecast = store.review.due_forecast(session, self.learner.id, self.today + timedelta(days=1),
+        forecast = store_review.due_forecast(db, self.learner.id, self.today + timedelta(days=1),
                                              self.today + timedelta(days=FORECAST_DAYS))
         return ReviewSummary(
             learner=self.learner.name, answered=answered,
             cards=len({a.card.card_id for a in self.history}),
             correct_share=correct / answered if answered else None, seconds=seconds,
-            streak=store.review.streak(session, self.learner.id, self.today),
+            streak=store_review.streak(db, self.learner.id, self.today),
             leeches=tuple(self.leeches),
             due_tomorrow=forecast.get(self.today + timedelta(days=1), 0),
             due_next_7_days=sum(forecast.values()),
         )
 
 
-def answer_writer(engine: Engine) -> AnswerWriter:
-    """The connection a sitting saves its answers through; the caller closes it when the sitting ends."""
-    return AnswerWriter(engine)
+def answer_writer(db: Db) -> AnswerWriter:
+    """What a sitting saves its answers through (each answer its own transaction)."""
+    return AnswerWriter(db)
 
 
 def review_uid(now: datetime) -> str:
@@ -280,32 +273,32 @@ def answered_state(before: StoredState | None, state: CardState, leech: bool, to
                        before.leech or leech, before.buried_until, before.version + 1)
 
 
-def start_review(session: Session, options: ReviewOptions, now: datetime) -> ReviewSession:
+def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession:
     """The sitting's queue: due cards (most overdue first), then new ones, within the day's limits."""
     for value, name in ((options.new_per_day, "--new"), (options.reviews_per_day, "--limit"),
                         (options.leech_threshold, "--leech-threshold")):
         _positive(value, name)
-    learner = resolve_learner(session, options.learner, now)
-    # Limits given on the command line are remembered for the next sessions.
-    if options.new_per_day is not None:
-        learner.new_per_day = options.new_per_day
-    if options.reviews_per_day is not None:
-        learner.reviews_per_day = options.reviews_per_day
-    if options.leech_threshold is not None:
-        learner.leech_threshold = max(1, options.leech_threshold)
-    info = learner_info(learner)
+    with db.transaction():
+        info = resolve_learner(db, options.learner, now)
+        # Limits given on the command line are remembered for the next sessions.
+        limits = replace(info, new_per_day=_given(options.new_per_day, info.new_per_day),
+                         reviews_per_day=_given(options.reviews_per_day, info.reviews_per_day),
+                         leech_threshold=max(1, _given(options.leech_threshold, info.leech_threshold)))
+        if limits != info:
+            store_review.set_limits(db, limits)
+        info = limits
     today = learner_day(now.astimezone(), info.day_starts_at)
-    scope = resolve_scope(session, options.deck, options.section)
+    scope = resolve_scope(db, options.deck, options.section)
     if options.cram:
-        cards = store.review.cram_cards(session, info.id, scope.deck_ids, scope.section_ids)
+        cards = store_review.cram_cards(db, info.id, scope.deck_ids, scope.section_ids)
         return ReviewSession(info, today, cards, [], cram=True)
-    todays = store.review.todays_reviews(session, info.id, today)
+    todays = store_review.todays_reviews(db, info.id, today)
     seen_today = [card_id for card_id, _grade, _kind in todays]
-    new_today = store.review.introduced_among(session, info.id, today, seen_today)
+    new_today = store_review.introduced_among(db, info.id, today, seen_today)
     counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
-    due = store.review.due_cards(session, info.id, today, info.reviews_per_day - (counted_today - new_today),
+    due = store_review.due_cards(db, info.id, today, info.reviews_per_day - (counted_today - new_today),
                                  scope.deck_ids, scope.section_ids)
-    new = store.review.new_cards(session, info.id, today, info.new_per_day - new_today,
+    new = store_review.new_cards(db, info.id, today, info.new_per_day - new_today,
                                  scope.deck_ids, scope.section_ids)
     # Cards whose last grade today was under 4 are still to be repeated.
     last_grade: dict[int, int] = {}
@@ -314,7 +307,7 @@ def start_review(session: Session, options: ReviewOptions, now: datetime) -> Rev
             last_grade[card_id] = grade
     pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
     queued = {c.card_id for c in due} | {c.card_id for c in new}
-    repeats = [c for c in store.review.cards_by_id(session, info.id, [i for i in pending if i not in queued])
+    repeats = [c for c in store_review.cards_by_id(db, info.id, [i for i in pending if i not in queued])
                if (c.stored is None or not c.stored.suspended) and scope.holds(c)]
     return ReviewSession(info, today, due + new, repeats, cram=False)
 
@@ -338,12 +331,13 @@ class StatusReport:
     rows: tuple[StatusRow, ...]
 
 
-def status(session: Session, learner_name: str | None, now: datetime) -> StatusReport:
-    learner = resolve_learner(session, learner_name, now)
+def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
+    with db.transaction():
+        learner = resolve_learner(db, learner_name, now)
     today = learner_day(now.astimezone(), learner.day_starts_at)
     rows = tuple(
         StatusRow(c.deck, c.deck_name, c.path, new=c.cards - c.introduced - c.suspended_new,
                   due=c.due_by_day[0], overdue=c.overdue, suspended=c.suspended,
                   forecast=c.due_by_day[1:])
-        for c in store.review.status_counts(session, learner.id, today, FORECAST_DAYS))
+        for c in store_review.status_counts(db, learner.id, today, FORECAST_DAYS))
     return StatusReport(learner.name, today, rows)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import store
+from quiz.connections import AlchemyDb
 from quiz.errors import QuizError
 from quiz.scheduler import PASS_GRADE, CardState, learner_day, review
 from quiz.services.browse import find_deck
@@ -77,11 +78,12 @@ def simulate(session: Session, learners: int, days: int, now: datetime, *, deck:
     rng = random.Random(f"{seed}:{cohort}")  # another cohort, other review ids
     written = 0
     pending: list[dict[str, Any]] = []
+    db = AlchemyDb.in_session(session)
     for number in range(1, learners + 1):
         name = f"{cohort}-{number:03d}"
-        if store.review.learner_by_name(session, name) is not None:
+        if store.review.learner_by_name(db, name) is not None:
             raise QuizError(f"learner '{name}' exists already: choose another --cohort or a fresh database")
-        person = store.review.add_learner(session, name, start)
+        person = store.review.add_learner(db, name, start)
         store.cohorts.add_member(session, group.id, person.id, start)
         states, rows = _learner_history(rng, _profile(rng), person.id, cards, first, days)
         pending += rows

@@ -6,23 +6,20 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
-from quiz.store.review import (
-    CARDS,
-    DECKS,
-    REVIEWS,
-    STATES,
-    Statements,
-    StoredState,
-    state_from_row,
-    state_values,
-)
+from quiz.models import Card, CardState, Deck, Review
+from quiz.store.prepared import Prepared
+from quiz.store.review import STATE_FIELDS, StoredState, state_values, stored_state
 
+CARDS = cast(Table, Card.__table__)
+DECKS = cast(Table, Deck.__table__)
+STATES = cast(Table, CardState.__table__)
+REVIEWS = cast(Table, Review.__table__)
 CHUNK = 500  # keys per IN (...) list: well under every database's limit on parameters
 
 
@@ -113,8 +110,25 @@ def stored_states(session: Session, learner_id: int, card_ids: Sequence[int]) ->
     for start in range(0, len(card_ids), CHUNK):
         for row in session.execute(select(STATES).where(
                 STATES.c.learner_id == learner_id, STATES.c.card_id.in_(card_ids[start:start + CHUNK]))):
-            found[row.card_id] = state_from_row(row)
+            found[row.card_id] = stored_state([row._mapping[name] for name in (*STATE_FIELDS, "version")])
     return found
+
+
+class Statements:
+    """Bulk inserts of reviews and states, compiled once per dialect for the driver's executemany."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        values: dict[str, Any] = {name: bindparam(name) for name in STATE_FIELDS}
+        self.insert_state = Prepared(
+            insert(STATES).values(learner_id=bindparam("learner_id"), card_id=bindparam("card_id"),
+                                  section_id=bindparam("section_id"), version=bindparam("new_version"),
+                                  **values), dialect)
+        self.insert_review = Prepared(insert(REVIEWS).values(
+            uid=bindparam("uid"), learner_id=bindparam("learner_id"), card_id=bindparam("card_id"),
+            section_id=bindparam("section_id"), passed_before=bindparam("passed_before"),
+            grade=bindparam("grade"), kind=bindparam("kind"), reviewed_at=bindparam("reviewed_at"),
+            day=bindparam("day"), seconds=bindparam("seconds"), interval=bindparam("interval"),
+            easiness=bindparam("easiness"), due=bindparam("due")), dialect)
 
 
 @functools.cache

@@ -7,12 +7,12 @@ and a SQLAlchemy connection for any other database. Named parameters (:name) sui
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from datetime import date, timedelta
+from typing import Any
 
+from quiz.connections import Reader, as_day
 from quiz.reports import (
     MATURE_DAYS,
     CardLapses,
@@ -22,27 +22,6 @@ from quiz.reports import (
     SectionRetention,
     StateCounts,
 )
-
-
-class Reader(Protocol):
-    """Runs one read-only statement with named parameters and returns its rows."""
-
-    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Sequence[Any]]: ...
-
-
-def as_day(value: Any) -> date:
-    """A date from what the driver returns: a date, a datetime, or ISO text (SQLite)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return _parse_day(str(value)[:10])
-
-
-@functools.lru_cache(maxsize=4096)
-def _parse_day(text: str) -> date:
-    # A report reads the same few hundred days thousands of times.
-    return date.fromisoformat(text)
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,26 @@
-"""Learners, their card states and the review log: the review loop's queries and writes."""
+"""Learners, their card states and the review log: the daily review's queries and writes.
+
+Plain SQL over a Db (quiz.connections), which SQLite's driver and SQLAlchemy both run: the review
+and the status open no ORM, so they start fast and the answer path costs what SQLite's durable
+commit costs. Identifiers that are keywords ("interval", "references") are quoted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, case, delete, false, func, insert, or_, select, true, update
-from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import Session
-from sqlalchemy.sql import ColumnElement
-
-from quiz.errors import DatabaseBusyError, DatabaseError
-from quiz.models import Card, CardState, Deck, Learner, Review, Section
+from quiz.connections import Db, as_day, as_day_or_none
+from quiz.errors import ConflictError
 from quiz.scheduler import CardState as State
-from quiz.store.prepared import Prepared
 
-CARDS = cast(Table, Card.__table__)
-SECTIONS = cast(Table, Section.__table__)
-DECKS = cast(Table, Deck.__table__)
-STATES = cast(Table, CardState.__table__)
-REVIEWS = cast(Table, Review.__table__)
 STATE_FIELDS = ("repetitions", "easiness", "interval", "due", "last_review", "lapses", "failures",
                 "reviews", "introduced", "suspended", "leech", "buried_until")
+STATE_COLUMNS = ", ".join(f'"{name}"' for name in (*STATE_FIELDS, "version"))
 
 
 @dataclass(frozen=True)
@@ -53,13 +49,26 @@ class QueuedCard:
     stored: StoredState | None  # None: the card is new to this learner
 
 
-def state_from_row(row: Any) -> StoredState:
-    """The one place a row becomes a scheduler state (easiness is kept in exact hundredths)."""
-    state = State(repetitions=row.repetitions, easiness=Decimal(row.easiness) / 100,
-                  interval=row.interval, due=row.due, last_review=row.last_review, lapses=row.lapses,
-                  failures=row.failures, reviews=row.reviews)
-    return StoredState(state, row.introduced, bool(row.suspended), bool(row.leech), row.buried_until,
-                       row.version)
+@dataclass(frozen=True)
+class LearnerInfo:
+    id: int
+    name: str
+    new_per_day: int
+    reviews_per_day: int
+    leech_threshold: int
+    day_starts_at: int
+
+
+def stored_state(values: Sequence[Any]) -> StoredState:
+    """The one place a stored row (STATE_COLUMNS, in order) becomes a scheduler state; easiness
+    is kept in exact hundredths."""
+    (repetitions, easiness, interval, due, last_review, lapses, failures, reviews, introduced,
+     suspended, leech, buried_until, version) = values
+    state = State(repetitions=int(repetitions), easiness=Decimal(int(easiness)) / 100, interval=int(interval),
+                  due=as_day_or_none(due), last_review=as_day_or_none(last_review), lapses=int(lapses),
+                  failures=int(failures), reviews=int(reviews))
+    return StoredState(state, as_day_or_none(introduced), bool(suspended), bool(leech),
+                       as_day_or_none(buried_until), int(version))
 
 
 def state_values(stored: StoredState) -> dict[str, Any]:
@@ -79,303 +88,309 @@ def outcome_values(state: State | None) -> dict[str, Any]:
     return {"interval": state.interval, "easiness": int(state.easiness * 100), "due": state.due}
 
 
+def _ids(values: Sequence[int]) -> str:
+    # Integers from the database or the code, so they can be written into the statement.
+    return ",".join(str(int(v)) for v in values) or "NULL"
+
+
 # --- learners ---------------------------------------------------------------------------------------
 
-def learner_by_name(session: Session, name: str) -> Learner | None:
-    return session.scalars(select(Learner).where(Learner.name == name)).first()
+LEARNER_COLUMNS = "id, name, new_per_day, reviews_per_day, leech_threshold, day_starts_at"
 
 
-def learners(session: Session) -> list[Learner]:
-    return list(session.scalars(select(Learner).order_by(Learner.name)))
+def _learner(row: Sequence[Any]) -> LearnerInfo:
+    return LearnerInfo(int(row[0]), str(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]))
 
 
-def add_learner(session: Session, name: str, now: datetime) -> Learner:
-    learner = Learner(name=name, created_at=now, new_per_day=20, reviews_per_day=200,
-                      leech_threshold=8, day_starts_at=4)
-    session.add(learner)
-    session.flush()
-    return learner
+def learner_by_name(db: Db, name: str) -> LearnerInfo | None:
+    found = db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners WHERE name = :name", {"name": name})
+    return _learner(found[0]) if found else None
+
+
+def learners(db: Db) -> list[LearnerInfo]:
+    return [_learner(row) for row in db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners ORDER BY name")]
+
+
+def add_learner(db: Db, name: str, now: datetime) -> LearnerInfo:
+    db.execute("INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, leech_threshold, "
+               "day_starts_at) VALUES (:name, :now, 20, 200, 8, 4)", {"name": name, "now": now})
+    found = learner_by_name(db, name)
+    assert found is not None
+    return found
+
+
+def rename_learner(db: Db, learner_id: int, name: str) -> None:
+    db.execute("UPDATE learners SET name = :name WHERE id = :id", {"name": name, "id": learner_id})
+
+
+def set_limits(db: Db, learner: LearnerInfo) -> None:
+    """Store a learner's daily limits and leech threshold."""
+    db.execute("UPDATE learners SET new_per_day = :new, reviews_per_day = :reviews, "
+               "leech_threshold = :leech WHERE id = :id",
+               {"new": learner.new_per_day, "reviews": learner.reviews_per_day,
+                "leech": learner.leech_threshold, "id": learner.id})
+
+
+# --- decks and sections, for choosing what to review -------------------------------------------------
+
+def deck_choices(db: Db) -> list[tuple[int, str, str]]:
+    """(id, slug, name) of every deck."""
+    return [(int(r[0]), str(r[1]), str(r[2]))
+            for r in db.rows("SELECT id, slug, name FROM decks ORDER BY name")]
+
+
+def matching_sections(db: Db, text: str, deck_ids: Sequence[int] | None = None) -> list[int]:
+    """Ids of the live sections whose path contains ``text`` (any case)."""
+    wanted = text.strip().casefold()
+    where = f" AND deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
+    return [int(r[0]) for r in db.rows(f"SELECT id, path FROM sections WHERE NOT retired{where} ORDER BY id")
+            if wanted in str(r[1]).casefold()]
 
 
 # --- the queue ----------------------------------------------------------------------------------------
 
-def _queue_select(learner_id: int) -> Any:
-    joined = (CARDS.join(SECTIONS, SECTIONS.c.id == CARDS.c.section_id)
-              .join(DECKS, DECKS.c.id == CARDS.c.deck_id)
-              .outerjoin(STATES, and_(STATES.c.card_id == CARDS.c.id, STATES.c.learner_id == learner_id)))
-    return (select(CARDS.c.id, CARDS.c.section_id, CARDS.c.key, DECKS.c.slug, SECTIONS.c.path,
-                   CARDS.c.kind, CARDS.c.front,
-                   CARDS.c.back, CARDS.c.references, STATES.c.learner_id.label("has_state"),
-                   *[STATES.c[name] for name in STATE_FIELDS], STATES.c.version)
-            .select_from(joined).where(CARDS.c.retired == false()))
+_QUEUE = (
+    'SELECT c.id, c.section_id, c."key", d.slug, s.path, c.kind, c.front, c.back, c."references", '
+    f"st.learner_id, {', '.join('st.' + c for c in STATE_COLUMNS.split(', '))} "
+    "FROM cards c JOIN sections s ON s.id = c.section_id JOIN decks d ON d.id = c.deck_id "
+    "{join} card_states st ON st.card_id = c.id AND st.learner_id = :learner "
+    "WHERE NOT c.retired")
 
 
-def _scoped(query: Any, deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -> Any:
+def _queue_sql(inner: bool = False) -> str:
+    return _QUEUE.replace("{join}", "JOIN" if inner else "LEFT JOIN")
+
+
+def _scoped(deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -> str:
+    found = ""
     if deck_ids is not None:
-        query = query.where(CARDS.c.deck_id.in_(deck_ids))
+        found += f" AND c.deck_id IN ({_ids(deck_ids)})"
     if section_ids is not None:
-        query = query.where(CARDS.c.section_id.in_(section_ids))
-    return query
+        found += f" AND c.section_id IN ({_ids(section_ids)})"
+    return found
 
 
-def _available(today: date) -> ColumnElement[bool]:
-    return and_(STATES.c.suspended == false(),
-                or_(STATES.c.buried_until.is_(None), STATES.c.buried_until <= today))
+def _references(value: Any) -> tuple[str, ...]:
+    # JSON: text in SQLite, already a list from PostgreSQL.
+    if value is None:
+        return ()
+    return tuple(json.loads(value) if isinstance(value, str) else value)
 
 
-def _queued(rows: Any) -> list[QueuedCard]:
-    return [QueuedCard(r.id, r.section_id, r.key, r.slug, r.path, r.kind, r.front, r.back,
-                       tuple(r.references or ()),
-                       state_from_row(r) if r.has_state is not None else None) for r in rows]
+def _queued(rows: Sequence[Sequence[Any]]) -> list[QueuedCard]:
+    return [QueuedCard(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), str(r[5]), str(r[6]), str(r[7]),
+                       _references(r[8]), stored_state(r[10:]) if r[9] is not None else None)
+            for r in rows]
 
 
-def due_cards(session: Session, learner_id: int, today: date, limit: int,
+AVAILABLE = "NOT st.suspended AND (st.buried_until IS NULL OR st.buried_until <= :today)"
+
+
+def due_cards(db: Db, learner_id: int, today: date, limit: int,
               deck_ids: Sequence[int] | None = None, section_ids: Sequence[int] | None = None
               ) -> list[QueuedCard]:
     """Introduced cards due today or before, the most overdue first."""
-    query = _scoped(_queue_select(learner_id), deck_ids, section_ids).where(
-        STATES.c.introduced.is_not(None), STATES.c.due <= today, _available(today))
-    query = query.order_by(STATES.c.due, CARDS.c.deck_id, CARDS.c.position).limit(max(limit, 0))
-    return _queued(session.execute(query))
+    sql = (f"{_queue_sql(inner=True)}{_scoped(deck_ids, section_ids)} AND st.introduced IS NOT NULL "
+           f"AND st.due <= :today AND {AVAILABLE} ORDER BY st.due, c.deck_id, c.position LIMIT :limit")
+    return _queued(db.rows(sql, {"learner": learner_id, "today": today, "limit": max(limit, 0)}))
 
 
-def new_cards(session: Session, learner_id: int, today: date, limit: int,
+HELD = "(st.introduced IS NOT NULL OR st.suspended OR st.buried_until > :today)"
+
+
+def new_cards(db: Db, learner_id: int, today: date, limit: int,
               deck_ids: Sequence[int] | None = None, section_ids: Sequence[int] | None = None
               ) -> list[QueuedCard]:
     """Cards this learner has never reviewed, in the document's order (decks in import order)."""
-    # Walk the cards in document order on their index and stop at the limit; the details are
-    # fetched for those few only.
-    held = or_(STATES.c.introduced.is_not(None), STATES.c.suspended == true(), STATES.c.buried_until > today)
-    if deck_ids is None and section_ids is None and limit > 0:
+    if limit <= 0:
+        return []
+    params = {"learner": learner_id, "today": today, "limit": limit}
+    if deck_ids is None and section_ids is None:
         # A learner who has met every card (late in a course) would have the whole deck walked for
         # nothing: two counts tell first (a state is held for a distinct card, retired ones too).
-        held_count = session.scalar(select(func.count()).select_from(STATES)
-                                    .where(STATES.c.learner_id == learner_id, held))
-        if held_count and held_count >= (session.scalar(select(func.count()).select_from(CARDS)) or 0):
+        held = db.rows(f"SELECT COUNT(*) FROM card_states st WHERE st.learner_id = :learner AND {HELD}",
+                       params)
+        if held[0][0] and held[0][0] >= db.rows("SELECT COUNT(*) FROM cards")[0][0]:
             return []
-    taken = select(STATES.c.card_id).where(STATES.c.learner_id == learner_id, STATES.c.card_id == CARDS.c.id,
-                                           held)
-    query = _scoped(select(CARDS.c.id).where(CARDS.c.retired == false(), ~taken.exists()),
-                    deck_ids, section_ids)
-    ids = list(session.scalars(query.order_by(CARDS.c.deck_id, CARDS.c.position).limit(max(limit, 0))))
-    return cards_by_id(session, learner_id, ids)
+    # Walk the cards in document order on their index and stop at the limit; the details are
+    # fetched for those few only.
+    ids = db.rows(
+        f"SELECT c.id FROM cards c WHERE NOT c.retired{_scoped(deck_ids, section_ids)} AND NOT EXISTS "
+        f"(SELECT 1 FROM card_states st WHERE st.learner_id = :learner AND st.card_id = c.id AND {HELD}) "
+        "ORDER BY c.deck_id, c.position LIMIT :limit", params)
+    return cards_by_id(db, learner_id, [int(r[0]) for r in ids])
 
 
-def cram_cards(session: Session, learner_id: int, deck_ids: Sequence[int] | None = None,
+def cram_cards(db: Db, learner_id: int, deck_ids: Sequence[int] | None = None,
                section_ids: Sequence[int] | None = None) -> list[QueuedCard]:
     """Every card in scope that is not suspended, in the document's order: practice only."""
-    query = _scoped(_queue_select(learner_id), deck_ids, section_ids).where(
-        or_(STATES.c.card_id.is_(None), STATES.c.suspended == false()))
-    return _queued(session.execute(query.order_by(DECKS.c.name, CARDS.c.position)))
+    return _queued(db.rows(
+        f"{_queue_sql()}{_scoped(deck_ids, section_ids)} AND (st.card_id IS NULL OR NOT st.suspended) "
+        "ORDER BY d.name, c.position", {"learner": learner_id}))
 
 
-def cards_by_id(session: Session, learner_id: int, card_ids: Sequence[int]) -> list[QueuedCard]:
+def cards_by_id(db: Db, learner_id: int, card_ids: Sequence[int]) -> list[QueuedCard]:
     if not card_ids:
         return []
-    rows = session.execute(_queue_select(learner_id).where(CARDS.c.id.in_(card_ids)))
-    found = {card.card_id: card for card in _queued(rows)}
+    found = {card.card_id: card for card in _queued(db.rows(
+        f"{_queue_sql()} AND c.id IN ({_ids(card_ids)})", {"learner": learner_id}))}
     return [found[i] for i in card_ids if i in found]
 
 
-def todays_reviews(session: Session, learner_id: int, today: date) -> list[tuple[int, int, str]]:
+def todays_reviews(db: Db, learner_id: int, today: date) -> list[tuple[int, int, str]]:
     """(card id, grade, kind) of every review of the learner's day, in order."""
-    rows = session.execute(select(REVIEWS.c.card_id, REVIEWS.c.grade, REVIEWS.c.kind)
-                           .where(REVIEWS.c.learner_id == learner_id, REVIEWS.c.day == today)
-                           .order_by(REVIEWS.c.id))
-    return [(r.card_id, r.grade, r.kind) for r in rows]
+    return [(int(r[0]), int(r[1]), str(r[2])) for r in db.rows(
+        "SELECT card_id, grade, kind FROM reviews WHERE learner_id = :learner AND day = :today ORDER BY id",
+        {"learner": learner_id, "today": today})]
 
 
-def introduced_among(session: Session, learner_id: int, day: date, card_ids: Sequence[int]) -> int:
+def introduced_among(db: Db, learner_id: int, day: date, card_ids: Sequence[int]) -> int:
     """How many of these cards the learner saw for the first time on ``day``."""
     if not card_ids:
         return 0
-    return session.scalar(select(func.count()).select_from(STATES).where(
-        STATES.c.learner_id == learner_id, STATES.c.card_id.in_(set(card_ids)),
-        STATES.c.introduced == day)) or 0
+    return int(db.rows(f"SELECT COUNT(*) FROM card_states WHERE learner_id = :learner AND introduced = :day "
+                       f"AND card_id IN ({_ids(sorted(set(card_ids)))})",
+                       {"learner": learner_id, "day": day})[0][0])
 
 
 # --- answers (the hot path) ---------------------------------------------------------------------------
 
-class Statements:
-    """The review loop's writes, compiled once per dialect."""
+_VALUES = ", ".join(f":{name}" for name in STATE_FIELDS)
+UPDATE_STATE = (f"UPDATE card_states SET {', '.join(f'{chr(34)}{n}{chr(34)} = :{n}' for n in STATE_FIELDS)}, "
+                "version = :new_version "
+                "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version")
+INSERT_STATE = (f"INSERT INTO card_states (learner_id, card_id, section_id, {STATE_COLUMNS}) "
+                f"VALUES (:learner_id, :card_id, :section_id, {_VALUES}, :new_version)")
+DELETE_STATE = ("DELETE FROM card_states "
+                "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version")
+REVIEW_FIELDS = ("uid", "learner_id", "card_id", "section_id", "passed_before", "grade", "kind",
+                 "reviewed_at", "day", "seconds", "interval", "easiness", "due")
+INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(chr(34) + n + chr(34) for n in REVIEW_FIELDS)}) "
+                 f"VALUES ({', '.join(':' + n for n in REVIEW_FIELDS)})")
+DELETE_REVIEW = "DELETE FROM reviews WHERE uid = :uid"
 
-    def __init__(self, dialect: Dialect) -> None:
-        values: dict[str, Any] = {name: bindparam(name) for name in STATE_FIELDS}
-        self.update_state = Prepared(
-            update(STATES).where(STATES.c.learner_id == bindparam("learner_id"),
-                                 STATES.c.card_id == bindparam("card_id"),
-                                 STATES.c.version == bindparam("old_version"))
-            .values(**values, version=bindparam("new_version")), dialect)
-        self.insert_state = Prepared(
-            insert(STATES).values(learner_id=bindparam("learner_id"), card_id=bindparam("card_id"),
-                                  section_id=bindparam("section_id"), version=bindparam("new_version"),
-                                  **values), dialect)
-        self.delete_state = Prepared(
-            delete(STATES).where(STATES.c.learner_id == bindparam("learner_id"),
-                                 STATES.c.card_id == bindparam("card_id"),
-                                 STATES.c.version == bindparam("old_version")), dialect)
-        self.insert_review = Prepared(insert(REVIEWS).values(
-            uid=bindparam("uid"), learner_id=bindparam("learner_id"), card_id=bindparam("card_id"),
-            section_id=bindparam("section_id"), passed_before=bindparam("passed_before"),
-            grade=bindparam("grade"), kind=bindparam("kind"), reviewed_at=bindparam("reviewed_at"),
-            day=bindparam("day"), seconds=bindparam("seconds"), interval=bindparam("interval"),
-            easiness=bindparam("easiness"), due=bindparam("due")), dialect)
-        self.delete_review = Prepared(delete(REVIEWS).where(REVIEWS.c.uid == bindparam("uid")), dialect)
+
+class _Stale(Exception):
+    """The card's row changed under us: roll the transaction back."""
 
 
 class AnswerWriter:
-    """A sitting's answers and undos, each one short transaction on a connection held for the sitting.
+    """A sitting's answers and undos, each one short committed transaction.
 
-    The hot path: statements compiled once and run through the driver, because SQLAlchemy's
-    per-call work would cost more than SQLite's own durable commit. It is the one writer below the
-    CLI that commits, as every answer must be saved before the next card is shown.
+    The hot path: every answer must be saved before the next card is shown, so this is the one
+    writer below the CLI that commits.
     """
 
-    def __init__(self, engine: Engine) -> None:
-        self.sql = Statements(engine.dialect)
-        self.sqlite = engine.dialect.name == "sqlite"
-        dbapi: Any = engine.dialect.loaded_dbapi
-        self.integrity_error: type[Exception] = dbapi.IntegrityError
-        self.operational_error: type[Exception] = dbapi.OperationalError
-        self.raw = engine.raw_connection()
+    def __init__(self, db: Db) -> None:
+        self.db = db
 
-    def close(self) -> None:
-        self.raw.close()
-
-    def _transaction(self, steps: Callable[[Any], bool]) -> bool:
-        """Run ``steps`` in one transaction: committed if they return True, else rolled back."""
-        cursor = self.raw.cursor()
+    def _transaction(self, steps: Any) -> bool:
+        """Run ``steps`` in one transaction: False (and nothing saved) if the card was changed or
+        answered by another session meanwhile."""
         try:
-            if self.sqlite:
-                cursor.execute("BEGIN IMMEDIATE")
-            done = steps(cursor)
-            if self.sqlite:
-                cursor.execute("COMMIT" if done else "ROLLBACK")
-            else:
-                self.raw.commit() if done else self.raw.rollback()
-            return done
-        except self.integrity_error:  # a new card's state written by another session first
-            self._rollback(cursor)
+            with self.db.transaction():
+                steps()
+        except (_Stale, ConflictError):  # a new card's state written by another session first
             return False
-        except self.operational_error as exc:
-            self._rollback(cursor)
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise DatabaseBusyError() from None
-            raise DatabaseError(f"could not save: {exc}") from None
-        except BaseException:
-            self._rollback(cursor)
-            raise
-        finally:
-            cursor.close()
+        return True
 
-    def _rollback(self, cursor: Any) -> None:
-        if self.sqlite:
-            if self.raw.driver_connection.in_transaction:  # type: ignore[union-attr]
-                cursor.execute("ROLLBACK")
-        else:
-            self.raw.rollback()
-
-    def _state(self, cursor: Any, learner_id: int, card: QueuedCard, old: StoredState | None,
-               new: StoredState | None) -> bool:
+    def _state(self, learner_id: int, card: QueuedCard, old: StoredState | None,
+               new: StoredState | None) -> None:
         """Move the card's row from ``old`` to ``new`` (None: no row) if no one else changed it."""
         key = {"learner_id": learner_id, "card_id": card.card_id}
         if new is None:
             assert old is not None
-            cursor.execute(self.sql.delete_state.sql,
-                           self.sql.delete_state.params({**key, "old_version": old.version}))
-            return bool(cursor.rowcount == 1)
-        values = {**key, "section_id": card.section_id, "new_version": new.version, **state_values(new)}
-        if old is None:
-            cursor.execute(self.sql.insert_state.sql, self.sql.insert_state.params(values))
-            return True
-        cursor.execute(self.sql.update_state.sql,
-                       self.sql.update_state.params({**values, "old_version": old.version}))
-        return bool(cursor.rowcount == 1)
+            changed = self.db.execute(DELETE_STATE, {**key, "old_version": old.version})
+        elif old is None:
+            changed = self.db.execute(INSERT_STATE, {**key, "section_id": card.section_id,
+                                                     "new_version": new.version, **state_values(new)})
+        else:
+            changed = self.db.execute(UPDATE_STATE, {**key, "new_version": new.version,
+                                                     "old_version": old.version, **state_values(new)})
+        if changed != 1:
+            raise _Stale
 
     def answer(self, learner_id: int, card: QueuedCard, old: StoredState | None,
                new: StoredState | None, review: dict[str, Any]) -> bool:
         """Save an answer: the card's new state (if it changed) and its review, together."""
-        def steps(cursor: Any) -> bool:
-            if new is not None and not self._state(cursor, learner_id, card, old, new):
-                return False
-            cursor.execute(self.sql.insert_review.sql, self.sql.insert_review.params(review))
-            return True
+        def steps() -> None:
+            if new is not None:
+                self._state(learner_id, card, old, new)
+            self.db.execute(INSERT_REVIEW, review)
 
         return self._transaction(steps)
 
     def undo(self, learner_id: int, card: QueuedCard, current: StoredState | None,
              restored: StoredState | None, uid: str) -> bool:
         """Take an answer back: its review out of the log, the card's state as it was."""
-        def steps(cursor: Any) -> bool:
-            if current is not None and not self._state(cursor, learner_id, card, current, restored):
-                return False
-            cursor.execute(self.sql.delete_review.sql, self.sql.delete_review.params({"uid": uid}))
-            return bool(cursor.rowcount == 1)
+        def steps() -> None:
+            if current is not None:
+                self._state(learner_id, card, current, restored)
+            if self.db.execute(DELETE_REVIEW, {"uid": uid}) != 1:
+                raise _Stale
 
         return self._transaction(steps)
 
 
 # --- flags, leeches and counts ------------------------------------------------------------------------
 
-def set_flags(session: Session, learner_id: int, card_id: int, **flags: Any) -> None:
+FLAGS = frozenset({"suspended", "buried_until"})
+
+
+def set_flags(db: Db, learner_id: int, card_id: int, **flags: Any) -> None:
     """Suspend, bury or release a card for a learner, creating its state row if it is new."""
-    result = session.execute(update(STATES).where(STATES.c.learner_id == learner_id,
-                                                  STATES.c.card_id == card_id)
-                             .values(**flags, version=STATES.c.version + 1))
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        fresh = StoredState(State.new(), None, False, False, None, 1)
-        section_id = session.scalar(select(CARDS.c.section_id).where(CARDS.c.id == card_id))
-        session.execute(insert(STATES).values(learner_id=learner_id, card_id=card_id, version=1,
-                                              section_id=section_id,
-                                              **{**state_values(fresh), **flags}))
+    assert set(flags) <= FLAGS
+    params = {"learner": learner_id, "card": card_id, **flags}
+    changed = db.execute(f"UPDATE card_states SET {', '.join(f'{k} = :{k}' for k in flags)}, "
+                         "version = version + 1 WHERE learner_id = :learner AND card_id = :card", params)
+    if changed == 0:
+        fresh = {**state_values(StoredState(State.new(), None, False, False, None, 1)), **flags}
+        db.execute(f"INSERT INTO card_states (learner_id, card_id, section_id, {STATE_COLUMNS}) "
+                   f"SELECT :learner, :card, section_id, {_VALUES}, 1 FROM cards WHERE id = :card",
+                   {**params, **fresh})
 
 
-def suspended_cards(session: Session, learner_id: int, deck_ids: Sequence[int] | None = None,
+def suspended_cards(db: Db, learner_id: int, deck_ids: Sequence[int] | None = None,
                     section_ids: Sequence[int] | None = None, leeches_only: bool = False
                     ) -> list[QueuedCard]:
-    query = _scoped(_queue_select(learner_id), deck_ids, section_ids).where(STATES.c.suspended == true())
-    if leeches_only:
-        query = query.where(STATES.c.leech == true())
-    return _queued(session.execute(query.order_by(DECKS.c.name, CARDS.c.position)))
+    leech = " AND st.leech" if leeches_only else ""
+    return _queued(db.rows(f"{_queue_sql(inner=True)}{_scoped(deck_ids, section_ids)} "
+                           f"AND st.suspended{leech} ORDER BY d.name, c.position", {"learner": learner_id}))
 
 
-def release(session: Session, learner_id: int, card_ids: Sequence[int]) -> int:
+def release(db: Db, learner_id: int, card_ids: Sequence[int]) -> int:
     """Unsuspend cards; a leech gets a fresh count of failures before it is a leech again."""
     if not card_ids:
         return 0
-    result = session.execute(update(STATES).where(STATES.c.learner_id == learner_id,
-                                                  STATES.c.card_id.in_(card_ids))
-                             .values(suspended=False, failures=case((STATES.c.leech == true(), 0),
-                                                                    else_=STATES.c.failures),
-                                     leech=False, version=STATES.c.version + 1))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return db.execute("UPDATE card_states SET suspended = :no, "
+                      "failures = CASE WHEN leech THEN 0 ELSE failures END, leech = :no, "
+                      "version = version + 1 "
+                      f"WHERE learner_id = :learner AND card_id IN ({_ids(card_ids)})",
+                      {"learner": learner_id, "no": False})
 
 
-def reviewed_on(session: Session, learner_id: int, day: date) -> bool:
-    return session.execute(select(REVIEWS.c.id).where(REVIEWS.c.learner_id == learner_id,
-                                                      REVIEWS.c.day == day).limit(1)).first() is not None
+def reviewed_on(db: Db, learner_id: int, day: date) -> bool:
+    return bool(db.rows("SELECT 1 FROM reviews WHERE learner_id = :learner AND day = :day LIMIT 1",
+                        {"learner": learner_id, "day": day}))
 
 
-def streak(session: Session, learner_id: int, today: date) -> int:
+def streak(db: Db, learner_id: int, today: date) -> int:
     """Consecutive days with a review, ending today or yesterday: one index probe a day."""
-    day = today if reviewed_on(session, learner_id, today) else today - timedelta(days=1)
+    day = today if reviewed_on(db, learner_id, today) else today - timedelta(days=1)
     count = 0
-    while reviewed_on(session, learner_id, day):
+    while reviewed_on(db, learner_id, day):
         count += 1
         day -= timedelta(days=1)
     return count
 
 
-def due_forecast(session: Session, learner_id: int, first: date, last: date,
+def due_forecast(db: Db, learner_id: int, first: date, last: date,
                  deck_ids: Sequence[int] | None = None) -> dict[date, int]:
-    joined = STATES.join(CARDS, CARDS.c.id == STATES.c.card_id)
-    query = (select(STATES.c.due, func.count()).select_from(joined)
-             .where(STATES.c.learner_id == learner_id, STATES.c.due >= first, STATES.c.due <= last,
-                    STATES.c.suspended == false(), CARDS.c.retired == false())
-             .group_by(STATES.c.due))
-    if deck_ids is not None:
-        query = query.where(CARDS.c.deck_id.in_(deck_ids))
-    return {row[0]: int(row[1]) for row in session.execute(query)}
+    deck = f" AND c.deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
+    return {as_day(r[0]): int(r[1]) for r in db.rows(
+        "SELECT st.due, COUNT(*) FROM card_states st JOIN cards c ON c.id = st.card_id "
+        "WHERE st.learner_id = :learner AND st.due >= :first AND st.due <= :last AND NOT st.suspended "
+        f"AND NOT c.retired{deck} GROUP BY st.due", {"learner": learner_id, "first": first, "last": last})}
 
 
 @dataclass(frozen=True)
@@ -391,51 +406,43 @@ class SectionCounts:
     due_by_day: tuple[int, ...]  # introduced, unsuspended cards due today and on each next day
 
 
-def status_counts(session: Session, learner_id: int, today: date, horizon: int) -> list[SectionCounts]:
+def status_counts(db: Db, learner_id: int, today: date, horizon: int) -> list[SectionCounts]:
     """Per live section: its cards, how many the learner has met or suspended, what is overdue and
     what falls due from today to ``horizon`` days ahead. Counted from covering indexes, without
     joining cards to states row by row; the few retired cards are taken out afterwards."""
-    sections = session.execute(
-        select(SECTIONS.c.id, SECTIONS.c.path, DECKS.c.slug, DECKS.c.name)
-        .join(DECKS, DECKS.c.id == SECTIONS.c.deck_id).where(SECTIONS.c.retired == false())
-        .order_by(DECKS.c.name, SECTIONS.c.position)).all()
-    cards: dict[int, int] = {r[0]: int(r[1]) for r in session.execute(
-        select(CARDS.c.section_id, func.count()).group_by(CARDS.c.section_id))}
-    held = STATES.c.suspended == true()
-    met = {r[0]: [int(r[1]), int(r[2] or 0), int(r[3] or 0)] for r in session.execute(
-        select(STATES.c.section_id, func.count(STATES.c.introduced), func.sum(case((held, 1), else_=0)),
-               func.sum(case((and_(held, STATES.c.introduced.is_(None)), 1), else_=0)))
-        .where(STATES.c.learner_id == learner_id).group_by(STATES.c.section_id))}
-    days = [today + timedelta(days=d) for d in range(horizon + 1)]
+    last = today + timedelta(days=horizon)
+    params = {"learner": learner_id, "last": last}
+    sections = db.rows("SELECT s.id, s.path, d.slug, d.name FROM sections s JOIN decks d ON d.id = s.deck_id "
+                       "WHERE NOT s.retired ORDER BY d.name, s.position")
+    cards = {int(r[0]): int(r[1])
+             for r in db.rows("SELECT section_id, COUNT(*) FROM cards GROUP BY section_id")}
+    met = {int(r[0]): [int(r[1]), int(r[2] or 0), int(r[3] or 0)] for r in db.rows(
+        "SELECT section_id, COUNT(introduced), SUM(CASE WHEN suspended THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN suspended AND introduced IS NULL THEN 1 ELSE 0 END) "
+        "FROM card_states WHERE learner_id = :learner GROUP BY section_id", params)}
     due: dict[int, list[int]] = {}
-    window = Prepared(select(STATES.c.section_id, STATES.c.due, func.count())
-                      .where(STATES.c.learner_id == bindparam("learner_id"),
-                             STATES.c.due <= bindparam("last_day", type_=STATES.c.due.type),
-                             STATES.c.suspended == false(), STATES.c.introduced.is_not(None))
-                      .group_by(STATES.c.section_id, STATES.c.due), session.get_bind().dialect)
-    # Thousands of (section, day) counts: read through the driver, dates compared as ISO text.
-    rows = session.connection().exec_driver_sql(
-        window.sql, window.params({"learner_id": learner_id, "last_day": days[-1]}))
-    first = today.isoformat()
-    for section_id, day, count in rows:
-        counts = due.setdefault(section_id, [0] * (horizon + 2))
-        text = str(day)
-        counts[0 if text < first else 1 + (date.fromisoformat(text) - today).days] += int(count)
-    # Retired cards are never shown: take them out of every count.
-    retired = session.execute(
-        select(CARDS.c.section_id, STATES.c.introduced, STATES.c.suspended, STATES.c.due)
-        .select_from(CARDS.outerjoin(STATES, and_(STATES.c.card_id == CARDS.c.id,
-                                                  STATES.c.learner_id == learner_id)))
-        .where(CARDS.c.retired == true())).all()
-    for section_id, introduced, suspended, day in retired:
+
+    def slot(day: date) -> int:
+        return 0 if day < today else 1 + (day - today).days
+
+    for section_id, day, count in db.rows(
+            "SELECT section_id, due, COUNT(*) FROM card_states WHERE learner_id = :learner AND due <= :last "
+            "AND NOT suspended AND introduced IS NOT NULL GROUP BY due, section_id", params):
+        due.setdefault(int(section_id), [0] * (horizon + 2))[slot(as_day(day))] += int(count)
+    # Retired cards are never shown: take them out of every count (the index's last entry tells
+    # at once whether there are any).
+    any_retired = db.rows("SELECT retired FROM cards ORDER BY retired DESC LIMIT 1")
+    for section_id, introduced, suspended, day in [] if not any_retired or not any_retired[0][0] else db.rows(
+            "SELECT c.section_id, st.introduced, st.suspended, st.due FROM cards c LEFT JOIN card_states st "
+            "ON st.card_id = c.id AND st.learner_id = :learner WHERE c.retired", params):
         cards[section_id] -= 1
         if section_id in met:
             counts = met[section_id]
             counts[0] -= introduced is not None
             counts[1] -= bool(suspended)
             counts[2] -= bool(suspended) and introduced is None
-        if introduced is not None and not suspended and day is not None and day <= days[-1]:
-            due[section_id][0 if day < today else 1 + (day - today).days] -= 1
+        if introduced is not None and not suspended and day is not None and as_day(day) <= last:
+            due[section_id][slot(as_day(day))] -= 1
     found = []
     for sid, path, slug, name in sections:
         if cards.get(sid, 0):

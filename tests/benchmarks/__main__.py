@@ -163,7 +163,7 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     backend and plain sqlite3 on the same cards and history."""
     from datetime import UTC, datetime
 
-    from quiz.db import make_engine, session_scope
+    from quiz.connections import open_sqlite
     from quiz.services.review import ReviewOptions, start_review, status
     from quiz.store.review import AnswerWriter
     from tests.benchmarks import anki_peer
@@ -183,10 +183,10 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     db = _fresh_copy(source, workdir / "review.db")
     raw = RawAnswers(_fresh_copy(source, workdir / "raw.db"))
     anki = anki_peer.Reviewer(_fresh_copy(anki_source, workdir / "anki.anki2"))
-    engine = make_engine(f"sqlite:///{db}")
-    with session_scope(engine) as session:
-        sitting = start_review(session, ReviewOptions(learner="bench"), datetime.now(UTC))
-    writer = AnswerWriter(engine)
+    connection = open_sqlite(f"sqlite:///{db}")
+    assert connection is not None
+    sitting = start_review(connection, ReviewOptions(learner="bench"), datetime.now(UTC))
+    writer = AnswerWriter(connection)
     answers: list[float] = []
     raw_times: list[float] = []
     anki_times: list[float] = []
@@ -201,33 +201,34 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
         start = time.perf_counter()
         anki.step(index)
         anki_times.append(time.perf_counter() - start)
-    writer.close()
     raw.close()
     statuses: list[float] = []
     trees: list[float] = []
     for _ in range(max(repeat, 10) + 1):
         start = time.perf_counter()
-        with session_scope(engine) as session:
-            status(session, "bench", datetime.now(UTC))
+        status(connection, "bench", datetime.now(UTC))
         statuses.append(time.perf_counter() - start)
         start = time.perf_counter()
         anki.deck_tree()
         trees.append(time.perf_counter() - start)
     anki.close()
-    engine.dispose()
+    connection.close()
     # The first of each is the warm-up.
     answers, raw_times, anki_times = answers[1:], raw_times[1:], anki_times[1:]
     statuses, trees = statuses[1:], trees[1:]
     session_input = "\n4\n" * len(answers) + "q\n"
     review_peak = _peak([*_quiz(), "--db", str(_fresh_copy(source, workdir / "peak.db")), "review",
                          "--learner", "bench"], session_input)
-    status_peak = _peak([*_quiz(), "--db", str(db), "status", "--learner", "bench"])
+    status_runs, status_peak = _command_runs([*_quiz(), "--db", str(db), "status", "--learner", "bench"],
+                                             repeat)
     return [
         Measure("review: grade key to next card (saved, synchronous=FULL)", size, answers, 0.0004,
                 review_peak, [Peer("Anki backend: answer_card + get_queued_cards", anki_times),
                               Peer("plain sqlite3: the same statements", raw_times)]),
         Measure("status: due counts per deck and section, 7-day forecast", size, statuses, 0.020,
                 status_peak, [Peer("Anki backend: deck_due_tree", trees)]),
+        Measure("quiz status (whole command, 1,000 sections printed)", size, status_runs, float("inf"),
+                status_peak),
         Measure("quiz review: process start to first card", size, starts, 0.35, None,
                 [Peer("Anki: import, open, first queued card", anki_starts)]),
     ]

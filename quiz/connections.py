@@ -1,0 +1,275 @@
+"""Connections without the ORM: SQLite through its own driver, any other database through SQLAlchemy.
+
+The daily review, the status and the reports run plain SQL (named parameters, ``:name``) that
+SQLite and PostgreSQL both accept, through a ``Db``. On a SQLite file at the current schema the
+standard library's driver does it all, so those commands do not pay for importing SQLAlchemy
+(about 0.4 s, more than the work itself); every other case goes through an engine.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from quiz import config
+from quiz.errors import ConflictError, DatabaseBusyError, DatabaseError
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.orm import Session
+
+SQLITE_PREFIX = "sqlite:///"
+Params = Mapping[str, Any] | None
+
+
+class Reader(Protocol):
+    """Runs one read-only statement with named parameters and returns its rows."""
+
+    def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]: ...
+
+
+class Db(Reader, Protocol):
+    """Reads and writes; ``transaction()`` makes the writes inside it one unit (rolled back on an
+    exception). Outside a transaction each statement stands alone."""
+
+    def execute(self, sql: str, params: Params = None) -> int: ...
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+
+# --- values as SQLite keeps them ---------------------------------------------------------------------
+
+def sqlite_value(value: Any) -> Any:
+    """A date or time as SQLAlchemy writes it into SQLite (ISO text), so both read the same rows."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_params(params: Params) -> dict[str, Any]:
+    return {k: sqlite_value(v) for k, v in (params or {}).items()}
+
+
+def as_day(value: Any) -> date:
+    """A date from what the driver returns: a date, a datetime, or ISO text (SQLite)."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return _parse_day(str(value)[:10])
+
+
+def as_day_or_none(value: Any) -> date | None:
+    return None if value is None else as_day(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_day(text: str) -> date:
+    # A report reads the same few hundred days thousands of times.
+    return date.fromisoformat(text)
+
+
+def sqlite_pragmas(connection: sqlite3.Connection) -> None:
+    """How every SQLite connection of quiz is set up, through the driver or through SQLAlchemy."""
+    connection.isolation_level = None  # transactions begin where quiz says, not where the driver guesses
+    connection.execute("PRAGMA foreign_keys=ON")
+    connection.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
+    connection.execute("PRAGMA journal_mode=WAL")
+    # FULL: an answer once committed survives a power cut, as in Anki.
+    connection.execute("PRAGMA synchronous=FULL")
+
+
+def _is_busy(exc: Exception) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+# --- SQLite's own driver ---------------------------------------------------------------------------------
+
+class SqliteDb:
+    dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self._depth = 0
+
+    def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
+        with self._errors():
+            return self.connection.execute(sql, _sqlite_params(params)).fetchall()
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        with self._errors():
+            return self.connection.execute(sql, _sqlite_params(params)).rowcount
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        # IMMEDIATE takes the write lock at once, so two writers queue on the busy timeout
+        # instead of one failing when it upgrades a read to a write. Nested: one transaction.
+        if self._depth == 0:
+            with self._errors():
+                self.connection.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0 and self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            with self._errors():
+                self.connection.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise ConflictError(f"refused by the database: {exc}") from None
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise DatabaseBusyError() from None
+            raise DatabaseError(f"cannot use the database: {exc}") from None
+        except sqlite3.DatabaseError as exc:  # a damaged file, among others
+            raise DatabaseError(f"cannot use the database: {exc}") from None
+
+    def close(self) -> None:
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
+        self.connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+
+def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
+    """The SQLite file at ``url`` through its driver, if it exists at the current schema; else None
+    (not SQLite, not created yet, out of date, or not a database: the engine's path deals with it).
+
+    ``read_only``: for a report, one read transaction, so every count comes from the same moment;
+    in WAL mode it blocks no one who answers cards meanwhile.
+    """
+    if not url.startswith(SQLITE_PREFIX) or "?" in url:
+        return None
+    path = Path(url[len(SQLITE_PREFIX):])
+    if not path.is_file():
+        return None
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        if read_only:
+            connection.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
+            connection.execute("PRAGMA query_only=ON")
+        else:
+            sqlite_pragmas(connection)
+        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.DatabaseError:
+        connection.close()
+        return None
+    if [tuple(row) for row in found] != [(config.SCHEMA_REVISION,)]:
+        connection.close()
+        return None
+    if read_only:
+        connection.execute("BEGIN")
+    return SqliteDb(connection)
+
+
+# --- through SQLAlchemy ----------------------------------------------------------------------------------
+
+class AlchemyDb:
+    """Plain SQL on a SQLAlchemy connection, or inside an ORM session's unit of work (``owned``
+    False: the session's caller commits, and ``transaction()`` only groups)."""
+
+    def __init__(self, bind: Connection | Session, owned: bool = True) -> None:
+        self.bind = bind
+        self.owned = owned
+        self.dialect = bind.get_bind().dialect.name if hasattr(bind, "get_bind") else bind.dialect.name
+        self._depth = 0
+
+    @classmethod
+    def in_session(cls, session: Session) -> AlchemyDb:
+        return cls(session, owned=False)
+
+    def _run(self, sql: str, params: Params) -> Any:
+        from sqlalchemy import exc as sa_exc
+        from sqlalchemy import text
+
+        values = _sqlite_params(params) if self.dialect == "sqlite" else dict(params or {})
+        try:
+            return self.bind.execute(text(sql), values)
+        except sa_exc.IntegrityError as error:
+            raise ConflictError(f"refused by the database: {error.orig}") from None
+        except sa_exc.OperationalError as error:
+            if _is_busy(error):
+                raise DatabaseBusyError() from None
+            raise DatabaseError(f"cannot use the database: {error.orig}") from None
+        except sa_exc.DBAPIError as error:
+            raise DatabaseError(f"cannot use the database: {error.orig}") from None
+
+    def _autocommit(self) -> None:
+        # A statement outside transaction() stands alone: no transaction is left open (on
+        # PostgreSQL an idle one would hold its snapshot while the learner thinks).
+        if self.owned and not self._depth:
+            self.bind.commit()
+
+    def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
+        found = [tuple(row) for row in self._run(sql, params)]
+        self._autocommit()
+        return found
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        count = int(self._run(sql, params).rowcount)
+        self._autocommit()
+        return count
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._owned_transaction() if self.owned else nullcontext()
+
+    @contextmanager
+    def _owned_transaction(self) -> Iterator[None]:
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.bind.rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.bind.commit()
+
+    def close(self) -> None:
+        if self.owned:
+            self.bind.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def for_engine(engine: Engine) -> SqliteDb | AlchemyDb:
+    """A Db for a program holding an engine: SQLite's own driver on a SQLite file at the current
+    schema, else a connection of the engine. Close it (or use it in a with block) when done."""
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        found = open_sqlite(SQLITE_PREFIX + str(url.database))
+        if found is not None:
+            return found
+    return AlchemyDb(engine.connect())

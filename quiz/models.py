@@ -60,6 +60,8 @@ class Section(Base):
     source_line: Mapped[int] = mapped_column(Integer)
     empty: Mapped[bool] = mapped_column(Boolean, default=False)
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Its live (not retired) cards: kept by the database's triggers (migration 0003).
+    card_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Card(Base):
@@ -135,6 +137,37 @@ class CardState(Base):
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     buried_until: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every answer
+
+
+class LearnerSection(Base):
+    """A learner's states of one section's live cards, counted: what `quiz status` shows without
+    counting 100,000 states. Kept by the database's triggers on card_states and cards (migration
+    0003), so every writer keeps it right; quiz never writes it."""
+
+    __tablename__ = "learner_sections"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    introduced: Mapped[int] = mapped_column(Integer)
+    suspended: Mapped[int] = mapped_column(Integer)
+    suspended_new: Mapped[int] = mapped_column(Integer)  # suspended before their first review
+
+
+class LearnerDue(Base):
+    """A learner's live, introduced, unsuspended cards of one section falling due on one day.
+    Kept by the same triggers; a count that reaches 0 is deleted."""
+
+    __tablename__ = "learner_due"
+
+    # In this order, the key is the index `quiz status` reads: a learner's days up to a week ahead.
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    cards: Mapped[int] = mapped_column(Integer)
 
 
 class Review(Base):

@@ -408,46 +408,33 @@ class SectionCounts:
 
 def status_counts(db: Db, learner_id: int, today: date, horizon: int) -> list[SectionCounts]:
     """Per live section: its cards, how many the learner has met or suspended, what is overdue and
-    what falls due from today to ``horizon`` days ahead. Counted from covering indexes, without
-    joining cards to states row by row; the few retired cards are taken out afterwards."""
+    what falls due from today to ``horizon`` days ahead. Read from the counts the database keeps
+    (sections.card_count, learner_sections, learner_due: migration 0003), not from the states."""
     last = today + timedelta(days=horizon)
     params = {"learner": learner_id, "last": last}
-    sections = db.rows("SELECT s.id, s.path, d.slug, d.name FROM sections s JOIN decks d ON d.id = s.deck_id "
-                       "WHERE NOT s.retired ORDER BY d.name, s.position")
-    cards = {int(r[0]): int(r[1])
-             for r in db.rows("SELECT section_id, COUNT(*) FROM cards GROUP BY section_id")}
-    met = {int(r[0]): [int(r[1]), int(r[2] or 0), int(r[3] or 0)] for r in db.rows(
-        "SELECT section_id, COUNT(introduced), SUM(CASE WHEN suspended THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN suspended AND introduced IS NULL THEN 1 ELSE 0 END) "
-        "FROM card_states WHERE learner_id = :learner GROUP BY section_id", params)}
+    sections = db.rows("SELECT s.id, s.path, d.slug, d.name, s.card_count FROM sections s "
+                       "JOIN decks d ON d.id = s.deck_id WHERE NOT s.retired AND s.card_count > 0 "
+                       "ORDER BY d.name, s.position")
+    met = {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in db.rows(
+        "SELECT section_id, introduced, suspended, suspended_new FROM learner_sections "
+        "WHERE learner_id = :learner", params)}
     due: dict[int, list[int]] = {}
-
-    def slot(day: date) -> int:
-        return 0 if day < today else 1 + (day - today).days
-
-    for section_id, day, count in db.rows(
-            "SELECT section_id, due, COUNT(*) FROM card_states WHERE learner_id = :learner AND due <= :last "
-            "AND NOT suspended AND introduced IS NOT NULL GROUP BY due, section_id", params):
-        due.setdefault(int(section_id), [0] * (horizon + 2))[slot(as_day(day))] += int(count)
-    # Retired cards are never shown: take them out of every count (the index's last entry tells
-    # at once whether there are any).
-    any_retired = db.rows("SELECT retired FROM cards ORDER BY retired DESC LIMIT 1")
-    for section_id, introduced, suspended, day in [] if not any_retired or not any_retired[0][0] else db.rows(
-            "SELECT c.section_id, st.introduced, st.suspended, st.due FROM cards c LEFT JOIN card_states st "
-            "ON st.card_id = c.id AND st.learner_id = :learner WHERE c.retired", params):
-        cards[section_id] -= 1
-        if section_id in met:
-            counts = met[section_id]
-            counts[0] -= introduced is not None
-            counts[1] -= bool(suspended)
-            counts[2] -= bool(suspended) and introduced is None
-        if introduced is not None and not suspended and day is not None and as_day(day) <= last:
-            due[section_id][slot(as_day(day))] -= 1
+    slots: dict[object, int] = {}  # a few days over thousands of rows: each day's place worked out once
+    for day, section_id, count in db.rows(
+            "SELECT due, section_id, cards FROM learner_due WHERE learner_id = :learner AND due <= :last",
+            params):
+        slot = slots.get(day)
+        if slot is None:
+            when = as_day(day)
+            slot = slots[day] = 0 if when < today else 1 + (when - today).days
+        counts = due.get(section_id)
+        if counts is None:
+            counts = due[section_id] = [0] * (horizon + 2)
+        counts[slot] += count
     found = []
-    for sid, path, slug, name in sections:
-        if cards.get(sid, 0):
-            introduced, suspended, suspended_new = met.get(sid, [0, 0, 0])
-            overdue, *by_day = due.get(sid, [0] * (horizon + 2))
-            found.append(SectionCounts(slug, name, path, cards[sid], introduced, suspended, suspended_new,
-                                       overdue, tuple(by_day)))
+    for sid, path, slug, name, cards in sections:
+        introduced, suspended, suspended_new = met.get(sid, (0, 0, 0))
+        overdue, *by_day = due.get(sid, [0] * (horizon + 2))
+        found.append(SectionCounts(slug, name, path, int(cards), introduced, suspended, suspended_new,
+                                   overdue, tuple(by_day)))
     return found

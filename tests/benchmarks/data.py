@@ -190,14 +190,31 @@ def _finish(connection: sqlite3.Connection) -> None:
 
 
 def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[str]:
-    """Drops the tables' secondary indexes (loading is several times faster without them) and
-    returns the statements that make them again."""
+    """Drops the tables' secondary indexes and triggers (loading is several times faster without
+    them) and returns the statements that restore them: the indexes, the counts the triggers keep
+    (filled in as the migration that made them does), then the triggers."""
     marks = ", ".join("?" for _ in tables)
-    found = connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+    found = connection.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') "
                                f"AND sql IS NOT NULL AND tbl_name IN ({marks})", tables).fetchall()
-    for name, _sql in found:
-        connection.execute(f'DROP INDEX "{name}"')
-    return [sql for _name, sql in found]
+    for kind, name, _sql in found:
+        connection.execute(f'DROP {kind.upper()} "{name}"')
+    triggers = [sql for kind, _name, sql in found if kind == "trigger"]
+    indexes = [sql for kind, _name, sql in found if kind == "index"]
+    return [*indexes, *(_counts_backfill() if triggers else []), *triggers]
+
+
+def _counts_backfill() -> list[str]:
+    """The statements with which migration 0003 counts what is stored."""
+    import importlib.util
+
+    from quiz import config
+
+    path = config.migrations_dir() / "versions" / "0003_status_counts.py"
+    spec = importlib.util.spec_from_file_location("quiz_migration_0003", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return list(module.BACKFILL)
 
 
 def _learner_job(job: tuple[int, int, int, int, date, int]) -> tuple[int, list[Any], list[Any]]:

@@ -31,6 +31,11 @@ NAMING_CONVENTION = {
 }
 
 
+# The count tables' keys are their order on disk in SQLite: reading a learner's days or a cohort's
+# sections is one range of the table itself.
+WITHOUT_ROWID = {"sqlite_with_rowid": False}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -140,26 +145,31 @@ class CardState(Base):
 
 
 class LearnerSection(Base):
-    """A learner's states of one section's live cards, counted: what `quiz status` shows without
-    counting 100,000 states. Kept by the database's triggers on card_states and cards (migration
-    0003), so every writer keeps it right; quiz never writes it."""
+    """A learner's states of one section's live cards, counted (what `quiz status` and the reports
+    read instead of counting states). This and the other count tables below are kept by the
+    database's triggers (migration 0003), so every writer keeps them right; quiz never writes them."""
 
     __tablename__ = "learner_sections"
+    __table_args__ = WITHOUT_ROWID
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
                                             primary_key=True)
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
                                             primary_key=True)
+    states: Mapped[int] = mapped_column(Integer)
     introduced: Mapped[int] = mapped_column(Integer)
     suspended: Mapped[int] = mapped_column(Integer)
     suspended_new: Mapped[int] = mapped_column(Integer)  # suspended before their first review
+    mature: Mapped[int] = mapped_column(Integer)
+    lapses: Mapped[int] = mapped_column(Integer)
 
 
 class LearnerDue(Base):
-    """A learner's live, introduced, unsuspended cards of one section falling due on one day.
-    Kept by the same triggers; a count that reaches 0 is deleted."""
+    """A learner's live, introduced, unsuspended cards of one section falling due on one day; a
+    count that reaches 0 is deleted."""
 
     __tablename__ = "learner_due"
+    __table_args__ = WITHOUT_ROWID
 
     # In this order, the key is the index `quiz status` reads: a learner's days up to a week ahead.
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
@@ -168,6 +178,65 @@ class LearnerDue(Base):
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
                                             primary_key=True)
     cards: Mapped[int] = mapped_column(Integer)
+
+
+class LearnerDay(Base):
+    """A learner's reviews of one deck on one day: all, counted ones, and retention's two counts."""
+
+    __tablename__ = "learner_days"
+    __table_args__ = WITHOUT_ROWID
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
+    reviews: Mapped[int] = mapped_column(Integer)
+    counted: Mapped[int] = mapped_column(Integer)
+    retained_of: Mapped[int] = mapped_column(Integer)
+    retained: Mapped[int] = mapped_column(Integer)
+
+
+class CohortSection(Base):
+    """Retention's two counts over a cohort's learners, per day and section."""
+
+    __tablename__ = "cohort_sections"
+    __table_args__ = WITHOUT_ROWID
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    retained_of: Mapped[int] = mapped_column(Integer)
+    retained: Mapped[int] = mapped_column(Integer)
+
+
+class CohortDue(Base):
+    """A cohort's learners' live, introduced, unsuspended cards of one deck falling due on one day:
+    the report's forecast."""
+
+    __tablename__ = "cohort_due"
+    __table_args__ = WITHOUT_ROWID
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    due: Mapped[date] = mapped_column(Date, primary_key=True)
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
+    cards: Mapped[int] = mapped_column(Integer)
+
+
+class CohortCard(Base):
+    """Per card, a cohort's learners who met it and who lapsed on it, and their lapses."""
+
+    __tablename__ = "cohort_cards"
+    __table_args__ = WITHOUT_ROWID
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
+    met: Mapped[int] = mapped_column(Integer)
+    lapsed: Mapped[int] = mapped_column(Integer)
+    lapses: Mapped[int] = mapped_column(Integer)
 
 
 class Review(Base):

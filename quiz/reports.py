@@ -6,10 +6,10 @@ pace and the reasons a learner is at risk. No database, clock or printing here.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import NamedTuple
 
 MATURE_DAYS = 21  # an interval of 21 days or more is mature, as in Anki
 RETENTION_DAYS = 30  # retention looks at the last 30 days unless asked
@@ -33,17 +33,15 @@ class Thresholds:
 
 # --- what the store counts ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class SectionInfo:
+class SectionInfo(NamedTuple):
     id: int
     deck: str
     path: str
     cards: int  # live cards
 
 
-@dataclass(frozen=True)
-class StateCounts:
-    """One learner's states in one section."""
+class StateCounts(NamedTuple):
+    """One learner's states in one section (tuples: a report reads tens of thousands)."""
 
     learner_id: int
     section_id: int
@@ -53,8 +51,7 @@ class StateCounts:
     lapses: int
 
 
-@dataclass(frozen=True)
-class DayCounts:
+class DayCounts(NamedTuple):
     """One learner's reviews on one day."""
 
     learner_id: int
@@ -65,16 +62,13 @@ class DayCounts:
     retained: int  # ... graded 3 or more
 
 
-@dataclass(frozen=True)
-class SectionRetention:
-    learner_id: int
+class SectionRetention(NamedTuple):
     section_id: int
     retained_of: int
     retained: int
 
 
-@dataclass(frozen=True)
-class CardLapses:
+class CardLapses(NamedTuple):
     card_id: int
     key: str
     section: str
@@ -84,8 +78,7 @@ class CardLapses:
     lapses: int
 
 
-@dataclass(frozen=True)
-class Assigned:
+class Assigned(NamedTuple):
     deck: str
     name: str
     cards: int
@@ -93,8 +86,7 @@ class Assigned:
     due: date | None
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: int
     name: str
     joined: date
@@ -103,8 +95,7 @@ class Person:
 
 # --- what the reports show ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Pace:
+class Pace(NamedTuple):
     deck: str
     due: date
     introduced: int
@@ -141,8 +132,7 @@ class LearnerProgress:
         return bool(self.reasons)
 
 
-@dataclass(frozen=True)
-class SectionMastery:
+class SectionMastery(NamedTuple):
     section_id: int
     deck: str
     path: str
@@ -225,6 +215,8 @@ def assigned(rows: Iterable[tuple[int, str, str, date | None, date]],
 
 def pseudonym(name: str, salt: str) -> str:
     """A stable stand-in for a name: the same learner gets the same one in every report."""
+    import hashlib  # only an anonymized report needs it
+
     return "learner-" + hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()[:6]
 
 
@@ -247,31 +239,41 @@ def build(title: str, today: date, since: date, people: list[Person], decks: lis
     week_start = today - timedelta(days=WORKLOAD_DAYS - 1)
     learners = []
     for person in people:
-        mine = by_learner_states.get(person.id, [])
-        my_days = [d for d in by_learner_days.get(person.id, []) if d.day <= today]
-        window = [d for d in my_days if d.day >= since]
-        retained_of = sum(d.retained_of for d in window)
-        active = [d.day for d in my_days if d.reviews] + list((extra_days or {}).get(person.id, ()))
+        # One pass over the learner's rows (a cohort has tens of thousands of them).
+        introduced = mature = overdue = 0
         introduced_by_deck: dict[str, int] = {}
-        for row in mine:
+        mastery: dict[int, float] = {}
+        for row in by_learner_states.get(person.id, ()):
+            introduced += row.introduced
+            mature += row.mature
+            overdue += row.overdue
             deck = section_deck.get(row.section_id)
             if deck is not None:
                 introduced_by_deck[deck] = introduced_by_deck.get(deck, 0) + row.introduced
+            cards = section_cards.get(row.section_id)
+            if cards:
+                mastery[row.section_id] = row.mature / cards
+        reviews = retained = retained_of = counted = 0
+        active = list((extra_days or {}).get(person.id, ()))
+        for day_row in by_learner_days.get(person.id, ()):
+            if day_row.day > today:
+                continue
+            if day_row.reviews:
+                active.append(day_row.day)
+            if day_row.day >= since:
+                reviews += day_row.reviews
+                retained += day_row.retained
+                retained_of += day_row.retained_of
+            if day_row.day >= week_start:
+                counted += day_row.counted
         paces = tuple(p for d in decks if (p := pace(d, introduced_by_deck.get(d.deck, 0), today)))
         last = person.last_review
         idle_since = last or person.joined
         progress = LearnerProgress(
-            name=person.name, cards=cards_total,
-            introduced=sum(r.introduced for r in mine), mature=sum(r.mature for r in mine),
-            overdue=sum(r.overdue for r in mine), reviews=sum(d.reviews for d in window),
-            retention=share(sum(d.retained for d in window), retained_of), retention_reviews=retained_of,
-            workload=sum(d.counted for d in my_days if d.day >= week_start) / WORKLOAD_DAYS,
-            streak=streak(active, today), last_review=last,
-            days_inactive=max(0, (today - idle_since).days),
-            pace=paces,
-            mastery={r.section_id: r.mature / section_cards[r.section_id]
-                     for r in mine if section_cards.get(r.section_id)},
-            reasons=())
+            name=person.name, cards=cards_total, introduced=introduced, mature=mature, overdue=overdue,
+            reviews=reviews, retention=share(retained, retained_of), retention_reviews=retained_of,
+            workload=counted / WORKLOAD_DAYS, streak=streak(active, today), last_review=last,
+            days_inactive=max(0, (today - idle_since).days), pace=paces, mastery=mastery, reasons=())
         learners.append(replace(progress, reasons=reasons(progress, thresholds)))
     return ProgressReport(
         title=title, today=today, since=since, decks=tuple(decks), learners=tuple(learners),

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+
+from quiz.days import DAY_STARTS_AT as DAY_STARTS_AT  # part of the scheduler's API
+from quiz.days import learner_day as learner_day
 
 INITIAL_EASINESS = Decimal("2.50")
 MIN_EASINESS = Decimal("1.30")
@@ -16,7 +19,6 @@ PASS_GRADE = 3  # q >= 3 passes
 FIRST_INTERVAL = 1  # days after the first pass
 SECOND_INTERVAL = 6  # days after the second pass in a row
 MAX_INTERVAL = 36_500  # a century, as in Anki; keeps due dates inside the calendar
-DAY_STARTS_AT = 4  # a learner's day starts at 04:00 local time, as in Anki
 GRADES = range(0, 6)
 # d(q) = 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02), exactly, per grade.
 EASINESS_STEP = {q: Decimal("0.1") - (5 - q) * (Decimal("0.08") + (5 - q) * Decimal("0.02"))
@@ -80,9 +82,3 @@ def review(state: CardState, grade: int, today: date, *, max_interval: int = MAX
     return replace(state, repetitions=repetitions, easiness=easiness, interval=interval,
                    due=today + timedelta(days=interval), last_review=today, lapses=lapses,
                    failures=failures, reviews=state.reviews + 1)
-
-
-def learner_day(now: datetime, day_starts_at: int = DAY_STARTS_AT) -> date:
-    """The learner's calendar day at the instant ``now`` (aware, in the learner's time zone):
-    a session after midnight but before ``day_starts_at`` o'clock counts for the evening before."""
-    return (now - timedelta(hours=day_starts_at)).date()

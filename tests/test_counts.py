@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from quiz.connections import for_engine
 from quiz.db import session_scope
-from quiz.services import learners
+from quiz.services import cohorts, learners
 from quiz.services.importing import import_documents
 from quiz.services.review import ReviewOptions, answer_writer, start_review, status
 from tests.drive import START, open_database, review_days
@@ -22,13 +22,39 @@ KEPT = {
     "card_count": ("SELECT id, card_count FROM sections WHERE card_count > 0",
                    "SELECT section_id, COUNT(*) FROM cards WHERE NOT retired GROUP BY section_id"),
     "learner_sections": (
-        "SELECT learner_id, section_id, introduced, suspended, suspended_new FROM learner_sections "
-        "WHERE introduced <> 0 OR suspended <> 0 OR suspended_new <> 0",
-        "SELECT st.learner_id, st.section_id, COUNT(st.introduced), "
+        "SELECT learner_id, section_id, states, introduced, suspended, suspended_new, mature, lapses "
+        "FROM learner_sections WHERE states <> 0",
+        "SELECT st.learner_id, st.section_id, COUNT(*), COUNT(st.introduced), "
         "SUM(CASE WHEN st.suspended THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN st.suspended AND st.introduced IS NULL THEN 1 ELSE 0 END) "
+        "SUM(CASE WHEN st.suspended AND st.introduced IS NULL THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN st.introduced IS NOT NULL AND st.interval >= 21 THEN 1 ELSE 0 END), SUM(st.lapses) "
         "FROM card_states st JOIN cards c ON c.id = st.card_id WHERE NOT c.retired "
         "GROUP BY st.learner_id, st.section_id"),
+    "learner_days": (
+        "SELECT learner_id, day, deck_id, reviews, counted, retained_of, retained FROM learner_days",
+        "SELECT r.learner_id, r.day, s.deck_id, COUNT(*), "
+        "SUM(CASE WHEN r.kind = 'review' THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.kind = 'review' AND r.passed_before THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN r.kind = 'review' AND r.passed_before AND r.grade >= 3 THEN 1 ELSE 0 END) "
+        "FROM reviews r JOIN sections s ON s.id = r.section_id GROUP BY r.learner_id, r.day, s.deck_id"),
+    "cohort_sections": (
+        "SELECT cohort_id, day, section_id, retained_of, retained FROM cohort_sections",
+        "SELECT m.cohort_id, r.day, r.section_id, COUNT(*), SUM(CASE WHEN r.grade >= 3 THEN 1 ELSE 0 END) "
+        "FROM reviews r JOIN memberships m ON m.learner_id = r.learner_id "
+        "WHERE r.kind = 'review' AND r.passed_before GROUP BY m.cohort_id, r.day, r.section_id"),
+    "cohort_due": (
+        "SELECT cohort_id, due, deck_id, cards FROM cohort_due",
+        "SELECT m.cohort_id, st.due, c.deck_id, COUNT(*) FROM card_states st "
+        "JOIN cards c ON c.id = st.card_id JOIN memberships m ON m.learner_id = st.learner_id "
+        "WHERE NOT c.retired AND st.due IS NOT NULL AND NOT st.suspended AND st.introduced IS NOT NULL "
+        "GROUP BY m.cohort_id, st.due, c.deck_id"),
+    "cohort_cards": (
+        "SELECT cohort_id, card_id, met, lapsed, lapses FROM cohort_cards "
+        "WHERE met <> 0 OR lapsed <> 0 OR lapses <> 0",
+        "SELECT m.cohort_id, st.card_id, COUNT(st.introduced), "
+        "SUM(CASE WHEN st.lapses > 0 THEN 1 ELSE 0 END), "
+        "SUM(st.lapses) FROM card_states st JOIN memberships m ON m.learner_id = st.learner_id "
+        "GROUP BY m.cohort_id, st.card_id HAVING COUNT(st.introduced) <> 0 OR SUM(st.lapses) <> 0"),
     "learner_due": (
         "SELECT learner_id, due, section_id, cards FROM learner_due",
         "SELECT st.learner_id, st.due, st.section_id, COUNT(*) FROM card_states st "
@@ -46,9 +72,20 @@ def assert_counts_kept(engine: Engine) -> None:
 
 def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) -> None:
     engine = open_database(db_url, "ana", "ben")
+    with session_scope(engine) as session:
+        cohorts.create(session, "ortho", START)
+        cohorts.add(session, "ortho", ("ana", "ben"), START)
+        cohorts.create(session, "neuro", START)
+        cohorts.add(session, "neuro", ("ana",), START)
     assert_counts_kept(engine)
     review_days(engine, "ana", seed=1, days=12)
     review_days(engine, "ben", seed=2, days=6, skip_every=3)
+    assert_counts_kept(engine)
+    with session_scope(engine) as session:  # leaving a cohort takes a learner's counts out of it
+        cohorts.remove(session, "ortho", ("ben",))
+    assert_counts_kept(engine)
+    with session_scope(engine) as session:
+        cohorts.add(session, "ortho", ("ben",), START)
     assert_counts_kept(engine)
     now = START + timedelta(days=12, hours=2)
     with for_engine(engine) as db:

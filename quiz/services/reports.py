@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from quiz import reports
 from quiz.config import default_learner_name
 from quiz.connections import Reader
+from quiz.days import learner_day
 from quiz.errors import NotFoundError, QuizError
 from quiz.matching import pick_deck
 from quiz.reports import (
@@ -21,7 +22,6 @@ from quiz.reports import (
     ProgressReport,
     Thresholds,
 )
-from quiz.scheduler import learner_day
 from quiz.store import reports as counts
 
 
@@ -107,8 +107,8 @@ def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], whe
         title, today, start, people, reports.assigned(assigned_rows, section_rows), section_rows,
         counts.state_counts(reader, where, today), days,
         counts.section_retention(reader, where, start, today),
-        counts.forecast(reader, where, today + timedelta(days=FORECAST_DAYS - 1)),
-        list(reports.leech_rows(counts.card_lapses(reader, where, LEECH_MIN_LEARNERS))),
+        counts.forecast(reader, where, today, today + timedelta(days=FORECAST_DAYS - 1)),
+        counts.with_texts(reader, reports.leech_rows(counts.card_lapses(reader, where, LEECH_MIN_LEARNERS))),
         thresholds, extra)
 
 

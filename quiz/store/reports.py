@@ -14,7 +14,6 @@ from typing import Any
 
 from quiz.connections import Reader, as_day
 from quiz.reports import (
-    MATURE_DAYS,
     CardLapses,
     DayCounts,
     Person,
@@ -30,7 +29,9 @@ class Scope:
 
     learners: str  # a condition on ``learner_id``
     sections: str  # a condition on ``section_id``
+    decks: str  # a condition on ``deck_id``
     params: Mapping[str, Any]
+    cohort_id: int | None = None  # a cohort's report reads the counts kept per cohort
 
 
 def _ids(values: Sequence[int]) -> str:
@@ -47,7 +48,8 @@ def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Se
         learners = f"learner_id IN ({_ids(learner_ids or [])})"
     sections = ("1 = 1" if every_deck else
                 f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({_ids(deck_ids)}))")
-    return Scope(learners, sections, {"cohort": cohort_id} if cohort_id is not None else {})
+    decks = "1 = 1" if every_deck else f"deck_id IN ({_ids(deck_ids)})"
+    return Scope(learners, sections, decks, {"cohort": cohort_id} if cohort_id is not None else {}, cohort_id)
 
 
 # --- who and what ----------------------------------------------------------------------------------------
@@ -97,10 +99,8 @@ def assignments(reader: Reader, cohort_id: int) -> list[tuple[int, str, str, dat
 def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
     """The sections with live cards, in the documents' order."""
     return [SectionInfo(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in reader.rows(
-        "SELECT s.id, d.slug, s.path, COUNT(c.id) FROM sections s JOIN decks d ON d.id = s.deck_id "
-        "JOIN cards c ON c.section_id = s.id AND NOT c.retired "
-        f"WHERE s.deck_id IN ({_ids(deck_ids)}) GROUP BY s.id, d.slug, s.path, d.name, s.position "
-        "ORDER BY d.name, s.position")]
+        "SELECT s.id, d.slug, s.path, s.card_count FROM sections s JOIN decks d ON d.id = s.deck_id "
+        f"WHERE s.deck_id IN ({_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position")]
 
 
 def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCounts]) -> list[Person]:
@@ -113,83 +113,116 @@ def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCou
     for learner_id, name, joined in found:
         day = last.get(learner_id)
         if day is None:
-            probe = reader.rows("SELECT MAX(day) FROM reviews WHERE learner_id = :learner",
+            probe = reader.rows("SELECT MAX(day) FROM learner_days WHERE learner_id = :learner",
                                 {"learner": learner_id})
             day = as_day(probe[0][0]) if probe and probe[0][0] is not None else None
         result.append(Person(learner_id, name, joined, day))
     return result
 
 
-# --- the counts --------------------------------------------------------------------------------------------
+# --- the counts: read from those the database keeps (migration 0003) -------------------------------------
 
 def state_counts(reader: Reader, where: Scope, today: date) -> list[StateCounts]:
-    """Per learner and section: cards introduced, mature, overdue, and lapses. Retired cards are
-    left out (a short list, taken out by id)."""
-    sql = (
-        "SELECT learner_id, section_id, COUNT(introduced), "
-        f"SUM(CASE WHEN introduced IS NOT NULL AND \"interval\" >= {MATURE_DAYS} THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN due < :today AND NOT suspended THEN 1 ELSE 0 END), SUM(lapses) "
-        f"FROM card_states WHERE {where.learners} AND {where.sections} "
-        "AND card_id NOT IN (SELECT id FROM cards WHERE retired) "
-        "GROUP BY learner_id, section_id")
-    return [StateCounts(int(r[0]), int(r[1]), int(r[2]), int(r[3] or 0), int(r[4] or 0), int(r[5] or 0))
-            for r in reader.rows(sql, {**where.params, "today": today})]
+    """Per learner and section with a state of a live card: cards introduced, mature, overdue, and
+    lapses."""
+    overdue: dict[tuple[int, int], int] = {}
+    for learner_id, section_id, count in reader.rows(
+            f"SELECT learner_id, section_id, SUM(cards) FROM learner_due WHERE {where.learners} "
+            f"AND due < :today AND {where.sections} GROUP BY learner_id, section_id",
+            {**where.params, "today": today}):
+        overdue[(int(learner_id), int(section_id))] = int(count)
+    # Tens of thousands of rows of integer columns (ints from both drivers): no conversions.
+    return [StateCounts(learner, section, introduced, mature, overdue.get((learner, section), 0), lapses)
+            for learner, section, introduced, mature, lapses in reader.rows(
+                "SELECT learner_id, section_id, introduced, mature, lapses FROM learner_sections "
+                f"WHERE {where.learners} AND {where.sections} AND states > 0", where.params)]
 
 
 def day_counts(reader: Reader, where: Scope, first: date, today: date) -> list[DayCounts]:
     """Per learner and day from ``first`` to today: reviews, counted ones, and retention's counts
     (the first review of a day of a card already passed: kind 'review' is that first review)."""
-    sql = (
-        "SELECT learner_id, day, COUNT(*), "
-        "SUM(CASE WHEN kind = 'review' THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'review' AND passed_before THEN 1 ELSE 0 END), "
-        "SUM(CASE WHEN kind = 'review' AND passed_before AND grade >= 3 THEN 1 ELSE 0 END) "
-        f"FROM reviews WHERE {where.learners} AND day >= :first AND day <= :today AND {where.sections} "
-        "GROUP BY learner_id, day")
-    return [DayCounts(int(r[0]), as_day(r[1]), int(r[2]), int(r[3] or 0), int(r[4] or 0), int(r[5] or 0))
+    sql = ("SELECT learner_id, day, SUM(reviews), SUM(counted), SUM(retained_of), SUM(retained) "
+           f"FROM learner_days WHERE {where.learners} AND day >= :first AND day <= :today AND {where.decks} "
+           "GROUP BY learner_id, day")
+    days: dict[Any, date] = {}  # thousands of rows over a few dozen days: each read once
+    return [DayCounts(int(r[0]), days.get(r[1]) or days.setdefault(r[1], as_day(r[1])), int(r[2]), int(r[3]),
+                      int(r[4]), int(r[5]))
             for r in reader.rows(sql, {**where.params, "first": first, "today": today})]
 
 
 def section_retention(reader: Reader, where: Scope, since: date, today: date) -> list[SectionRetention]:
-    sql = (
-        "SELECT learner_id, section_id, COUNT(*), SUM(CASE WHEN grade >= 3 THEN 1 ELSE 0 END) "
-        f"FROM reviews WHERE {where.learners} AND day >= :since AND day <= :today "
-        f"AND kind = 'review' AND passed_before AND {where.sections} GROUP BY learner_id, section_id")
-    return [SectionRetention(int(r[0]), int(r[1]), int(r[2]), int(r[3] or 0))
-            for r in reader.rows(sql, {**where.params, "since": since, "today": today})]
+    """Retention's two counts per section: kept per cohort for a cohort, counted from the one
+    learner's reviews otherwise."""
+    params = {**where.params, "since": since, "today": today}
+    if where.cohort_id is not None:
+        sql = ("SELECT section_id, SUM(retained_of), SUM(retained) FROM cohort_sections "
+               f"WHERE cohort_id = :cohort AND day >= :since AND day <= :today AND {where.sections} "
+               "GROUP BY section_id")
+    else:
+        sql = ("SELECT section_id, COUNT(*), SUM(CASE WHEN grade >= 3 THEN 1 ELSE 0 END) FROM reviews "
+               f"WHERE {where.learners} AND day >= :since AND day <= :today AND kind = 'review' "
+               f"AND passed_before AND {where.sections} GROUP BY section_id")
+    return [SectionRetention(int(r[0]), int(r[1] or 0), int(r[2] or 0)) for r in reader.rows(sql, params)]
 
 
-def forecast(reader: Reader, where: Scope, last: date) -> dict[date, int]:
-    """Cards falling due per day up to ``last`` (overdue ones on their old dates)."""
-    sql = (f"SELECT due, COUNT(*) FROM card_states WHERE {where.learners} AND due <= :last "
-           f"AND NOT suspended AND {where.sections} GROUP BY due")
-    return {as_day(r[0]): int(r[1]) for r in reader.rows(sql, {**where.params, "last": last})}
+def forecast(reader: Reader, where: Scope, today: date, last: date) -> dict[date, int]:
+    """Live cards falling due per day from today to ``last``, the overdue ones counted today: kept
+    per cohort and deck for a cohort, per learner and section otherwise."""
+    params = {**where.params, "today": today, "last": last}
+    if where.cohort_id is not None:
+        source = f"cohort_due WHERE cohort_id = :cohort AND {where.decks}"
+    else:
+        source = f"learner_due WHERE {where.learners} AND {where.sections}"
+    found = {as_day(r[0]): int(r[1]) for r in reader.rows(
+        f"SELECT due, SUM(cards) FROM {source} AND due >= :today AND due <= :last GROUP BY due", params)}
+    overdue = reader.rows(f"SELECT SUM(cards) FROM {source} AND due < :today", params)
+    found[today] = found.get(today, 0) + int(overdue[0][0] or 0)
+    return found
 
 
 def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLapses]:
-    """Per card: learners who met it, learners who lapsed on it, lapses; only cards with at least
-    ``min_learners`` lapsed learners, which keeps the list short."""
-    lapsed = "SUM(CASE WHEN lapses > 0 THEN 1 ELSE 0 END)"
-    counted = reader.rows(
-        f"SELECT card_id, COUNT(introduced), {lapsed}, SUM(lapses) FROM card_states "
-        f"WHERE {where.learners} AND {where.sections} GROUP BY card_id HAVING {lapsed} >= :least",
-        {**where.params, "least": min_learners})
+    """Per live card: learners who met it, learners who lapsed on it, lapses; only cards with at
+    least ``min_learners`` lapsed learners. Without their texts (see with_texts)."""
+    in_scope = f"card_id IN (SELECT id FROM cards WHERE {where.sections})"
+    if where.cohort_id is not None:
+        counted = reader.rows("SELECT card_id, met, lapsed, lapses FROM cohort_cards "
+                              f"WHERE cohort_id = :cohort AND lapsed >= :least AND {in_scope}",
+                              {**where.params, "least": min_learners})
+    else:
+        lapsed = "SUM(CASE WHEN lapses > 0 THEN 1 ELSE 0 END)"
+        counted = reader.rows(
+            f"SELECT card_id, COUNT(introduced), {lapsed}, SUM(lapses) FROM card_states "
+            f"WHERE {where.learners} AND {where.sections} GROUP BY card_id HAVING {lapsed} >= :least",
+            {**where.params, "least": min_learners})
     if not counted:
         return []
-    about = {int(r[0]): (str(r[1]), str(r[2]), str(r[3])) for r in reader.rows(
-        "SELECT c.id, c.key, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
-        f"WHERE c.id IN ({_ids([int(r[0]) for r in counted])}) AND NOT c.retired")}
-    return [CardLapses(int(r[0]), *about[int(r[0])], int(r[1]), int(r[2] or 0), int(r[3] or 0))
-            for r in counted if int(r[0]) in about]
+    # Keys only: the report shows a few of these cards, whose texts with_texts fetches.
+    keys = {int(r[0]): str(r[1]) for r in reader.rows(
+        f"SELECT id, key FROM cards WHERE id IN ({_ids([int(r[0]) for r in counted])}) AND NOT retired")}
+    return [CardLapses(int(r[0]), keys[int(r[0])], "", "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
+            for r in counted if int(r[0]) in keys]
+
+
+def with_texts(reader: Reader, cards: Sequence[CardLapses]) -> list[CardLapses]:
+    """The cards with their section's path and their front."""
+    if not cards:
+        return []
+    texts = {int(r[0]): (str(r[1]), str(r[2])) for r in reader.rows(
+        "SELECT c.id, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
+        f"WHERE c.id IN ({_ids([c.card_id for c in cards])})")}
+    return [c._replace(section=texts[c.card_id][0], front=texts[c.card_id][1]) for c in cards]
 
 
 def earlier_active_days(reader: Reader, learner_id: int, before: date) -> list[date]:
     """Days with a review going back from the day before ``before`` while there are any: for a
-    streak longer than the report's window. One index probe a day."""
+    streak longer than the report's window."""
     found = []
     day = before - timedelta(days=1)
-    while reader.rows("SELECT 1 FROM reviews WHERE learner_id = :learner AND day = :day LIMIT 1",
-                      {"learner": learner_id, "day": day}):
+    for (value,) in reader.rows("SELECT DISTINCT day FROM learner_days WHERE learner_id = :learner "
+                                "AND day < :before ORDER BY day DESC",
+                                {"learner": learner_id, "before": before}):
+        if as_day(value) != day:
+            break
         found.append(day)
         day -= timedelta(days=1)
     return found

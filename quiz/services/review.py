@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import uuid
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from quiz.config import default_learner_name
 from quiz.connections import Db
@@ -24,6 +25,7 @@ from quiz.store import review as store_review
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
 from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
+from quiz.store.status import status_counts
 
 REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the session ends
 FORECAST_DAYS = 7
@@ -312,8 +314,9 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
     return ReviewSession(info, today, due + new, repeats, cram=False)
 
 
-@dataclass(frozen=True)
-class StatusRow:
+class StatusRow(NamedTuple):
+    """One section's line (a tuple: a status shows a thousand of them)."""
+
     deck: str
     name: str
     section: str
@@ -321,7 +324,7 @@ class StatusRow:
     due: int
     overdue: int
     suspended: int
-    forecast: tuple[int, ...] = field(default_factory=tuple)  # due on each of the next 7 days
+    forecast: tuple[int, ...] = ()  # due on each of the next 7 days
 
 
 @dataclass(frozen=True)
@@ -339,5 +342,5 @@ def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
         StatusRow(c.deck, c.deck_name, c.path, new=c.cards - c.introduced - c.suspended_new,
                   due=c.due_by_day[0], overdue=c.overdue, suspended=c.suspended,
                   forecast=c.due_by_day[1:])
-        for c in store_review.status_counts(db, learner.id, today, FORECAST_DAYS))
+        for c in status_counts(db, learner.id, today, FORECAST_DAYS))
     return StatusReport(learner.name, today, rows)

@@ -1,6 +1,7 @@
-"""Storage: every query and write quiz makes, one module per area. Functions take the session
-first and flush, never commit; the one exception is the review's AnswerWriter, which must make
-each answer durable before the next card shows.
+"""Storage: every query and write quiz makes, one module per area. Functions take the session (or,
+for the review, the status and the reports, a plain-SQL Db: quiz.connections) first and never
+commit; the one exception is the review's AnswerWriter, which must make each answer durable before
+the next card shows.
 
 Submodules load on first use: the reports' queries (store.reports) need no SQLAlchemy, and a
 report must not pay for importing it.
@@ -12,7 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from quiz.store import cohorts, decks, progress, reports, review
+    from quiz.store import cohorts, decks, progress, reports, review, status
     from quiz.store.decks import (
         CARDS,
         SECTIONS,
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
         stored_cards,
     )
 
-SUBMODULES = frozenset({"cohorts", "progress", "reports", "review", "decks"})
+SUBMODULES = frozenset({"cohorts", "progress", "reports", "review", "decks", "status"})
 
 __all__ = [
     "CARDS",
@@ -55,6 +56,7 @@ __all__ = [
     "review",
     "save_deck",
     "section_paths",
+    "status",
     "stored_cards",
 ]
 

@@ -91,7 +91,9 @@ def sqlite_pragmas(connection: sqlite3.Connection) -> None:
 
 
 def _is_busy(exc: Exception) -> bool:
-    return "locked" in str(exc) or "busy" in str(exc)
+    # Locked or busy (SQLite); a deadlock PostgreSQL broke by rolling this transaction back: in
+    # each case nothing was saved and trying again works.
+    return any(word in str(exc) for word in ("locked", "busy", "deadlock detected"))
 
 
 # --- SQLite's own driver ---------------------------------------------------------------------------------

@@ -108,22 +108,24 @@ def _reviews(row: str, sign: str) -> list[str]:
 
 
 def _members(row: str, sign: str) -> list[str]:
-    """A learner joining (leaving) a cohort brings (takes) their reviews and states along."""
+    """A learner joining (leaving) a cohort brings (takes) their reviews and states along. The
+    tables in the order an answer's triggers reach them (due days, cards, then retention), so an
+    instructor adding a learner while others answer never waits in a circle with them."""
     return [
-        _upsert("cohort_sections", "cohort_id, day, section_id", "retained_of, retained",
-                f"SELECT {row}.cohort_id, r.day, r.section_id, {sign} * COUNT(*), "
-                f"{sign} * SUM({_when('r.grade >= 3')}) FROM reviews r WHERE r.learner_id = {row}.learner_id "
-                "AND r.kind = 'review' AND r.passed_before GROUP BY r.day, r.section_id"),
-        _upsert("cohort_cards", "cohort_id, card_id", "met, lapsed, lapses",
-                f"SELECT {row}.cohort_id, st.card_id, {sign} * ({_when('st.introduced IS NOT NULL')}), "
-                f"{sign} * ({_when('st.lapses > 0')}), {sign} * st.lapses FROM card_states st "
-                f"WHERE st.learner_id = {row}.learner_id"),
         _upsert("cohort_due", "cohort_id, due, deck_id", "cards",
                 f"SELECT {row}.cohort_id, ld.due, s.deck_id, {sign} * SUM(ld.cards) FROM learner_due ld "
                 f"JOIN sections s ON s.id = ld.section_id WHERE ld.learner_id = {row}.learner_id "
                 "GROUP BY ld.due, s.deck_id"),
-        f"DELETE FROM cohort_sections WHERE cohort_id = {row}.cohort_id AND retained_of = 0",
         f"DELETE FROM cohort_due WHERE cohort_id = {row}.cohort_id AND cards = 0",
+        _upsert("cohort_cards", "cohort_id, card_id", "met, lapsed, lapses",
+                f"SELECT {row}.cohort_id, st.card_id, {sign} * ({_when('st.introduced IS NOT NULL')}), "
+                f"{sign} * ({_when('st.lapses > 0')}), {sign} * st.lapses FROM card_states st "
+                f"WHERE st.learner_id = {row}.learner_id"),
+        _upsert("cohort_sections", "cohort_id, day, section_id", "retained_of, retained",
+                f"SELECT {row}.cohort_id, r.day, r.section_id, {sign} * COUNT(*), "
+                f"{sign} * SUM({_when('r.grade >= 3')}) FROM reviews r WHERE r.learner_id = {row}.learner_id "
+                "AND r.kind = 'review' AND r.passed_before GROUP BY r.day, r.section_id"),
+        f"DELETE FROM cohort_sections WHERE cohort_id = {row}.cohort_id AND retained_of = 0",
     ]
 
 
@@ -173,10 +175,15 @@ def _sqlite() -> list[str]:
 
 
 def _postgresql() -> list[str]:
-    def function(name: str, old: list[str], new: list[str]) -> str:
-        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    def function(name: str, old: list[str], new: list[str], ordered_by: str = "") -> str:
+        # Learners answering at once lock count rows (a cohort's due days) in one order, the
+        # order of ``ordered_by``, whichever way a state moves: no two can wait for each other.
+        first = (f"IF TG_OP = 'UPDATE' AND NEW.{ordered_by} < OLD.{ordered_by} THEN {_body(new)} {_body(old)} "
+                 "ELSE " if ordered_by else "")
+        return (f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {first}"
                 f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_body(old)} END IF; "
-                f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_body(new)} END IF; RETURN NULL; END $$")
+                f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_body(new)} END IF; "
+                f"{'END IF; ' if ordered_by else ''}RETURN NULL; END $$")
 
     def triggers(table: str, name: str, columns: tuple[str, ...]) -> list[str]:
         return [f"CREATE TRIGGER {name}_change AFTER INSERT OR DELETE ON {table} FOR EACH ROW "
@@ -185,9 +192,9 @@ def _postgresql() -> list[str]:
                 f"WHEN ({_changed(columns, False)}) EXECUTE FUNCTION quiz_{name}()"]
 
     return [
-        function("quiz_count_states", _state_change("OLD", "-1"), _state_change("NEW", "1")),
+        function("quiz_count_states", _state_change("OLD", "-1"), _state_change("NEW", "1"), "due"),
         *triggers("card_states", "count_states", STATE_COLUMNS),
-        function("quiz_count_reviews", _reviews("OLD", "-1"), _reviews("NEW", "1")),
+        function("quiz_count_reviews", _reviews("OLD", "-1"), _reviews("NEW", "1"), "day"),
         *triggers("reviews", "count_reviews", REVIEW_COLUMNS),
         function("quiz_count_members", _members("OLD", "-1"), _members("NEW", "1")),
         *triggers("memberships", "count_members", ("cohort_id", "learner_id")),

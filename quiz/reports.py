@@ -52,7 +52,7 @@ class StateCounts(NamedTuple):
 
 
 class DayCounts(NamedTuple):
-    """One learner's reviews on one day."""
+    """One learner's reviews on one day (of one deck: a day may come in several rows)."""
 
     learner_id: int
     day: date

@@ -147,6 +147,29 @@ def test_mature_from_21_days(engine: Engine) -> None:
     assert mature_share == pytest.approx(2)
 
 
+def test_a_day_of_two_decks_counts_once_per_day_and_by_deck(engine: Engine, tmp_path: Path) -> None:
+    """A day spent on two decks is one active day; a report of one deck counts its reviews only."""
+    from quiz.services.importing import import_documents
+
+    second = tmp_path / "wound-care.md"
+    second.write_text("# Wound Care\n\n## Dressings\n\n- Hydrocolloid dressings keep the wound **moist**\n",
+                      encoding="utf-8")
+    with session_scope(engine) as session:
+        import_documents(session, [second])
+        learners.add(AlchemyDb.in_session(session), "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    now = datetime(2026, 11, 5, 12, tzinfo=UTC)
+    with for_engine(engine) as db:
+        for deck in ("heterotopic-ossification", "wound-care"):
+            sitting = start_review(db, ReviewOptions(deck=deck, learner="ana", new_per_day=5), now)
+            sitting.answer(answer_writer(db), 4, now, 3.0)
+    later = now + timedelta(hours=1)
+    with for_engine(engine) as db:
+        both = learner_stats(db, "ana", later).learners[0]
+        one = learner_stats(db, "ana", later, deck="wound-care").learners[0]
+    assert (both.reviews, both.streak, both.workload) == (2, 1, pytest.approx(2 / 7))
+    assert (one.reviews, one.streak, one.introduced) == (1, 1, 1)
+
+
 def test_streak_across_the_4am_day_boundary(engine: Engine) -> None:
     """23:30 and 03:30 the next night are one learner day; 05:00 that morning starts the next."""
     with for_engine(engine) as db:

@@ -139,15 +139,16 @@ def state_counts(reader: Reader, where: Scope, today: date) -> list[StateCounts]
 
 
 def day_counts(reader: Reader, where: Scope, first: date, today: date) -> list[DayCounts]:
-    """Per learner and day from ``first`` to today: reviews, counted ones, and retention's counts
-    (the first review of a day of a card already passed: kind 'review' is that first review)."""
-    sql = ("SELECT learner_id, day, SUM(reviews), SUM(counted), SUM(retained_of), SUM(retained) "
-           f"FROM learner_days WHERE {where.learners} AND day >= :first AND day <= :today AND {where.decks} "
-           "GROUP BY learner_id, day")
+    """Per learner, day and deck from ``first`` to today: reviews, counted ones, and retention's
+    counts (the first review of a day of a card already passed: kind 'review' is that first
+    review). The rows as the database keeps them: adding up a day's decks is the caller's."""
+    sql = ("SELECT learner_id, day, reviews, counted, retained_of, retained FROM learner_days "
+           f"WHERE {where.learners} AND day >= :first AND day <= :today AND {where.decks}")
     days: dict[Any, date] = {}  # thousands of rows over a few dozen days: each read once
-    return [DayCounts(int(r[0]), days.get(r[1]) or days.setdefault(r[1], as_day(r[1])), int(r[2]), int(r[3]),
-                      int(r[4]), int(r[5]))
-            for r in reader.rows(sql, {**where.params, "first": first, "today": today})]
+    return [DayCounts(learner, days.get(day) or days.setdefault(day, as_day(day)), reviews, counted,
+                      retained_of, retained)
+            for learner, day, reviews, counted, retained_of, retained in reader.rows(
+                sql, {**where.params, "first": first, "today": today})]
 
 
 def section_retention(reader: Reader, where: Scope, since: date, today: date) -> list[SectionRetention]:

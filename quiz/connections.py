@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 SQLITE_PREFIX = "sqlite:///"
+READ_MAP_BYTES = 256 * 1024 * 1024
 Params = Mapping[str, Any] | None
 
 
@@ -176,6 +177,8 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
         if read_only:
             connection.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
             connection.execute("PRAGMA query_only=ON")
+            # A report reads tens of thousands of count rows once: mapped, not copied page by page.
+            connection.execute(f"PRAGMA mmap_size={READ_MAP_BYTES}")
         else:
             sqlite_pragmas(connection)
         found = connection.execute("SELECT version_num FROM alembic_version").fetchall()

@@ -8,7 +8,7 @@ padded. Pure: strings in, a string out.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 GAP = "  "
 ELLIPSIS = "…"
@@ -25,26 +25,26 @@ def fit(text: str, width: int) -> str:
 
 
 def columns(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None,
-            left: int = 1, strong: frozenset[int] = frozenset(), width: int | None = None,
+            left: Collection[int] = (0,), strong: Collection[int] = (), width: int | None = None,
             color: bool = False) -> str:
-    """The rows under their headers, the first ``left`` columns aligned left and the rest right.
+    """The rows under their headers, the columns in ``left`` aligned left and the rest right.
 
-    When the table is wider than ``width``, the first column gives up the room, its cells cut with
-    an ellipsis. Rows whose index is in ``strong`` are bold when ``color`` is on.
+    With a ``width``, a table wider than it takes the room from its first column, whose cells are
+    cut with an ellipsis. Rows whose index is in ``strong`` are bold when ``color`` is on.
     """
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    room = width if width is not None else terminal_width()
-    others = sum(widths[1:]) + len(GAP) * (len(widths) - 1)
-    widths[0] = max(min(widths[0], room - others), min(widths[0], 12))
+    if width is not None:
+        others = sum(widths[1:]) + len(GAP) * (len(widths) - 1)
+        widths[0] = max(min(widths[0], width - others), min(widths[0], 12))
 
     def line(cells: Sequence[str]) -> str:
-        padded = [fit(c, w).ljust(w) if i < left else fit(c, w).rjust(w)
+        padded = [fit(c, w).ljust(w) if i in left else fit(c, w).rjust(w)
                   for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
         return GAP.join(padded).rstrip()
 
     out = [title] if title else []
     out.append(line(headers))
-    out.append(GAP.join("─" * w for w in widths))
+    out.append(GAP.join("-" * w for w in widths))
     for index, row in enumerate(rows):
         text = line(row)
         out.append(f"{BOLD}{text}{RESET}" if color and index in strong else text)

@@ -97,14 +97,55 @@ def _is_busy(exc: Exception) -> bool:
     return any(word in str(exc) for word in ("locked", "busy", "deadlock detected"))
 
 
+def sql_ids(values: Sequence[int]) -> str:
+    """Ids for ``IN (...)``: integers from the database or the code, so written into the statement."""
+    return ",".join(str(int(v)) for v in values) or "NULL"
+
+
+class _Nested:
+    """Transactions that nest: the outermost ``transaction()`` begins one, and commits it when it
+    ends (rolls it back on an exception); inner ones join it. Closed by a with block too."""
+
+    _depth = 0
+
+    def _begin(self) -> None: ...
+
+    def _commit(self) -> None: ...
+
+    def _rollback(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    @contextmanager
+    def _nested(self) -> Iterator[None]:
+        if self._depth == 0:
+            self._begin()
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._rollback()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._commit()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
 # --- SQLite's own driver ---------------------------------------------------------------------------------
 
-class SqliteDb:
+class SqliteDb(_Nested):
     dialect = "sqlite"
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        self._depth = 0
 
     def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
         with self._errors():
@@ -114,25 +155,22 @@ class SqliteDb:
         with self._errors():
             return self.connection.execute(sql, _sqlite_params(params)).rowcount
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._nested()
+
+    def _begin(self) -> None:
         # IMMEDIATE takes the write lock at once, so two writers queue on the busy timeout
-        # instead of one failing when it upgrades a read to a write. Nested: one transaction.
-        if self._depth == 0:
-            with self._errors():
-                self.connection.execute("BEGIN IMMEDIATE")
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0 and self.connection.in_transaction:
-                self.connection.execute("ROLLBACK")
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            with self._errors():
-                self.connection.execute("COMMIT")
+        # instead of one failing when it upgrades a read to a write.
+        with self._errors():
+            self.connection.execute("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        with self._errors():
+            self.connection.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -148,16 +186,8 @@ class SqliteDb:
             raise DatabaseError(f"cannot use the database: {exc}") from None
 
     def close(self) -> None:
-        if self.connection.in_transaction:
-            self.connection.execute("ROLLBACK")
+        self._rollback()
         self.connection.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
 
 
 def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
@@ -195,7 +225,7 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
 
 # --- through SQLAlchemy ----------------------------------------------------------------------------------
 
-class AlchemyDb:
+class AlchemyDb(_Nested):
     """Plain SQL on a SQLAlchemy connection, or inside an ORM session's unit of work (``owned``
     False: the session's caller commits, and ``transaction()`` only groups)."""
 
@@ -203,7 +233,6 @@ class AlchemyDb:
         self.bind = bind
         self.owned = owned
         self.dialect = bind.get_bind().dialect.name if hasattr(bind, "get_bind") else bind.dialect.name
-        self._depth = 0
 
     @classmethod
     def in_session(cls, session: Session) -> AlchemyDb:
@@ -242,31 +271,17 @@ class AlchemyDb:
         return count
 
     def transaction(self) -> AbstractContextManager[None]:
-        return self._owned_transaction() if self.owned else nullcontext()
+        return self._nested() if self.owned else nullcontext()
 
-    @contextmanager
-    def _owned_transaction(self) -> Iterator[None]:
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth -= 1
-            if self._depth == 0:
-                self.bind.rollback()
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.bind.commit()
+    def _commit(self) -> None:
+        self.bind.commit()  # SQLAlchemy began the transaction itself at the first statement
+
+    def _rollback(self) -> None:
+        self.bind.rollback()
 
     def close(self) -> None:
         if self.owned:
             self.bind.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def for_engine(engine: Engine) -> SqliteDb | AlchemyDb:

@@ -12,6 +12,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from quiz.columns import columns
 from quiz.reports import LearnerProgress, ProgressReport
 
 
@@ -90,40 +91,30 @@ def _clip(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _columns(title: str, headers: list[str], rows: list[list[str]], left: set[int]) -> str:
-    """A plain aligned table: rich takes a second to lay out the 500 rows of a large cohort."""
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i in left else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([title, line(headers), rule, *(line(r) for r in rows)])
-
-
 def to_table(report: ProgressReport, color: bool = False) -> str:
     """The report for a terminal: learners, who is at risk and why, sections, cohort leeches."""
-    people = _columns(
-        f"{report.title}: {report.today.isoformat()} (reviews since {report.since.isoformat()})",
+    # Plain aligned columns: rich takes a second to lay out the 500 rows of a large cohort.
+    people = columns(
         ["Learner", "Introduced", "Mature", "Retained", "/day", "Streak", "Overdue", "Last", "Pace",
          "At risk"],
         [[p.name, f"{p.introduced}/{p.cards}", str(p.mature), f"{_pct(p.retention)} ({p.retention_reviews})",
           f"{p.workload:.1f}", str(p.streak), str(p.overdue), _ago(p), _pace(p),
-          "yes" if p.at_risk else "no"] for p in report.learners], {0, 9})
+          "yes" if p.at_risk else "no"] for p in report.learners],
+        title=f"{report.title}: {report.today.isoformat()} (reviews since {report.since.isoformat()})",
+        left={0, 9})
     risks = [f"  {p.name}: {'; '.join(p.reasons)}" for p in report.learners if p.at_risk]
     parts = [people, "\n".join(["At risk:", *risks]) if risks else "No learner is at risk."]
-    parts.append(_columns(
-        "Sections: mature share of the cohort's cards, retention beside it",
+    parts.append(columns(
         ["Section", "Cards", "Introduced", "Mastery", "Retention"],
         [[short(s.path), str(s.cards), _pct(s.introduced), _pct(s.mastery),
-          f"{_pct(s.retention)} ({s.retention_reviews})"] for s in report.sections], {0}))
+          f"{_pct(s.retention)} ({s.retention_reviews})"] for s in report.sections],
+        title="Sections: mature share of the cohort's cards, retention beside it"))
     if report.leeches:
-        parts.append(_columns(
-            "Cohort leeches: cards many learners lapse on", ["Card", "Section", "Lapsed", "Lapses"],
+        parts.append(columns(
+            ["Card", "Section", "Lapsed", "Lapses"],
             [[_clip(c.front), short(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
              for c in report.leeches],
-            {0, 1}))
+            title="Cohort leeches: cards many learners lapse on", left={0, 1}))
     total = sum(n for _d, n in report.reviews_per_day)
     parts.append(f"Reviews since {report.since.isoformat()}: {total}. Due in the next "
                  f"{len(report.forecast)} days: {', '.join(str(n) for _d, n in report.forecast)}.")

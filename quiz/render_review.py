@@ -117,7 +117,7 @@ def summary_json(result: ReviewSummary) -> dict[str, object]:
 
 
 def status_table(report: StatusReport, color: bool = False) -> str:
-    from quiz.columns import columns
+    from quiz.columns import columns, terminal_width
 
     days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, 8)]
     rows: list[list[str]] = []
@@ -137,7 +137,7 @@ def status_table(report: StatusReport, color: bool = False) -> str:
                          str(row.overdue), str(row.suspended), *[str(n) for n in row.forecast]])
     return columns(["deck and section", "new", "due", "overdue", "suspended", *days], rows,
                    title=f"Status for {report.learner}, {report.today.isoformat()}",
-                   strong=frozenset(strong), color=color)
+                   strong=strong, width=terminal_width(), color=color)
 
 
 def status_json(report: StatusReport) -> str:

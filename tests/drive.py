@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from quiz.connections import for_engine
 from quiz.db import ensure_schema, make_engine, session_scope
@@ -14,6 +17,24 @@ from quiz.services.importing import import_bundled_decks
 from quiz.services.review import ReviewOptions, answer_writer, start_review
 
 START = datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
+
+
+@contextmanager
+def database_at(path: Path, revision: str) -> Iterator[tuple[Engine, Connection]]:
+    """A SQLite database made by the migrations up to an older ``revision``, with a connection to
+    fill it in (one transaction, committed at the end of the block)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from quiz import config
+
+    engine = make_engine(f"sqlite:///{path}")
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
+    with engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.upgrade(alembic_config, revision)
+        yield engine, connection
 
 
 def open_database(url: str, *names: str) -> Engine:

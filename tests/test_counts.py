@@ -16,7 +16,7 @@ from quiz.db import session_scope
 from quiz.services import cohorts, learners
 from quiz.services.importing import import_documents
 from quiz.services.review import ReviewOptions, answer_writer, start_review, status
-from tests.drive import START, open_database, review_days
+from tests.drive import START, database_at, open_database, review_days
 
 KEPT = {
     "card_count": ("SELECT id, card_count FROM sections WHERE card_count > 0",
@@ -125,18 +125,9 @@ def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) 
 
 def test_upgrade_counts_what_is_stored(tmp_path: Path) -> None:
     """A database from before the counts (schema 0002) gets them from its states at upgrade."""
-    from alembic import command
-    from alembic.config import Config
+    from quiz.db import ensure_schema
 
-    from quiz import config
-    from quiz.db import ensure_schema, make_engine
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    alembic_config = Config()
-    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
-    with engine.begin() as connection:
-        alembic_config.attributes["connection"] = connection
-        command.upgrade(alembic_config, "0002")
+    with database_at(tmp_path / "old.db", "0002") as (engine, connection):
         run = connection.exec_driver_sql
         run("INSERT INTO decks VALUES (1, 'd', 'D', 'd.md', 'x', '2026-01-01', '2026-01-01')")
         run("INSERT INTO sections VALUES (7, 1, 'D > A', 'A', 2, 0, 1, 0, 0)")

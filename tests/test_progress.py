@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from quiz.connections import AlchemyDb, open_sqlite
 from quiz.render_reports import as_data
 from quiz.services.reports import cohort_report
-from tests.drive import START, open_database, review_days
+from tests.drive import START, database_at, open_database, review_days
 
 Run = Callable[..., Result]
 REPORT_NOW = START + timedelta(days=17, hours=5)
@@ -237,18 +237,9 @@ def test_cohort_commands(db_url: str, quiz_at: Run) -> None:
 def test_migration_fills_in_the_new_review_columns(tmp_path: Path) -> None:
     """A database from before the reports (schema 0001) gets each review's section and whether
     its card had been passed, from the log itself."""
-    from alembic import command
-    from alembic.config import Config
+    from quiz.db import ensure_schema
 
-    from quiz import config
-    from quiz.db import ensure_schema, make_engine
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    alembic_config = Config()
-    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
-    with engine.begin() as connection:
-        alembic_config.attributes["connection"] = connection
-        command.upgrade(alembic_config, "0001")
+    with database_at(tmp_path / "old.db", "0001") as (engine, connection):
         connection.execute(text(
             "INSERT INTO decks VALUES (1, 'd', 'D', 'd.md', 'x', '2026-01-01', '2026-01-01')"))
         connection.execute(text("INSERT INTO sections VALUES (7, 1, 'D', 'D', 1, 0, 1, 0, 0)"))

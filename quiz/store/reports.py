@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from quiz.connections import Reader, as_day
+from quiz.connections import Reader, as_day, sql_ids
 from quiz.reports import (
     CardLapses,
     DayCounts,
@@ -31,12 +31,11 @@ class Scope:
     sections: str  # a condition on ``section_id``
     decks: str  # a condition on ``deck_id``
     params: Mapping[str, Any]
-    cohort_id: int | None = None  # a cohort's report reads the counts kept per cohort
 
-
-def _ids(values: Sequence[int]) -> str:
-    # Integers read from the database, so they can be written into the statement.
-    return ",".join(str(int(v)) for v in values) or "NULL"
+    @property
+    def cohort_id(self) -> int | None:
+        """The cohort whose report this is (it reads the counts kept per cohort), if any."""
+        return self.params.get("cohort")
 
 
 def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Sequence[int],
@@ -45,11 +44,11 @@ def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Se
     if cohort_id is not None:
         learners = "learner_id IN (SELECT learner_id FROM memberships WHERE cohort_id = :cohort)"
     else:
-        learners = f"learner_id IN ({_ids(learner_ids or [])})"
+        learners = f"learner_id IN ({sql_ids(learner_ids or [])})"
     sections = ("1 = 1" if every_deck else
-                f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({_ids(deck_ids)}))")
-    decks = "1 = 1" if every_deck else f"deck_id IN ({_ids(deck_ids)})"
-    return Scope(learners, sections, decks, {"cohort": cohort_id} if cohort_id is not None else {}, cohort_id)
+                f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({sql_ids(deck_ids)}))")
+    decks = "1 = 1" if every_deck else f"deck_id IN ({sql_ids(deck_ids)})"
+    return Scope(learners, sections, decks, {"cohort": cohort_id} if cohort_id is not None else {})
 
 
 # --- who and what ----------------------------------------------------------------------------------------
@@ -100,7 +99,7 @@ def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
     """The sections with live cards, in the documents' order."""
     return [SectionInfo(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in reader.rows(
         "SELECT s.id, d.slug, s.path, s.card_count FROM sections s JOIN decks d ON d.id = s.deck_id "
-        f"WHERE s.deck_id IN ({_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position")]
+        f"WHERE s.deck_id IN ({sql_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position")]
 
 
 def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCounts]) -> list[Person]:
@@ -199,7 +198,7 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
         return []
     # Keys only: the report shows a few of these cards, whose texts with_texts fetches.
     keys = {int(r[0]): str(r[1]) for r in reader.rows(
-        f"SELECT id, key FROM cards WHERE id IN ({_ids([int(r[0]) for r in counted])}) AND NOT retired")}
+        f"SELECT id, key FROM cards WHERE id IN ({sql_ids([int(r[0]) for r in counted])}) AND NOT retired")}
     return [CardLapses(int(r[0]), keys[int(r[0])], "", "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
             for r in counted if int(r[0]) in keys]
 
@@ -210,7 +209,7 @@ def with_texts(reader: Reader, cards: Sequence[CardLapses]) -> list[CardLapses]:
         return []
     texts = {int(r[0]): (str(r[1]), str(r[2])) for r in reader.rows(
         "SELECT c.id, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
-        f"WHERE c.id IN ({_ids([c.card_id for c in cards])})")}
+        f"WHERE c.id IN ({sql_ids([c.card_id for c in cards])})")}
     return [c._replace(section=texts[c.card_id][0], front=texts[c.card_id][1]) for c in cards]
 
 

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from quiz.connections import Db, as_day, as_day_or_none
+from quiz.connections import Db, as_day, as_day_or_none, sql_ids
 from quiz.errors import ConflictError
 from quiz.scheduler import CardState as State
 
@@ -88,11 +88,6 @@ def outcome_values(state: State | None) -> dict[str, Any]:
     return {"interval": state.interval, "easiness": int(state.easiness * 100), "due": state.due}
 
 
-def _ids(values: Sequence[int]) -> str:
-    # Integers from the database or the code, so they can be written into the statement.
-    return ",".join(str(int(v)) for v in values) or "NULL"
-
-
 # --- learners ---------------------------------------------------------------------------------------
 
 LEARNER_COLUMNS = "id, name, new_per_day, reviews_per_day, leech_threshold, day_starts_at"
@@ -142,7 +137,7 @@ def deck_choices(db: Db) -> list[tuple[int, str, str]]:
 def matching_sections(db: Db, text: str, deck_ids: Sequence[int] | None = None) -> list[int]:
     """Ids of the live sections whose path contains ``text`` (any case)."""
     wanted = text.strip().casefold()
-    where = f" AND deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
+    where = f" AND deck_id IN ({sql_ids(deck_ids)})" if deck_ids is not None else ""
     return [int(r[0]) for r in db.rows(f"SELECT id, path FROM sections WHERE NOT retired{where} ORDER BY id")
             if wanted in str(r[1]).casefold()]
 
@@ -164,9 +159,9 @@ def _queue_sql(inner: bool = False) -> str:
 def _scoped(deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -> str:
     found = ""
     if deck_ids is not None:
-        found += f" AND c.deck_id IN ({_ids(deck_ids)})"
+        found += f" AND c.deck_id IN ({sql_ids(deck_ids)})"
     if section_ids is not None:
-        found += f" AND c.section_id IN ({_ids(section_ids)})"
+        found += f" AND c.section_id IN ({sql_ids(section_ids)})"
     return found
 
 
@@ -233,7 +228,7 @@ def cards_by_id(db: Db, learner_id: int, card_ids: Sequence[int]) -> list[Queued
     if not card_ids:
         return []
     found = {card.card_id: card for card in _queued(db.rows(
-        f"{_queue_sql()} AND c.id IN ({_ids(card_ids)})", {"learner": learner_id}))}
+        f"{_queue_sql()} AND c.id IN ({sql_ids(card_ids)})", {"learner": learner_id}))}
     return [found[i] for i in card_ids if i in found]
 
 
@@ -249,15 +244,15 @@ def introduced_among(db: Db, learner_id: int, day: date, card_ids: Sequence[int]
     if not card_ids:
         return 0
     return int(db.rows(f"SELECT COUNT(*) FROM card_states WHERE learner_id = :learner AND introduced = :day "
-                       f"AND card_id IN ({_ids(sorted(set(card_ids)))})",
+                       f"AND card_id IN ({sql_ids(sorted(set(card_ids)))})",
                        {"learner": learner_id, "day": day})[0][0])
 
 
 # --- answers (the hot path) ---------------------------------------------------------------------------
 
 _VALUES = ", ".join(f":{name}" for name in STATE_FIELDS)
-UPDATE_STATE = (f"UPDATE card_states SET {', '.join(f'{chr(34)}{n}{chr(34)} = :{n}' for n in STATE_FIELDS)}, "
-                "version = :new_version "
+_SET = ", ".join(f'"{name}" = :{name}' for name in STATE_FIELDS)
+UPDATE_STATE = (f"UPDATE card_states SET {_SET}, version = :new_version "
                 "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version")
 INSERT_STATE = (f"INSERT INTO card_states (learner_id, card_id, section_id, {STATE_COLUMNS}) "
                 f"VALUES (:learner_id, :card_id, :section_id, {_VALUES}, :new_version)")
@@ -265,8 +260,8 @@ DELETE_STATE = ("DELETE FROM card_states "
                 "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version")
 REVIEW_FIELDS = ("uid", "learner_id", "card_id", "section_id", "passed_before", "grade", "kind",
                  "reviewed_at", "day", "seconds", "interval", "easiness", "due")
-INSERT_REVIEW = (f"INSERT INTO reviews ({', '.join(chr(34) + n + chr(34) for n in REVIEW_FIELDS)}) "
-                 f"VALUES ({', '.join(':' + n for n in REVIEW_FIELDS)})")
+INSERT_REVIEW = ("INSERT INTO reviews (" + ", ".join(f'"{name}"' for name in REVIEW_FIELDS) + ") "
+                 "VALUES (" + ", ".join(f":{name}" for name in REVIEW_FIELDS) + ")")
 DELETE_REVIEW = "DELETE FROM reviews WHERE uid = :uid"
 
 
@@ -365,7 +360,7 @@ def release(db: Db, learner_id: int, card_ids: Sequence[int]) -> int:
     return db.execute("UPDATE card_states SET suspended = :no, "
                       "failures = CASE WHEN leech THEN 0 ELSE failures END, leech = :no, "
                       "version = version + 1 "
-                      f"WHERE learner_id = :learner AND card_id IN ({_ids(card_ids)})",
+                      f"WHERE learner_id = :learner AND card_id IN ({sql_ids(card_ids)})",
                       {"learner": learner_id, "no": False})
 
 
@@ -384,10 +379,9 @@ def streak(db: Db, learner_id: int, today: date) -> int:
     return count
 
 
-def due_forecast(db: Db, learner_id: int, first: date, last: date,
-                 deck_ids: Sequence[int] | None = None) -> dict[date, int]:
-    deck = f" AND c.deck_id IN ({_ids(deck_ids)})" if deck_ids is not None else ""
+def due_forecast(db: Db, learner_id: int, first: date, last: date) -> dict[date, int]:
+    """The learner's live, unsuspended cards falling due per day from ``first`` to ``last``: read
+    from the counts the database keeps (learner_due, migration 0003)."""
     return {as_day(r[0]): int(r[1]) for r in db.rows(
-        "SELECT st.due, COUNT(*) FROM card_states st JOIN cards c ON c.id = st.card_id "
-        "WHERE st.learner_id = :learner AND st.due >= :first AND st.due <= :last AND NOT st.suspended "
-        f"AND NOT c.retired{deck} GROUP BY st.due", {"learner": learner_id, "first": first, "last": last})}
+        "SELECT due, SUM(cards) FROM learner_due WHERE learner_id = :learner AND due >= :first "
+        "AND due <= :last GROUP BY due", {"learner": learner_id, "first": first, "last": last})}

@@ -17,6 +17,11 @@ class DeckError(QuizError):
         super().__init__(f"{where}{message}")
 
 
+class StubError(DeckError):
+    """A document with nothing to learn in it (front matter only, or only images): skipped, with a
+    warning, when it is one of a folder's documents."""
+
+
 class NotFoundError(QuizError):
     """A deck, section or other named thing that does not exist."""
 

@@ -46,6 +46,15 @@ class SectionDraft:
 
 
 @dataclass(frozen=True)
+class Uncarded:
+    """A piece of the document (a bullet, a paragraph, a row) that made no card."""
+
+    section_path: tuple[str, ...]
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class DeckDraft:
     deck_id: str
     name: str
@@ -54,6 +63,8 @@ class DeckDraft:
     cards: tuple[CardDraft, ...]
     warnings: tuple[str, ...]
     tags: tuple[str, ...] = ()
+    images: tuple[str, ...] = ()  # images and embeds the import does not carry, as written
+    uncarded: tuple[Uncarded, ...] = ()
 
 
 def decode(data: bytes, source: str) -> str:

@@ -24,7 +24,6 @@ CASES: dict[str, tuple[str, bytes | str, str]] = {
                   "latin.md:5: is not UTF-8 text"),
     "empty": ("empty.md", "", "is empty"),
     "only white space": ("blank.txt", "\n  \n\t\n", "is empty"),
-    "markdown without headings": ("flat.md", "Just a paragraph.\n\n- and a bullet\n", "has no headings"),
     "text without headings": ("flat.txt", "Title\nA long first paragraph that goes on and on and on.\n",
                               "has no headings"),
     "broken front matter": ("broken.md", "---\ndeck: [unclosed\nid: x\n---\n# T\n\n## S\n\n- a\n",

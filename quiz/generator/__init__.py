@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from quiz.errors import DeckError
+from quiz.errors import DeckError, StubError
 from quiz.generator.cards import BREADCRUMB_SEPARATOR, CardDraft, generate_cards
 from quiz.generator.document import Document, Section
 from quiz.generator.markdown import parse_markdown
@@ -81,7 +81,7 @@ def decode(data: bytes, source: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise DeckError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8",
                         source=source, line=line) from None
-    if any(ch in text for ch in "\x01\x02"):
+    if any(ch in text for ch in "\x01\x02\x03\x04"):
         raise DeckError("contains control characters: save it as plain text", source=source)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -105,10 +105,19 @@ def generate(text: str, source: str, *, fmt: Format | None = None) -> DeckDraft:
     if not _DECK_ID.match(deck_id):
         raise DeckError(f"front matter id '{deck_id}' is not a slug: use lower-case letters, "
                         "digits and hyphens", source=source, line=1)
-    cards, warnings = generate_cards(document, deck_id)
+    if not any(section.items for section in document.root.walk()):
+        headings = len(document.root.walk()) - 1
+        what = (f"only headings ({headings})" if headings else
+                "only images" if document.images else "front matter only" if text.lstrip()
+                .startswith("---") else "no text")
+        raise StubError(f"has nothing to learn ({what}): write some notes under its headings",
+                        source=source)
+    cards, warnings, uncarded = generate_cards(document, deck_id)
     sections = _sections(document.root, cards)
     return DeckDraft(deck_id=deck_id, name=document.title, source=source, sections=sections,
-                     cards=tuple(cards), warnings=tuple(warnings), tags=document.tags)
+                     cards=tuple(cards), warnings=tuple(warnings), tags=document.tags,
+                     images=document.images,
+                     uncarded=tuple(Uncarded(path, line, text) for path, line, text in uncarded))
 
 
 def _sections(root: Section, cards: list[CardDraft]) -> tuple[SectionDraft, ...]:

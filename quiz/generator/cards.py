@@ -1,19 +1,40 @@
-"""Card drafts from a parsed Document, section by section, as the deck spec lays down."""
+"""Card drafts from a parsed Document, section by section, as decks.md lays down and cards.md judges:
+one fact a card, the nearest lead-in for context, nothing on the front that gives the answer away."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 
-from quiz.generator import rules
+from quiz.generator import rules, targets
 from quiz.generator.document import Document, Item, Section
-from quiz.generator.text import has_marks, slug, unmark
+from quiz.generator.text import has_marks, slug, unmark, word_set
 
-LIST_MIN, LIST_MAX = 2, 7
-LIST_ITEM_MAX_WORDS = 12
-WHICH_MAX_OPTIONS = 8
+LIST_MIN, LIST_MAX = 2, 5
+LIST_ITEM_MAX_WORDS = 7
+LIST_MAX_THINGS = 8
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will)\b",
+                        re.IGNORECASE)
+WHICH_MAX_OPTIONS = 6
+FRONT_MAX_WORDS = 45
 BREADCRUMB_SEPARATOR = " > "
+ROW_VALUE_MAX_WORDS = 12
+_NOTE_COLUMNS = word_set("notes note comments comment remarks details other description explanation "
+                         "additional info information")
+# Headings that name a part of a note, not a thing: never the answer to a "which" card.
+_GENERIC = word_set("overview summary introduction background definition definitions aetiology "
+                    "etiology causes epidemiology pathophysiology pathology presentation features "
+                    "signs symptoms examination history investigations investigation diagnosis "
+                    "management treatment prevention complications prognosis notes key points pearls "
+                    "pitfalls general miscellaneous timing impact considerations other others "
+                    "approach assessment monitoring follow-up criteria classification types risk "
+                    "factors indications contraindications side effects adverse effects dose doses "
+                    "dosing mechanism")
+_CONNECTIVES = word_set("of on and for in to with the a an or vs")
+# A capability several options share ("Can detect A, B and C") does not tell one option from another.
+_SHARED_CAPABILITY = ("can ", "could ", "may ", "might ", "useful ", "helpful ", "used ")
 
 
 @dataclass(frozen=True)
@@ -43,97 +64,244 @@ def _path_slug(path: tuple[str, ...]) -> str:
 
 
 class _Collector:
-    """Accumulates the drafts of one deck, made once each."""
+    """Accumulates the drafts of one deck, made once each, and which items they carry."""
 
     def __init__(self, deck_id: str) -> None:
         self.deck_id = deck_id
         self.cards: list[CardDraft] = []
+        self.carried: set[int] = set()
         self._seen: set[object] = set()
 
-    def add(self, path: tuple[str, ...], kind: str, front: str, back: str, item_line: int,
-            refs: tuple[str, ...], source_text: str) -> None:
+    def add(self, path: tuple[str, ...], kind: str, front: str, back: str, items: list[Item],
+            refs: tuple[str, ...], source_text: str) -> bool:
         front, back = front.strip(), back.strip()
         if not front or not back:
-            return
+            return False
         key = card_key(self.deck_id, path, kind, source_text, back)
         # One definition per term in a deck: the first, where the document defines it.
         identity = ("definition", front) if kind == "definition" else (path, kind, front, back)
+        self.carried.update(id(item) for item in items)
         if identity in self._seen or key in self._seen:
-            return
+            return False
         self._seen.add(identity)
         self._seen.add(key)
-        self.cards.append(CardDraft(key, kind, path, front, back, item_line, refs, source_text))
+        self.cards.append(CardDraft(key, kind, path, front, back, items[0].line, refs, source_text))
+        return True
 
 
-def _with_lead(item: Item, text: str) -> str:
-    return f"{item.lead.rstrip(':').strip()}: {text}" if item.lead else text
+def _lead(item: Item) -> str:
+    return item.lead.rstrip(":").strip() if item.lead else ""
+
+
+def _fit(lead: str, front: str, gap_at: int) -> str:
+    """The front with its nearest lead-in, kept under FRONT_MAX_WORDS: the lead goes first, then
+    the words farthest from the gap."""
+    joined = f"{lead}: {front}" if lead else front
+    if len(joined.split()) <= FRONT_MAX_WORDS:
+        return joined
+    if len(front.split()) <= FRONT_MAX_WORDS:
+        return front
+    words = front.split()
+    size = FRONT_MAX_WORDS - 2  # room for the ellipses
+    gap_word = len(front[:gap_at].split())
+    start = max(0, min(gap_word - size // 2, len(words) - size))
+    window = words[start:start + size]
+    return ("… " if start else "") + " ".join(window) + (" …" if start + size < len(words) else "")
 
 
 def _item_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
     breadcrumb = BREADCRUMB_SEPARATOR.join(path)
-    basic = rules.explicit_basic(item.text)
+    avoid = breadcrumb.casefold()
+    text = item.text
+    basic = rules.explicit_basic(text)
     if basic:
-        out.add(path, "explicit", basic[0], basic[1], item.line, item.references, unmark(item.text))
+        out.add(path, "explicit", basic[0], basic[1], [item], item.references, unmark(text))
         return
-    explicit = rules.explicit_clozes(item.text)
+    explicit = rules.explicit_clozes(text)
     for front, back in explicit:
-        out.add(path, "explicit", _with_lead(item, front), back, item.line, item.references,
-                unmark(item.text))
-    if explicit or rules.is_lead_in(item.text):
+        lead = _lead(item)
+        out.add(path, "explicit", f"{lead}: {front}" if lead else front, back, [item],
+                item.references, unmark(text))
+    if explicit or item.links_only or rules.is_lead_in(text):
         return
+    if item.kind == "row" and len(item.cells) > 1:
+        _row_cards(out, path, item)
+        return
+    pieces = rules.sentences(text) if item.kind == "paragraph" else [text]
+    for piece in pieces:
+        _piece_cards(out, path, item, piece, breadcrumb, avoid)
+
+
+def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str, breadcrumb: str,
+                 avoid: str) -> None:
+    plain = unmark(piece)
+    marked = has_marks(piece)
+    if rules.is_platitude(piece) and not marked:
+        return
+    found = rules.definition(piece)
+    if found:
+        out.add(path, "definition", found[0], found[1], [item], item.references, plain)
+    label_span = rules.label_span(piece)
+    author_spans = [s for s in rules.marked_spans(piece) if s != label_span]
+    spans = author_spans
+    label = rules.label(piece) if not found else None
+    if not spans:
+        found_targets = targets.salient(plain, avoid)
+        # A rare word inside a "Label: value" line's label is part of the name being defined.
+        label_end = len(label[0]) if label is not None else (label_span[1] if label_span else 0)
+        spans = [t.span for t in found_targets if t.kind != "term" or t.span[0] >= label_end]
+        if label_span is not None:
+            spans = [s for s in spans if s[1] <= label_span[0] or s[0] >= label_span[1]]
+    if label_span is not None and not targets.is_term_label(plain[label_span[0]:label_span[1]]):
+        label_span = None
+    author_marked = bool(author_spans)
+    value_start = len(plain) - len(label[1]) if label is not None else 0
+    # A target that is most of the value (an enumeration) asks what the label card would.
+    covering = [s for s in spans
+                if s[0] >= value_start - 1 and (s[1] - s[0]) * 10 >= 6 * (len(plain) - value_start)]
+    if label is not None and not covering and (
+            label_span is not None or not [s for s in spans if s[0] >= len(label[0])]):
+        # "**Term** - value" defines the term; "Term: value" with nothing else to ask in the value
+        # asks for the value.
+        term, value, _separator = label
+        front = f"{term}: {rules.CLOZE_GAP}"
+        if not rules.gives_away(value, f"{breadcrumb} {term}"):
+            out.add(path, "definition", _fit(_lead(item), front, len(front)), value, [item],
+                    item.references, plain)
+    if label_span is not None:
+        spans = sorted([*spans, label_span])
+    for span in spans:
+        if rules.in_pair(plain, span):
+            continue
+        made = rules.cloze(plain, span)
+        if made is None:
+            continue
+        front, answer = made
+        grown = targets.with_abbreviation(plain, span)
+        if grown is not None:
+            front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
+        if re.search(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s", front):
+            continue  # "[...] (such as indomethacin)": the example names its class
+        front = _fit(_lead(item), front, front.find(rules.CLOZE_GAP))
+        shown = f"{breadcrumb} {front}"
+        if author_marked and span != label_span:
+            leaks = rules.shows_verbatim(answer, shown)
+        else:
+            leaks = rules.gives_away(answer, shown)
+        if leaks:
+            continue
+        out.add(path, "cloze", front, answer, [item], item.references, plain)
+
+
+def _fallback_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
+    """A line no rule found anything in: ask for what its verb acts on, if that is safe to ask."""
+    if item.kind == "row" or not _is_plain(item) or has_marks(item.text):
+        return
+    breadcrumb = BREADCRUMB_SEPARATOR.join(path)
     pieces = rules.sentences(item.text) if item.kind == "paragraph" else [item.text]
     for piece in pieces:
-        found = rules.definition(piece)
-        if found and not rules.gives_away(found[1], breadcrumb):
-            out.add(path, "definition", found[0], found[1], item.line, item.references, unmark(piece))
-        for span in rules.salient_spans(piece):
-            made = rules.cloze(piece, span)
-            if made is None:
-                continue
-            front, answer = _with_lead(item, made[0]), made[1]
-            if _gives_away(piece, answer, breadcrumb, front):
-                continue
-            out.add(path, "cloze", front, answer, item.line, item.references, unmark(piece))
+        plain = unmark(piece)
+        span = targets.main_object(plain, breadcrumb.casefold())
+        if span is None or rules.is_platitude(plain):
+            continue
+        made = rules.cloze(plain, span)
+        if made is None or rules.gives_away(made[1], f"{breadcrumb} {made[0]}"):
+            continue
+        out.add(path, "cloze", _fit(_lead(item), made[0], made[0].find(rules.CLOZE_GAP)), made[1],
+                [item], item.references, plain)
 
 
-def _gives_away(piece: str, answer: str, breadcrumb: str, front: str) -> bool:
-    if has_marks(piece):
-        # The author chose the term: only a verbatim repeat in view gives it away.
-        return answer.casefold() in f"{breadcrumb} {front}".casefold()
-    return rules.gives_away(answer, breadcrumb, front)
+def _row_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
+    """A table row: per column, the cell's value given its row and column headers."""
+    label_header, label = item.cells[0]
+    breadcrumb = BREADCRUMB_SEPARATOR.join(path)
+    for header, value in item.cells[1:]:
+        if not header or not value or not label:
+            continue
+        if header.casefold() in _NOTE_COLUMNS or len(value.split()) > ROW_VALUE_MAX_WORDS or len(
+                targets.figures(value)) > 1:
+            # A column of remarks holds sentences, not a value: asked as sentences about the row.
+            for sentence in rules.sentences(value):
+                _piece_cards(out, path, item, f"{label}: {sentence}", breadcrumb, breadcrumb.casefold())
+            continue
+        front = f"{label} — {header}?"
+        if rules.gives_away(value, f"{breadcrumb} {front}") and not value.strip("<>≤≥ ").replace(
+                ".", "").isdigit():
+            continue
+        out.add(path, "definition", front, value, [item], item.references,
+                f"{label_header}: {label}; {header}: {value}")
 
 
 def _is_plain(item: Item) -> bool:
     return rules.explicit_basic(item.text) is None and not rules.explicit_clozes(item.text)
 
 
-def _list_cards(out: _Collector, path: tuple[str, ...], section: Section) -> None:
-    groups: dict[str | None, list[Item]] = {}
+def _list_items(section: Section) -> list[list[Item]]:
+    groups: dict[int, list[Item]] = {}
     for item in section.items:
-        if item.kind == "bullet" and _is_plain(item) and not rules.is_lead_in(item.text):
-            groups.setdefault(item.lead if item.depth else None, []).append(item)
-    lead_ins = [i for i in section.items if i.kind == "paragraph" and rules.is_lead_in(i.text)]
-    for lead, items in groups.items():
-        entries = [rules.without_parentheses(i.text) for i in items]
-        if not LIST_MIN <= len(entries) <= LIST_MAX:
+        if item.kind == "bullet" and _is_plain(item) and not rules.is_lead_in(item.text) \
+                and not item.links_only:
+            groups.setdefault(item.group, []).append(item)
+    return list(groups.values())
+
+
+def _list_cards(out: _Collector, path: tuple[str, ...], section: Section) -> None:
+    lists = _list_items(section)
+    for items in lists:
+        entries = [unmark(i.text) for i in items]
+        lead = items[0].lead or ""
+        intro = lead.rstrip(":").strip() if lead.endswith(":") else ""
+        bare = [rules.without_parentheses(e) for e in entries]
+        # Names and short phrases make a list to recall; statements ("X is given every 6 hours") don't.
+        short = all(len(e.split()) <= LIST_ITEM_MAX_WORDS and not _STATEMENT.search(e) for e in bare)
+        # "Clarithromycin, erythromycin" is two things to recall, not one.
+        things = sum(len(re.split(r",\s+", e)) for e in bare)
+        labelled = {rules.label(i.text) is not None for i in items}
+        if LIST_MIN <= len(entries) <= LIST_MAX and short and things <= LIST_MAX_THINGS \
+                and len(labelled) == 1:
+            if intro:
+                front = f"{intro}: name all {len(entries)}."
+            elif len(lists) == 1 and not any(i.lead for i in items):
+                front = f"Name the {len(entries)} items listed under {section.title}."
+            else:
+                front = ""
+            if front:
+                refs = tuple(dict.fromkeys(r for i in items for r in i.references))
+                out.add(path, "list", front, "\n".join(entries), items, refs,
+                        "\n".join(unmark(i.text) for i in items))
+        if len(entries) > LIST_MAX:
+            _context_clozes(out, path, section, items)
+    _children_list(out, path, section)
+
+
+def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, items: list[Item]) -> None:
+    """A list too long to recall whole: each item that made no card of its own is asked in the
+    list's context, the other items shown (or, for a long list, its neighbours)."""
+    intro = (items[0].lead or "").rstrip(":").strip() or section.title
+    texts = [unmark(i.text) for i in items]
+    for index, item in enumerate(items):
+        if id(item) in out.carried:
             continue
-        if any(len(e.split()) > LIST_ITEM_MAX_WORDS for e in entries):
-            continue
-        if lead is not None:
-            intro = lead.rstrip(":").strip()
-        elif lead_ins:
-            intro = unmark(lead_ins[0].text).rstrip(":").strip()
-        else:
-            intro = f"Name the {len(entries)} items listed under {section.title}"
-        front = intro if intro.startswith("Name the") else f"{intro}: name all {len(entries)}"
-        refs = tuple(dict.fromkeys(r for i in items for r in i.references))
-        out.add(path, "list", front + ".", "\n".join(entries), items[0].line, refs,
-                "\n".join(unmark(i.text) for i in items))
+        breadcrumb = BREADCRUMB_SEPARATOR.join(path)
+        before = texts[index - 1] if index else ""
+        after = texts[index + 1] if index + 1 < len(texts) else ""
+        window = [p for p in (("… " if index > 1 else "") + before, rules.CLOZE_GAP,
+                              after + (" …" if index + 2 < len(texts) else "")) if p.strip()]
+        for shown in ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1:]], window):
+            front = f"{intro}: " + "; ".join(shown)
+            if len(front.split()) <= FRONT_MAX_WORDS and not rules.gives_away(
+                    texts[index], f"{breadcrumb} {front}"):
+                out.add(path, "cloze", front, texts[index], [item], item.references, texts[index])
+                break
+
+
+def _children_list(out: _Collector, path: tuple[str, ...], section: Section) -> None:
     # "X can be classified into two main categories:" followed by sub-sections naming them.
-    if lead_ins and not groups and LIST_MIN <= len(section.children) <= LIST_MAX:
+    lead_ins = [i for i in section.items if i.kind == "paragraph" and rules.is_lead_in(i.text)]
+    if lead_ins and not _list_items(section) and LIST_MIN <= len(section.children) <= LIST_MAX:
         intro = unmark(lead_ins[0].text).rstrip(":").strip()
         titles = [child.title for child in section.children]
-        out.add(path, "list", f"{intro}: name them.", "\n".join(titles), lead_ins[0].line,
+        out.add(path, "list", f"{intro}: name them.", "\n".join(titles), [lead_ins[0]],
                 lead_ins[0].references, unmark(lead_ins[0].text) + "\n" + "\n".join(titles))
 
 
@@ -141,40 +309,74 @@ def _facts(section: Section) -> list[Item]:
     found: list[Item] = []
     for sub in section.walk():
         found.extend(i for i in sub.items if i.kind in ("bullet", "row") and _is_plain(i)
-                     and not rules.is_lead_in(i.text))
+                     and not rules.is_lead_in(i.text) and not i.links_only)
     return found
+
+
+def _is_name(title: str, parent: str) -> bool:
+    """A heading that names one thing of a kind (CT Scan, MRI, Indomethacin), not a part of a note
+    (Management, Timing of Intervention); a pair the parent names ("Prevention and Treatment") too."""
+    words = title.casefold().split()
+    if title.casefold() in parent.casefold() and len(words) <= 2:
+        return True
+    return bool(words) and len(words) <= 5 and not (set(words) & (_GENERIC | _CONNECTIVES))
 
 
 def _which_cards(out: _Collector, path: tuple[str, ...], section: Section) -> None:
     if section.level == 0:
         return
-    options = [child for child in section.children if _facts(child)]
-    if not 2 <= len(options) <= WHICH_MAX_OPTIONS:
+    options = [child for child in section.children if _facts(child) and child.knowledge]
+    if not 3 <= len(options) <= WHICH_MAX_OPTIONS:
+        return  # between two headings, a "which" card is a coin toss
+    others = [c for c in options if c.title.casefold().startswith(("other", "miscellaneous"))]
+    named = [c for c in options if c not in others]
+    # Against a catch-all ("Other hereditary forms") alone, every answer comes by elimination.
+    if len(named) < 3 or not all(_is_name(c.title, section.title) for c in named):
         return
     breadcrumb = BREADCRUMB_SEPARATOR.join(path)
-    for child in options:
+    for child in named:
         for item in _facts(child):
-            fact = _with_lead(item, unmark(item.text))
-            if rules.gives_away(child.title, breadcrumb, fact):
+            fact = unmark(item.text)
+            lead = _lead(item)
+            if lead:
+                fact = f"{lead}: {fact}"
+            if fact.lower().startswith(_SHARED_CAPABILITY) and targets.enumerations(fact, ""):
+                continue
+            if rules.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True) or \
+                    rules.stems_shown(child.title, fact) * 2 >= len(rules.stems(child.title)) > 0:
                 continue
             front = f"Which of the {len(options)} under {section.title}: “{fact}”?"
-            out.add(path, "which", front, child.title, item.line, item.references, fact)
+            if len(front.split()) > FRONT_MAX_WORDS:
+                continue
+            out.add(path, "which", front, child.title, [item], item.references, fact)
 
 
-def generate_cards(document: Document, deck_id: str) -> tuple[list[CardDraft], list[str]]:
-    """Every card the document yields, in document order, and a warning per empty section."""
+def generate_cards(document: Document, deck_id: str
+                   ) -> tuple[list[CardDraft], list[str], list[tuple[tuple[str, ...], int, str]]]:
+    """Every card the document yields, in document order; a warning per empty section; and the
+    text that made no card, with its section and line."""
     out = _Collector(deck_id)
     warnings: list[str] = []
+    pieces: list[tuple[tuple[str, ...], Item]] = []
 
     def visit(section: Section, path: tuple[str, ...]) -> None:
+        if not section.knowledge:
+            return
         if not section.has_content():
             warnings.append(f"section '{section.title}' (line {section.line}) is empty: no cards")
         for item in section.items:
             _item_cards(out, path, item)
+            if not item.links_only and not rules.is_lead_in(item.text):
+                pieces.append((path, item))
         _list_cards(out, path, section)
         _which_cards(out, path, section)
+        for item in section.items:
+            if id(item) not in out.carried and not item.links_only and not rules.is_lead_in(item.text):
+                _fallback_cards(out, path, item)
         for child in section.children:
             visit(child, (*path, child.title))
 
     visit(document.root, (document.root.title,))
-    return out.cards, warnings
+    uncarded = [(path, item.line, unmark(item.text)) for path, item in pieces
+                if id(item) not in out.carried]
+    return out.cards, warnings, uncarded

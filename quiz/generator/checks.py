@@ -28,6 +28,12 @@ _FILLER = frozenset({
     "includes", "used", "uses", "using", "patients", "patient", "have", "been", "being", "will",
     "should", "could", "would", "does", "done", "make", "made", "many", "much", "well", "were",
     "these", "those", "your", "least", "times", "time", "days", "hours", "minutes", "weeks",
+    "give", "take", "months", "years", "seconds",
+})
+# Units: the same unit on the front is no leak; only the same value would be.
+_UNITS = frozenset({
+    "mmhg", "mmol", "µmol", "μmol", "umol", "nmol", "pmol", "mosm", "units", "unit", "beats", "breaths",
+    "mins", "micrograms", "microgram", "litre", "litres", "kpa",
 })
 FLAGS = ("front over 45 words", "list over 5 items", "markup left", "answer words on the front")
 
@@ -37,14 +43,28 @@ def words(text: str) -> int:
 
 
 def answer_words_shown(answer: str, shown: str) -> list[str]:
-    """The answer's significant words (4 letters or more, not filler) that can be read in `shown`."""
+    """The answer's significant words (4 letters or more, not filler, not units) that can be read
+    in `shown`."""
     seen = {w.casefold() for w in _WORD.findall(shown)}
     found: list[str] = []
     for word in _WORD.findall(answer):
         folded = word.casefold()
-        if folded not in _FILLER and folded in seen and folded not in found:
+        if folded not in _FILLER and folded not in _UNITS and folded in seen and folded not in found:
             found.append(folded)
     return found
+
+
+def _gives_away(card: CardDraft) -> bool:
+    shown = f"{card.breadcrumb} {card.front}"
+    words = answer_words_shown(card.back, shown)
+    if card.kind == "which":
+        # A sibling's name ("Bone Scan") is given away by its whole name, not by "bone formation".
+        return bool(words) and len(words) == len(answer_words_shown(card.back, card.back))
+    if card.kind == "definition":
+        # "Sepsis: [...]": the term is the question; only the answer's own words on the front leak.
+        term = card.front.split(":")[0]
+        return bool(set(words) - set(answer_words_shown(term, term)))
+    return bool(words)
 
 
 def card_flags(card: CardDraft) -> tuple[str, ...]:
@@ -61,7 +81,6 @@ def card_flags(card: CardDraft) -> tuple[str, ...]:
     if MARKUP.search(card.front) or MARKUP.search(card.back) or any(
             MARKUP.search(title) for title in card.section_path):
         flags.append(FLAGS[2])
-    if not authored and card.kind != "list" and answer_words_shown(
-            card.back, f"{card.breadcrumb} {card.front}"):
+    if not authored and card.kind != "list" and _gives_away(card):
         flags.append(FLAGS[3])
     return tuple(flags)

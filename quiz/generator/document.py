@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # Author-marked terms (``**term**``, ``==term==``) travel through the text between these two
-# characters, which cannot occur in a UTF-8 document we accept.
+# characters, and a footnote's label between the next two: none can occur in a document we accept.
 MARK_OPEN = "\x01"
 MARK_CLOSE = "\x02"
+NOTE_OPEN = "\x03"
+NOTE_CLOSE = "\x04"
 
 ItemKind = Literal["bullet", "paragraph", "row"]
 
@@ -25,7 +27,10 @@ class Item:
     line: int
     references: tuple[str, ...] = ()
     depth: int = 0
-    lead: str | None = None  # the parent bullet's text, for a nested bullet
+    lead: str | None = None  # the nearest lead-in: a parent bullet, a list's "...:" line, a callout title
+    group: int = 0  # the list a bullet belongs to: bullets of one list share it
+    cells: tuple[tuple[str, str], ...] = ()  # a table row: (column header, value), the row's label first
+    links_only: bool = False  # nothing but links: a list of related notes, not a fact
 
 
 @dataclass
@@ -36,6 +41,7 @@ class Section:
     items: list[Item] = field(default_factory=list)
     children: list[Section] = field(default_factory=list)
     label: bool = False  # a "Label:" sub-heading of a plain-text document
+    knowledge: bool = True  # False for sources, references, further reading: no cards
 
     def walk(self) -> list[Section]:
         """This section and every section below it, in document order."""
@@ -56,3 +62,4 @@ class Document:
     tags: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     skipped: int = 0  # blocks left out by <!-- quiz: skip -->
+    images: tuple[str, ...] = ()  # images and embeds, which cards do not carry

@@ -1,352 +1,503 @@
-"""Markdown (and Obsidian-style notes) to a Document: headings are sections, the rest their items.
+"""Markdown (and Obsidian-style notes) to a Document, read with a CommonMark parser (pulldown-cmark,
+through pyromark): headings are sections, lists, paragraphs, callouts and table rows their items.
 
-A line-based reader of the CommonMark blocks that carry facts (headings, lists, paragraphs, tables,
-quotes and callouts), written for speed: a 5,000-section deck reads in a fraction of a second.
+Obsidian's extensions ride on top: wiki links keep their label, embeds and images give no text (and
+are named for the import's warning), `> [!note] Title` callouts lead their content with the title,
+footnotes travel with the line that cites them, `==highlights==` mark a term, math reads as text.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+import pyromark
 
-from quiz.errors import DeckError
-from quiz.generator.document import Document, Item, Section
-from quiz.generator.inline import render_inline
-from quiz.generator.text import tidy, unmark
+from quiz.generator.document import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    NOTE_CLOSE,
+    NOTE_OPEN,
+    Document,
+    Item,
+    Section,
+)
+from quiz.generator.frontmatter import FrontMatter, split_front_matter
+from quiz.generator.latex import math_text
+from quiz.generator.text import mark_highlights, strip_bracket_references, tidy, unmark
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])(?:( +)(.*))?$")
-_QUOTE = re.compile(r"^ {0,3}> ?")
-_CALLOUT = re.compile(r"^\[![\w-]+\][+-]?")
-_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:")
-_DELIMITER = re.compile(r"^ *\|? *:?-+:? *(?:\| *:?-+:? *)*\|? *$")
-_TASK = re.compile(r"^\[[ xX]\]\s+")  # a task list's checkbox: "- [ ] item"
-_SKIP = re.compile(r"^<!--\s*quiz:\s*skip\s*-->$", re.IGNORECASE)
-_EXPLICIT_LINE = re.compile(r"\s::\s")
-CODE_INDENT = 4
+_O = pyromark.Options
+OPTIONS = (_O.ENABLE_TABLES | _O.ENABLE_FOOTNOTES | _O.ENABLE_STRIKETHROUGH | _O.ENABLE_TASKLISTS
+           | _O.ENABLE_MATH | _O.ENABLE_WIKILINKS)
+_PARSER = pyromark.Markdown(options=OPTIONS)
+
+_SKIP = re.compile(r"^\s*<!--\s*quiz:\s*skip\s*-->\s*$", re.IGNORECASE)
+_CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?[ \t]*")
+_EXPLICIT_LINE = re.compile(r"\s::\s|\{\{c\d+::")
+_LABEL_LINE = re.compile(r"^[^:\n]{1,60}:\s+\S")
+_EQUATION_LINE = re.compile(r"^[^=\n]{1,30}\s=\s\S")
+# Headings of sections that hold no knowledge to learn: the note's sources and links elsewhere.
+_NOT_KNOWLEDGE = re.compile(
+    r"^(?:sources?|references?|bibliography|citations?|further reading|reading list|links?|"
+    r"external links|see also|related(?: notes| topics| links)?|resources|backlinks|footnotes|"
+    r"tags|notes? to self|to ?do)$", re.IGNORECASE)
+# Footnote text that is a citation (kept as the card's reference) rather than a statement.
+_CITATION = re.compile(
+    r"https?://|\bwww\.|\bdoi\b|\bpmid\b|\bet al\b|\bibid\b|\bop\.? cit\b|\bjournal\b|\bguidelines?\b"
+    r"|\b(?:19|20)\d{2}\b|^\W*\d+\W*$|^\W*[A-Z][A-Za-z'-]+,? ?\W*$", re.IGNORECASE)
+_CODE_EQUALS = "\ue001"  # an "=" inside code, kept from being read as a highlight
+# Obsidian's inline tags ("#renal"): filing marks, not text.
+_TAG = re.compile(r"(?<![\w&#/])#[A-Za-z][\w/-]*")
+_LONG_NOTE_WORDS = 15
 
 
 @dataclass
-class _Line:
-    text: str  # tabs expanded, quote markers removed
-    quoted: bool
+class _Heading:
+    depth: int  # as written: 1 for '#'
+    title: str
+    line: int
+    items: list[Item] = field(default_factory=list)
 
 
 @dataclass
-class _OpenItem:
-    indent: int  # of the marker
-    content: int  # where the item's text starts
-    item: Item
+class _Buffer:
+    """The inline text of one leaf block being read."""
+
+    line: int
+    parts: list[str] = field(default_factory=list)
+    depth: int = 0  # a heading's, as written
+    link_chars: int = 0
+    other_chars: int = 0
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
-def _front_matter(text: str, source: str) -> tuple[dict[str, Any], list[str]]:
-    """Split YAML front matter off; its lines become blank so line numbers stay true."""
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
-        return {}, lines
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        raise DeckError("front matter opened with '---' is never closed: add a '---' line after it",
-                        source=source, line=1)
-    body = "\n".join(lines[1:end])
-    try:
-        data = yaml.safe_load(body) if body.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DeckError(f"front matter is not valid YAML ({problem}): fix or remove it",
-                        source=source, line=line) from None
-    if not isinstance(data, dict):
-        raise DeckError("front matter must be 'key: value' lines", source=source, line=2)
-    return data, [""] * (end + 1) + lines[end + 1 :]
+@dataclass
+class _ListContext:
+    group: int
+    lead: str | None
 
 
-def _string_list(value: Any, key: str, source: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, (str, int, float)):
-        return (str(value),)
-    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-        return tuple(str(v) for v in value)
-    raise DeckError(f"front matter '{key}' must be a text or a list of texts", source=source, line=1)
+@dataclass
+class _ItemContext:
+    line: int
+    depth: int
+    list: _ListContext
+    item: Item | None = None  # made once the item's own text is read
+    paragraphs: int = 0
+    task: bool = False
 
 
-def _unquote(raw: str) -> _Line:
-    text = raw.expandtabs(CODE_INDENT)
-    if not _QUOTE.match(text):
-        return _Line(text, False)
-    while _QUOTE.match(text):
-        text = _QUOTE.sub("", text, count=1)
-    # A callout's "[!note] Title" line is a label for the box, not a fact.
-    return _Line("" if _CALLOUT.match(text.strip()) else text, True)
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" "))
-
-
-def _cells(row: str) -> list[str]:
-    row = row.strip()
-    row = row.removeprefix("|").removesuffix("|")
-    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)]
+@dataclass
+class _QuoteContext:
+    title: str | None = None
+    first: bool = True
 
 
 class _Reader:
-    """Walks the lines once, placing sections and items."""
+    """One pass over the parser's events, placing items under the headings they follow."""
 
-    def __init__(self, lines: list[_Line], root: Section, title: str) -> None:
-        self.lines = lines
-        self.root = root
-        self.stack: list[Section] = [root]
-        self.items: list[_OpenItem] = []  # open list items, outermost first
-        self.paragraph: list[str] = []
-        self.paragraph_line = 0
-        self.continuing: Item | None = None  # an item whose text the next line may continue
-        self.blank = False
-        self.titled = False
-        self.title = title
+    def __init__(self, text: str) -> None:
+        self.data = text.encode()
+        self.newlines = [m.start() for m in re.finditer(b"\n", self.data)]
+        self.preamble = _Heading(0, "", 1)
+        self.headings: list[_Heading] = []
+        self.buffer: _Buffer | None = None
+        self.containers: list[Any] = []  # _ListContext, _ItemContext, _QuoteContext, "footnote"
+        self.groups = 0
+        self.pending_lead: str | None = None  # a paragraph ending in ':' just read
+        self.footnotes: dict[str, str] = {}
+        self.footnote_label: str | None = None
+        self.footnote_parts: list[str] = []
+        self.images: list[str] = []
         self.skipped = 0
+        self.skip_next = False
+        self.skip_depth = 0  # > 0 while inside a block left out by <!-- quiz: skip -->
+        self.skip_heading = 0  # > 0 while inside a heading's section left out
+        self.hidden = 0  # > 0 inside text that is not card text: code, images, struck-out text
+        self.html: list[str] = []
+        self.table_header: list[str] | None = None
+        self.row: list[str] = []
+        self.row_line = 0
+        self.in_link = 0
 
     @property
-    def section(self) -> Section:
-        return self.stack[-1]
+    def heading(self) -> _Heading:
+        return self.headings[-1] if self.headings else self.preamble
 
-    # --- blocks -------------------------------------------------------------------------------
-
-    def flush(self) -> None:
-        if not self.paragraph:
-            return
-        lines, first = self.paragraph, self.paragraph_line
-        self.paragraph = []
-        if any(_EXPLICIT_LINE.search(line) for line in lines):
-            # Author cards "Question :: Answer" stand one a line.
-            for offset, line in enumerate(lines):
-                if line.strip():
-                    self.section.items.append(Item("paragraph", line.strip(), first + offset))
-            return
-        self.section.items.append(Item("paragraph", "\n".join(lines), first))
-
-    def close_lists(self) -> None:
-        self.items = []
-        self.continuing = None
-
-    def heading(self, depth: int, raw: str, number: int) -> None:
-        self.flush()
-        self.close_lists()
-        text, _refs = render_inline(raw)
-        title = tidy(unmark(text))
-        if depth == 1 and not self.titled:
-            self.titled = True
-            self.root.title = self.title or title or self.root.title
-            self.root.line = number
-            return
-        level = max(1, depth - 1)
-        while self.section.level >= level:
-            self.stack.pop()
-        section = Section(title=title or "(untitled)", level=level, line=number)
-        self.section.children.append(section)
-        self.stack.append(section)
-
-    def list_item(self, indent: int, content: int, raw: str, number: int) -> None:
-        self.flush()
-        while self.items and (indent < self.items[-1].content or (self.blank and
-                              indent <= self.items[-1].indent)):
-            self.items.pop()
-        lead = tidy(unmark(render_inline(self.items[-1].item.text)[0])) if self.items else None
-        item = Item("bullet", raw, number, depth=len(self.items), lead=lead)
-        self.section.items.append(item)
-        self.items.append(_OpenItem(indent, content, item))
-        self.continuing = item
-
-    def table(self, start: int) -> int:
-        self.flush()
-        self.close_lists()
-        header = [tidy(unmark(render_inline(c)[0])) for c in _cells(self.lines[start].text)]
-        i = start + 2
-        while i < len(self.lines) and "|" in self.lines[i].text and self.lines[i].text.strip():
-            cells = _cells(self.lines[i].text)
-            first, rest = cells[0], cells[1:]
-            named = [f"{h}: {c}" if h else c for h, c in zip(header[1:], rest, strict=False) if c]
-            text = f"{first} — {'; '.join(named)}" if named else first
-            self.section.items.append(Item("row", text, i + 1))
-            i += 1
-        return i
-
-    # --- skipping -----------------------------------------------------------------------------
-
-    def skip_from(self, i: int) -> int:
-        """Index past the block that starts at ``i``: a heading's whole section, an item, a block."""
-        self.skipped += 1
-        line = self.lines[i].text
-        heading = _ATX.match(line)
-        item = _ITEM.match(line)
-        j = i + 1
-        fence: str | None = None
-        while j < len(self.lines):
-            text = self.lines[j].text
-            marker = _FENCE.match(text)
-            if fence:
-                if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence):
-                    fence = None
-            elif marker:
-                fence = marker.group(1)
-            elif heading:
-                other = _ATX.match(text)
-                if other and len(other.group(1)) <= len(heading.group(1)):
-                    return j
-            elif item:
-                if text.strip() and _indent(text) <= _indent(line) and (
-                        _ITEM.match(text) or not self.lines[j - 1].text.strip()):
-                    return j
-                if _ATX.match(text):
-                    return j
-            elif not text.strip():
-                return j
-            j += 1
-        return j
+    def line_of(self, offset: int) -> int:
+        return bisect_right(self.newlines, offset - 1) + 1
 
     # --- the walk -----------------------------------------------------------------------------
 
-    def run(self) -> None:
-        lines = self.lines
-        skip_next = False
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            text = line.text
-            stripped = text.strip()
-            number = i + 1
-            if not stripped:
-                self.flush()
-                self.blank = True
-                i += 1
+    def run(self, text: str) -> None:
+        for raw, span in _PARSER.events_with_range(text, merge_text=True):
+            event: Any = raw
+            if self.skip_heading or self.skip_depth:
+                self._skipping(event, span["start"])
                 continue
-            fence = _FENCE.match(text)
-            if fence:
-                self.flush()
-                i = self._past_fence(i, fence.group(1))
+            if type(event) is str:
+                if event in ("SoftBreak", "HardBreak") and self.buffer is not None:
+                    self.buffer.parts.append("\n")
                 continue
-            if stripped.startswith("<!--"):
-                self.flush()
-                end = i
-                while "-->" not in lines[end].text and end + 1 < len(lines):
-                    end += 1
-                comment = " ".join(lines[k].text.strip() for k in range(i, end + 1))
-                skip_next = skip_next or bool(_SKIP.match(comment))
-                i = end + 1
-                continue
-            if skip_next:
-                skip_next = False
-                self.flush()
-                i = self.skip_from(i)
-                continue
-            if _FOOTNOTE.match(text):
-                self.flush()
-                self.close_lists()
-                i += 1
-                while i < len(lines) and _indent(lines[i].text) >= CODE_INDENT:
-                    i += 1
-                continue
-            heading = _ATX.match(text)
-            if heading and not line.quoted and _indent(text) < CODE_INDENT:
-                self.heading(len(heading.group(1)), heading.group(2) or "", number)
-                self.blank = False
-                i += 1
-                continue
-            if self.paragraph and not self.items and _SETEXT.match(text):
-                raw = " ".join(self.paragraph)
-                first = self.paragraph_line
-                self.paragraph = []
-                self.heading(1 if stripped[0] == "=" else 2, raw, first)
-                i += 1
-                continue
-            if _RULE.match(text):
-                self.flush()
-                self.close_lists()
-                i += 1
-                continue
-            if "|" in text and i + 1 < len(lines) and "-" in lines[i + 1].text \
-                    and _DELIMITER.match(lines[i + 1].text):
-                i = self.table(i)
-                continue
-            item = _ITEM.match(text)
-            if item and (item.group(4) or not self.paragraph) and _indent(text) < CODE_INDENT + (
-                    self.items[-1].content if self.items else 0):
-                indent = len(item.group(1))
-                gap = len(item.group(3) or " ")
-                content = indent + len(item.group(2)) + (gap if gap <= CODE_INDENT else 1)
-                self.list_item(indent, content, _TASK.sub("", item.group(4) or ""), number)
-                self.blank = False
-                i += 1
-                continue
-            self._text_line(text, number)
-            self.blank = False
-            i += 1
-        self.flush()
+            kind = next(iter(event))
+            value = event[kind]
+            if kind == "Text":
+                self._text(value)
+            elif kind == "Start":
+                self._start(value, span["start"])
+            elif kind == "End":
+                self._end(value)
+            elif kind == "Code":
+                if not self.hidden and self.buffer is not None:
+                    self.buffer.parts.append(value.replace("=", _CODE_EQUALS))
+                    self.buffer.other_chars += len(value)
+            elif kind in ("InlineMath", "DisplayMath"):
+                self._text(math_text(value))
+            elif kind == "TaskListMarker":
+                # A task ("- [ ] check the dose") is a to-do of the note's author, not a fact.
+                item = next((c for c in reversed(self.containers) if isinstance(c, _ItemContext)), None)
+                if item is not None:
+                    item.task = True
+            elif kind == "FootnoteReference":
+                if self.buffer is not None:
+                    self.buffer.parts.append(f"{NOTE_OPEN}{value}{NOTE_CLOSE}")
+            elif kind == "Html":
+                self.html.append(value)
+            elif kind == "InlineHtml" and self.buffer is not None \
+                    and re.match(r"<br\s*/?>", value, re.IGNORECASE):
+                self.buffer.parts.append(" ")
 
-    def _past_fence(self, i: int, opening: str) -> int:
-        j = i + 1
-        while j < len(self.lines):
-            marker = _FENCE.match(self.lines[j].text)
-            if marker and marker.group(1)[0] == opening[0] and len(marker.group(1)) >= len(opening) \
-                    and not self.lines[j].text.strip()[len(marker.group(1)):].strip():
-                return j + 1
-            j += 1
-        return j
+    def _skipping(self, event: Any, offset: int) -> None:
+        if type(event) is str:
+            return
+        kind = next(iter(event))
+        if self.skip_heading:
+            value = event[kind]
+            if kind == "Start" and isinstance(value, dict) and "Heading" in value \
+                    and int(value["Heading"]["level"][1]) <= self.skip_heading:
+                self.skip_heading = 0
+                self._start(value, offset)
+            return
+        if kind == "Start":
+            self.skip_depth += 1
+        elif kind == "End":
+            self.skip_depth -= 1
 
-    def _text_line(self, text: str, number: int) -> None:
-        indent = _indent(text)
-        if self.items:
-            if not self.blank and self.continuing is not None:
-                self.continuing.text += "\n" + text.strip()  # a lazy or indented continuation
+    def _text(self, value: str) -> None:
+        if self.hidden:
+            return
+        if self.footnote_label is not None and self.buffer is None:
+            self.footnote_parts.append(value)
+            return
+        if self.buffer is not None:
+            self.buffer.parts.append(value)
+            if self.in_link:
+                self.buffer.link_chars += len(value.strip())
+            else:
+                self.buffer.other_chars += len(value.strip(" ,.;:-–—|•()[]"))
+
+    def _start(self, tag: Any, offset: int) -> None:
+        name = tag if isinstance(tag, str) else next(iter(tag))
+        if self.skip_next and name in ("Heading", "Paragraph", "Item", "Table", "BlockQuote",
+                                       "CodeBlock"):
+            self.skip_next = False
+            self.skipped += 1
+            if name == "Heading":
+                self.skip_heading = int(tag["Heading"]["level"][1])
+            else:
+                self.skip_depth = 1
+            return
+        if name == "Heading":
+            self.pending_lead = None
+            self.buffer = _Buffer(self.line_of(offset), depth=int(tag["Heading"]["level"][1]))
+        elif name == "Paragraph":
+            self.buffer = _Buffer(self.line_of(offset))
+        elif name == "Item":
+            outer = self.containers[-1]
+            assert isinstance(outer, _ListContext)
+            depth = sum(isinstance(c, _ItemContext) for c in self.containers)
+            self.containers.append(_ItemContext(self.line_of(offset), depth, outer))
+            self.buffer = _Buffer(self.line_of(offset))
+        elif name == "List":
+            lead = self._list_lead()
+            self.groups += 1
+            self.containers.append(_ListContext(self.groups, lead))
+            self.pending_lead = None
+        elif name == "BlockQuote":
+            self.containers.append(_QuoteContext())
+        elif name == "FootnoteDefinition":
+            self.footnote_label = tag["FootnoteDefinition"]
+            self.footnote_parts = []
+        elif name in ("CodeBlock", "Image", "Strikethrough"):
+            self.hidden += 1
+            if name == "Image":
+                self.images.append(tag["Image"]["dest_url"])
+        elif name == "Strong":
+            if self.buffer is not None and not self.hidden:
+                self.buffer.parts.append(MARK_OPEN)
+        elif name == "Link":
+            self.in_link += 1
+        elif name == "HtmlBlock":
+            self.html = []
+        elif name == "TableHead":
+            self.table_header = []
+            self.row = []
+        elif name == "TableRow":
+            self.row = []
+            self.row_line = self.line_of(offset)
+        elif name == "TableCell":
+            self.buffer = _Buffer(self.row_line)
+        elif name == "Table":
+            self.pending_lead = None
+
+    def _end(self, tag: Any) -> None:
+        name = tag if isinstance(tag, str) else next(iter(tag))
+        if name == "Heading":
+            self._heading()
+        elif name == "Paragraph":
+            self._paragraph()
+        elif name == "Item":
+            context = self.containers.pop()
+            assert isinstance(context, _ItemContext)
+            if context.item is None and self.buffer is not None:
+                self._item_text(context)
+            self.buffer = None
+        elif name == "List":
+            self.containers.pop()
+            self.pending_lead = None
+        elif name == "BlockQuote":
+            self.containers.pop()
+        elif name == "FootnoteDefinition":
+            self.footnotes[self.footnote_label or ""] = tidy(unmark(" ".join(self.footnote_parts)))
+            self.footnote_label = None
+        elif name in ("CodeBlock", "Image", "Strikethrough"):
+            self.hidden -= 1
+        elif name == "Strong":
+            if self.buffer is not None and not self.hidden:
+                self.buffer.parts.append(MARK_CLOSE)
+        elif name == "Link":
+            self.in_link -= 1
+        elif name == "HtmlBlock":
+            if _SKIP.match("".join(self.html)):
+                self.skip_next = True
+        elif name == "TableCell":
+            self.row.append(self.buffer.text() if self.buffer is not None else "")
+            self.buffer = None
+        elif name == "TableHead":
+            self.table_header = self.row
+        elif name == "TableRow":
+            self._row()
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def _list_lead(self) -> str | None:
+        item = next((c for c in reversed(self.containers) if isinstance(c, _ItemContext)), None)
+        if item is not None:
+            if item.item is None and self.buffer is not None:
+                self._item_text(item)
+            return tidy(unmark(item.item.text)) if item.item is not None else None
+        if self.pending_lead:
+            return self.pending_lead
+        return self._callout_title()
+
+    def _callout_title(self) -> str | None:
+        quote = next((c for c in reversed(self.containers) if isinstance(c, _QuoteContext)), None)
+        return quote.title if quote is not None else None
+
+    def _heading(self) -> None:
+        if self.buffer is None:
+            return
+        title = tidy(unmark(_resolve_footnotes(_plain(self.buffer.text())[0], {})[0]))
+        self.headings.append(_Heading(self.buffer.depth, title, self.buffer.line))
+        self.buffer = None
+
+    def _paragraph(self) -> None:
+        buffer, self.buffer = self.buffer, None
+        if buffer is None:
+            return
+        if self.footnote_label is not None:
+            self.footnote_parts.append(buffer.text())
+            return
+        text = buffer.text()
+        quote = self.containers[-1] if self.containers else None
+        if isinstance(quote, _QuoteContext) and quote.first:
+            quote.first = False
+            callout = _CALLOUT.match(text)
+            if callout:
+                title, _, text = text[callout.end():].partition("\n")
+                # The title leads the callout's content, as a "...:" line would.
+                heading = tidy(unmark(_plain(title)[0])).rstrip(":")
+                quote.title = f"{heading}:" if heading else None
+                if not text.strip():
+                    return
+        item = next((c for c in reversed(self.containers) if isinstance(c, _ItemContext)), None)
+        if item is not None:
+            item.paragraphs += 1
+            if item.item is None:
+                self._item_text(item, buffer)
                 return
-            while self.items and indent < self.items[-1].content:
-                self.items.pop()
-            if self.items:
-                # A second paragraph inside a list item.
-                owner = self.items[-1].item
-                lead = tidy(unmark(render_inline(owner.text)[0]))
-                self.continuing = Item("paragraph", text.strip(), number, depth=owner.depth, lead=lead)
-                self.section.items.append(self.continuing)
-                return
-            self.continuing = None
-        if not self.paragraph and indent >= CODE_INDENT:
-            return  # an indented code block: no facts in it
-        if not self.paragraph:
-            self.paragraph_line = number
-        self.paragraph.append(text.strip())
+            lead = tidy(unmark(item.item.text))
+            self._add(Item("paragraph", text, buffer.line, depth=item.depth, lead=lead,
+                           links_only=_links_only(buffer)))
+            return
+        lines = text.split("\n")
+        if len(lines) > 1 and all(_EXPLICIT_LINE.search(line) or _LABEL_LINE.match(line)
+                                  or _EQUATION_LINE.match(unmark(line)) for line in lines if line.strip()):
+            # "Question :: Answer" cards and "Label: value" lines stand one a line.
+            for offset, line in enumerate(lines):
+                if line.strip():
+                    self._add(Item("paragraph", line, buffer.line + offset, lead=self._callout_title()))
+            self.pending_lead = None
+            return
+        added = self._add(Item("paragraph", text, buffer.line, lead=self._callout_title(),
+                               links_only=_links_only(buffer)))
+        plain = tidy(unmark(_plain(text)[0]))
+        self.pending_lead = plain if added and plain.endswith(":") else None
+
+    def _item_text(self, context: _ItemContext, buffer: _Buffer | None = None) -> None:
+        buffer = buffer or self.buffer
+        if buffer is None:
+            return
+        item = Item("bullet", buffer.text(), context.line, depth=context.depth,
+                    lead=context.list.lead, group=context.list.group, links_only=_links_only(buffer))
+        context.item = item
+        if not context.task:
+            self._add(item)
+        self.buffer = None
+
+    def _row(self) -> None:
+        header = self.table_header or []
+        cells = [_cell(cell) for cell in self.row]
+        if not cells or not any(cells):
+            return
+        pairs = tuple((_cell(header[i]) if i < len(header) else "", cell) for i, cell in enumerate(cells))
+        named = [f"{h}: {c}" if h else c for h, c in pairs[1:] if c]
+        text = f"{cells[0]} — {'; '.join(named)}" if named else cells[0]
+        # The cells keep their footnote marks until the footnotes, at the end, are known.
+        self._add(Item("row", text, self.row_line, cells=pairs))
+
+    def _add(self, item: Item) -> bool:
+        if not unmark(_plain(item.text)[0]).strip():
+            return False
+        self.heading.items.append(item)
+        return True
+
+
+def _cell(raw: str) -> str:
+    return tidy(unmark(_plain(raw)[0]))
+
+
+def _links_only(buffer: _Buffer) -> bool:
+    return buffer.link_chars > 0 and buffer.other_chars == 0
+
+
+def _plain(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Card text from one block's inline text: highlights marked, citation markers and tags taken
+    out."""
+    text = mark_highlights(raw) if "==" in raw else raw
+    if "#" in text:
+        text = _TAG.sub("", text)
+    if _CODE_EQUALS in text:
+        text = text.replace(_CODE_EQUALS, "=")
+    text, refs = strip_bracket_references(text)
+    # A mark left open by odd input must not swallow the rest of the card.
+    if text.count(MARK_OPEN) != text.count(MARK_CLOSE) or f"{MARK_OPEN}{MARK_OPEN}" in text:
+        text = unmark(text)
+    return text, refs
+
+
+_FOOTNOTE = re.compile(f"{NOTE_OPEN}([^{NOTE_CLOSE}]*){NOTE_CLOSE}")
+
+
+def _resolve_footnotes(text: str, footnotes: dict[str, str]
+                       ) -> tuple[str, tuple[str, ...], list[str]]:
+    """A footnote that cites a source becomes a reference; a short one that states a fact is
+    carried, in parentheses, where the line cites it; a longer statement is returned, to stand as
+    its own item led by the line."""
+    refs: list[str] = []
+    statements: list[str] = []
+
+    def place(match: re.Match[str]) -> str:
+        label = match.group(1)
+        note = footnotes.get(label, "")
+        if not note or _CITATION.search(note) or len(note.split()) < 3:
+            refs.append(label)
+            return ""
+        if len(note.split()) > _LONG_NOTE_WORDS:
+            statements.append(note)
+            return ""
+        note = note.rstrip(". ")
+        if len(note) > 1 and note[0].isupper() and note[1].islower():
+            note = note[0].lower() + note[1:]
+        return f" ({note})"
+
+    return _FOOTNOTE.sub(place, text), tuple(refs), statements
 
 
 def parse_markdown(text: str, source: str, default_title: str) -> Document:
-    meta, raw_lines = _front_matter(text, source)
-    lines = [_unquote(raw) for raw in raw_lines]
-    if not any(_ATX.match(line.text) and not line.quoted for line in lines) and not any(
-            _SETEXT.match(lines[i].text) and lines[i - 1].text.strip() for i in range(1, len(lines))):
-        raise DeckError("has no headings: start the title with '# ' and each section with '## '",
-                        source=source)
-    title = str(meta.get("deck") or "").strip()
-    root = Section(title=title or default_title, level=0, line=1)
-    reader = _Reader(lines, root, title)
-    reader.run()
+    meta, body = split_front_matter(text, source)
+    reader = _Reader(body)
+    reader.run(body)
+    title, root = _tree(reader, meta, default_title)
     for section in root.walk():
+        kept: list[Item] = []
         for item in section.items:
-            rendered, refs = render_inline(item.text)
-            item.text, item.references = tidy(rendered), refs
-        section.items = [item for item in section.items if unmark(item.text).strip()]
-    return Document(
-        title=root.title,
-        root=root,
-        deck_id=str(meta["id"]).strip() if meta.get("id") is not None else None,
-        tags=_string_list(meta.get("tags"), "tags", source),
-        references=_string_list(meta.get("references"), "references", source),
-        skipped=reader.skipped,
-    )
+            rendered, refs = _plain(item.text)
+            statements: list[str] = []
+            if NOTE_OPEN in rendered:
+                rendered, notes, statements = _resolve_footnotes(rendered, reader.footnotes)
+                refs = refs + notes
+            if item.lead is not None:
+                item.lead = tidy(unmark(_resolve_footnotes(_plain(item.lead)[0], {})[0]))
+            if item.cells:
+                cells = [_resolve_footnotes(text, reader.footnotes) for pair in item.cells for text in pair]
+                refs = refs + tuple(r for _, found, _ in cells for r in found)
+                resolved = [tidy(text) for text, _, _ in cells]
+                item.cells = tuple(zip(resolved[0::2], resolved[1::2], strict=True))
+            item.text, item.references = tidy(rendered), tuple(dict.fromkeys(refs))
+            if unmark(item.text).strip():
+                kept.append(item)
+                kept.extend(Item("paragraph", tidy(note), item.line, depth=item.depth,
+                                 lead=_citing_sentence(item.text))
+                            for note in statements)
+        section.items = kept
+    return Document(title=title, root=root, deck_id=meta.deck_id, tags=meta.tags,
+                    references=meta.references, skipped=reader.skipped,
+                    images=tuple(dict.fromkeys(reader.images)))
+
+
+def _citing_sentence(text: str) -> str:
+    """The lead for a footnote's statement: the last sentence of the line that cites it."""
+    from quiz.generator.rules import sentences
+
+    last = sentences(unmark(text))[-1] if text.strip() else ""
+    return tidy(last).rstrip(".:") + ":"
+
+
+def _tree(reader: _Reader, meta: FrontMatter, default_title: str) -> tuple[str, Section]:
+    """The section tree, per decks.md: a lone '#' heading at the top, with every other heading
+    deeper, is the title; otherwise every heading is a section under the note's own title."""
+    headings = reader.headings
+    lone_top = bool(headings) and headings[0].depth == 1 and all(h.depth > 1 for h in headings[1:])
+    title = meta.title or (headings[0].title if lone_top else "") or default_title
+    root = Section(title=title, level=0, line=1)
+    root.items.extend(reader.preamble.items)
+    if lone_top:
+        root.line = headings[0].line
+        root.items.extend(headings[0].items)
+        headings = headings[1:]
+    stack: list[tuple[int, Section]] = [(0, root)]
+    for heading in headings:
+        while stack[-1][0] >= heading.depth:
+            stack.pop()
+        parent = stack[-1][1]
+        section = Section(title=heading.title or "(untitled)", level=parent.level + 1,
+                          line=heading.line, items=heading.items)
+        section.knowledge = parent.knowledge and not _NOT_KNOWLEDGE.match(heading.title.strip(" :"))
+        parent.children.append(section)
+        stack.append((heading.depth, section))
+    return title, root

@@ -166,16 +166,25 @@ def _add_bullet(builder: _Builder, lines: list[_Line], i: int, line: _Line, nxt:
     lead = None
     depth = 0
     indent = line.indent
+    ancestor: _Line | None = None
+    run_start = line
     for earlier in reversed(lines[:i]):
         if earlier.kind != "bullet":
+            if depth == 0 and earlier.kind == "paragraph" and earlier.text.rstrip().endswith(":") \
+                    and section.items and section.items[-1].line >= earlier.number:
+                lead = tidy(strip_trailing_references(earlier.text)[0])  # "...but involves:"
             break
+        run_start = earlier
         if earlier.indent < indent:  # an ancestor bullet
             depth += 1
             indent = earlier.indent
-            if lead is None:
+            if ancestor is None:
+                ancestor = earlier
                 lead = tidy(strip_trailing_references(earlier.text)[0])
+    # Bullets of one list share a group: the run they stand in, or their parent bullet.
+    group = ancestor.number * 2 + 1 if ancestor is not None else run_start.number * 2
     section.items.append(Item(kind="bullet", text=body, line=line.number, references=refs,
-                              depth=depth, lead=lead))
+                              depth=depth, lead=lead, group=group))
 
 
 def _add_paragraph(section: Section, line: _Line) -> None:

@@ -1,10 +1,12 @@
-"""Rules that find what to ask in one piece of text: definitions, salient terms, explicit cards."""
+"""Rules that read one piece of text: sentences, definitions, labels, explicit cards, platitudes, and
+the cloze itself with its leak guard."""
 
 from __future__ import annotations
 
 import re
 
-from quiz.generator.text import has_marks, marked_terms, unmark
+from quiz.generator.targets import Span
+from quiz.generator.text import has_marks, marked_terms, unmark, word_set
 
 CLOZE_GAP = "[...]"
 
@@ -12,29 +14,34 @@ _DEFINITION = re.compile(
     r"^(?P<term>[A-Z][^,;:()]{1,80}?)(?P<abbr>\s\([A-Z][A-Za-z0-9-]{1,12}\))?"
     r"\s(?:is|are)\s(?P<def>(?:the|a|an)\s.{8,})$"
 )
+_EQUATION = re.compile(r"^(?P<term>[^=<>≤≥]{1,40}?)\s=\s(?P<def>[^=]{2,})$")
+# "**Term** - explanation", "Term: value", "Term — value": a label and what it stands for.
+_LABEL = re.compile(r"^(?P<term>[^:–—]{1,60}?)(?:\s[-–—]\s|:\s)(?P<def>\S.*)$")
 _NOT_A_TERM = {"the", "this", "that", "these", "those", "it", "there", "a", "an", "its", "their",
                "such", "each", "every", "some", "most", "many", "one", "another", "which", "what"}
-_FIGURE = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?[-–]\s?\d+(?:[.,]\d+)?)?\s?"
-    r"(?:%|mg/kg|mg|mcg|µg|g|kg|ml|mL|L|mmol/L|mmHg|Gy|cGy|cm|mm|days?|weeks?|months?|years?|hours?)"
-    r"(?![\w])"
-)
-_SYMBOL = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
-_VARIANT = re.compile(r"(?<!\w)(?:c\.[0-9_+*-]+[ACGT]+>[ACGT]+"
-                      r"|p\.(?:\([A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}\)|[A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}))")
-_EXAMPLE = re.compile(r"(?:such as|e\.g\.,?)\s+([^,;)(]+?)(?=\s*(?:[,;)]|$|\.\s|\.$))")
-_ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]*[A-Z]s?)(?=[,;)])")
+# A label that opens a clause of circumstance, not a term: "In early stages: ...".
+_CIRCUMSTANCE = re.compile(r"^(?:in|at|on|for|if|when|during|after|before|with|without|by|from|"
+                           r"once|while|until|since|as|to|note|nb|see|also|e\.g|i\.e)\b", re.IGNORECASE)
+# Whole definition clauses end before a participle that adds a second fact ("..., occurring due to").
+_SECOND_CLAUSE = re.compile(r",\s(?:occurring|resulting|caused|leading|which|characterised|"
+                            r"characterized|usually|typically|often|associated)\b")
 _EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}")
 _EXPLICIT_BASIC = re.compile(r"^(?P<q>.+?)\s+::\s+(?P<a>.+)$")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<![A-Z])([.!?])\s+(?=\x01?[A-Z(])")
-_DIGIT = re.compile(r"\d")
-_WORD = re.compile(r"[a-z0-9]{4,}")
-_WORD_START = re.compile(r"\b[a-z0-9]+")
-_ABBREVIATIONS_SHOWN = re.compile(r"\b[A-Z][A-Z0-9]+\b")
-_STOPWORDS = {"and", "the", "for", "with", "from", "into", "other", "forms", "form", "this", "that"}
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
+                           r"([.!?])\s+(?=\x01?[A-Z(])")
+# Words that make a sentence a platitude when nothing exact stands beside them.
+_VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
+                    r"significantly|substantially|appropriate|appropriately|critical|careful|"
+                    r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
+_FUNCTION_WORDS = word_set("and or but not nor the a an of to in on at by for with from as is are be "
+                           "was were than then if so it its this that these those")
+_PAIR = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s")
 
 # An answer that is most of the text would blank the whole bullet.
-MAX_ANSWER_SHARE = 0.7
+MAX_ANSWER_SHARE = 0.8
+MIN_VISIBLE_LETTERS = 3
+DEFINITION_MAX_WORDS = 30
+LABEL_MAX_WORDS = 6
 
 
 def sentences(text: str) -> list[str]:
@@ -42,20 +49,64 @@ def sentences(text: str) -> list[str]:
 
 
 def definition(sentence: str) -> tuple[str, str] | None:
-    """("What is X (ABBR)?", "Y") for a sentence "X (ABBR) is Y", else None."""
+    """("What is X (ABBR)?", "Y") for a sentence "X (ABBR) is Y" or "X = Y", else None."""
     plain = unmark(sentence).rstrip(".")
-    if " is " not in plain and " are " not in plain:
+    if " is " in plain or " are " in plain:
+        match = _DEFINITION.match(plain)
+        if match:
+            term = match.group("term").strip()
+            if term.split()[0].lower() in _NOT_A_TERM or len(term.split()) > 6:
+                return None
+            abbr = match.group("abbr") or ""
+            subject = term if _is_proper(term) else term[0].lower() + term[1:]
+            answer = _first_clause(match.group("def").strip())
+            return f"What is {subject}{abbr}?", answer[0].upper() + answer[1:]
+    if " = " in plain:
+        prefix, _, equation = plain.rpartition(": ")
+        match = _EQUATION.match(equation)
+        if match and len(match.group("term").split()) <= LABEL_MAX_WORDS and not any(
+                ch.isdigit() for ch in match.group("term").replace("₂", "")):
+            term = match.group("term").strip()
+            if prefix and len(prefix.split()) <= LABEL_MAX_WORDS:
+                return f"{prefix}: what is {term}?", match.group("def").strip()
+            return f"What is {term}?", match.group("def").strip()
+    return None
+
+
+def _first_clause(answer: str) -> str:
+    second = _SECOND_CLAUSE.search(answer)
+    return answer[: second.start()] if second else answer
+
+
+def label(text: str) -> tuple[str, str, str] | None:
+    """(term, value, separator) for "**Term** - value" and "Term: value" lines whose term is a term,
+    not a clause ("In early stages: ..." is context for what follows, not a term to define)."""
+    plain = unmark(text)
+    if ":" not in plain and " - " not in plain and " – " not in plain and " — " not in plain:
         return None
-    match = _DEFINITION.match(plain)
+    match = _LABEL.match(plain)
     if not match:
         return None
-    term = match.group("term").strip()
-    if term.split()[0].lower() in _NOT_A_TERM or len(term.split()) > 6:
+    term, value = match.group("term").strip(), match.group("def").strip().rstrip(".")
+    separator = ":" if plain[len(match.group("term")):].lstrip().startswith(":") else "-"
+    if (not term or len(term.split()) > LABEL_MAX_WORDS or _CIRCUMSTANCE.match(term)
+            or term.split()[0].lower() in _NOT_A_TERM or len(value.split()) > DEFINITION_MAX_WORDS
+            or _PAIR.search(term) or not any(ch.isalpha() for ch in value)):
         return None
-    abbr = match.group("abbr") or ""
-    subject = term if _is_proper(term) else term[0].lower() + term[1:]
-    answer = match.group("def").strip()
-    return f"What is {subject}{abbr}?", answer[0].upper() + answer[1:]
+    return term, value, separator
+
+
+def label_span(text: str) -> Span | None:
+    """The span of a marked label at the start ("**Oxygen** - target..."), which is a term to ask
+    both ways, not the author's only marked term."""
+    spans = marked_terms(text)
+    if not spans or spans[0][0] != 0:
+        return None
+    plain = unmark(text)
+    end = spans[0][1]
+    if re.match(r"\s?(?:[-–—]|:)\s", plain[end:]) or plain[end:end + 1] == ":":
+        return spans[0]
+    return None
 
 
 def _is_proper(term: str) -> bool:
@@ -63,73 +114,37 @@ def _is_proper(term: str) -> bool:
     return first.isupper() or (len(term.split()) > 1 and all(w[:1].isupper() for w in term.split()))
 
 
-def _expansion(text: str, paren_start: int, abbr: str) -> tuple[int, int] | None:
-    """The words before "(ABBR" whose initials spell it, as a span of ``text``."""
-    letters = [c for c in abbr.rstrip("s") if c.isupper()]
-    if len(letters) < 2:
-        return None
-    words = list(re.finditer(r"[A-Za-z][A-Za-z']*", text[:paren_start]))
-    # Initials of the words and of their hyphenated parts ("Non-steroidal anti-inflammatory").
-    initials: list[tuple[str, int]] = []
-    for word in words:
-        offset = word.start()
-        for part in word.group().split("-"):
-            initials.append((part[0].upper(), offset))
-            offset += len(part) + 1
-    tail = initials[-len(letters):]
-    if len(tail) == len(letters) and [c for c, _ in tail] == letters:
-        return tail[0][1], len(text[:paren_start].rstrip())
-    return None
+def is_platitude(sentence: str) -> bool:
+    """"Early recognition and appropriate management are essential...": vague words and nothing
+    exact (no figure, no technical term marked or found) to recall."""
+    plain = unmark(sentence)
+    return len(_VAGUE.findall(plain)) >= 1 and not any(ch.isdigit() for ch in plain) and (
+        len(_VAGUE.findall(plain)) >= 2 or " essential " in f" {plain.lower()} "
+        or "important" in plain.lower())
 
 
-def salient_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the unmarked text worth a cloze: marked terms if any, else terms found by rules."""
-    if has_marks(text):
-        return marked_terms(text)
-    plain = text
-    spans: list[tuple[int, int]] = []
-    if _DIGIT.search(plain):  # figures, gene symbols and variants all hold a digit
-        for pattern in (_VARIANT, _FIGURE):
-            spans.extend(m.span() for m in pattern.finditer(plain))
-        spans.extend(m.span() for m in _SYMBOL.finditer(plain) if _is_gene(plain, m))
-    if "such as" in plain or "e.g." in plain:
-        for match in _EXAMPLE.finditer(plain):
-            term = match.group(1).strip()
-            if term and len(term.split()) <= 4:
-                spans.append((match.start(1), match.start(1) + len(term)))
-    if "(" in plain:
-        for match in _ABBREVIATION.finditer(plain):
-            found = _expansion(plain, match.start(), match.group(1))
-            if found:
-                spans.append(found)
-    return _without_overlaps(spans) if len(spans) > 1 else spans
-
-
-def _is_gene(text: str, match: re.Match[str]) -> bool:
-    """A gene or protein symbol (ACVR1, BMP4): capitals with a digit, not part of a variant."""
-    symbol = match.group()
-    before = text[match.start() - 1] if match.start() else " "
-    after = text[match.end()] if match.end() < len(text) else " "
-    return (any(c.isdigit() for c in symbol) and sum(c.isalpha() for c in symbol) >= 2
-            and before not in ".>" and after not in ">")
-
-
-def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    kept: list[tuple[int, int]] = []
-    for start, end in sorted(set(spans), key=lambda s: (-(s[1] - s[0]), s[0])):
-        if all(end <= s or start >= e for s, e in kept):
-            kept.append((start, end))
-    return sorted(kept)
-
-
-def cloze(text: str, span: tuple[int, int]) -> tuple[str, str] | None:
-    """(front with a gap, answer), or None when the answer is too much of the text."""
+def cloze(text: str, span: Span) -> tuple[str, str] | None:
+    """(front with a gap, answer), or None when too little of the text would be left to read."""
     plain = unmark(text)
     start, end = span
     answer = plain[start:end].strip()
-    if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()):
+    visible = plain[:start] + plain[end:]
+    letters = sum(ch.isalpha() for ch in visible)
+    if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()) or letters < MIN_VISIBLE_LETTERS:
         return None
+    if not any(ch.isdigit() for ch in answer) and all(
+            w.lower() in _FUNCTION_WORDS for w in re.findall(r"\w+", answer)):
+        return None  # "and", "the": nothing to recall
     return plain[:start] + CLOZE_GAP + plain[end:], answer
+
+
+def in_pair(text: str, span: Span) -> bool:
+    """True for one half of an ordered pair ("axial > appendicular"): the other half, left on the
+    front, gives it away."""
+    plain = unmark(text)
+    before, after = plain[max(0, span[0] - 12):span[0]], plain[span[1]:span[1] + 12]
+    return bool(re.search(r"\s(?:>|<|→|vs\.?|versus)\s?$", before)
+                or re.match(r"\s?(?:>|<|→|vs\.?|versus)\s", after))
 
 
 def explicit_basic(text: str) -> tuple[str, str] | None:
@@ -162,25 +177,61 @@ def explicit_clozes(text: str) -> list[tuple[str, str]]:
     return cards
 
 
-def without_explicit_markup(text: str) -> str:
-    """Text of an item with Anki cloze syntax reduced to its terms."""
-    return _EXPLICIT_CLOZE.sub(lambda m: m.group(2), text)
+_WORD = re.compile(r"[^\W\d_]{4,}")
+_WORD_START = re.compile(r"\b[^\W_]+")
+_NUMBERS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
+_ABBREVIATIONS_SHOWN = re.compile(r"\b[A-Z][A-Z0-9]+s?\b")
+_STOPWORDS = {"and", "the", "for", "with", "from", "into", "other", "forms", "form", "this", "that",
+              "than", "more", "less", "least", "most", "times", "baseline", "normal", "hours", "days",
+              "weeks", "minutes", "months", "years", "units", "unit"}
 
 
-def gives_away(answer: str, *texts: str) -> bool:
-    """True when the answer, or one of its significant words, can be read in the texts."""
-    shown = " ".join(texts)
+def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
+    """True when what is shown gives the answer away: the answer itself; for a figure, the same
+    value (not merely the same unit); for words, one of its significant words (with `every_word`,
+    all of them: a name such as "Bone Scan" is not given away by "bone formation"), or its
+    abbreviation or the words an abbreviation stands for."""
     haystack = shown.casefold()
     if answer.casefold() in haystack:
         return True
+    numbers = _NUMBERS.findall(answer)
+    if numbers:
+        shown_numbers = set(_NUMBERS.findall(shown))
+        return all(n in shown_numbers for n in numbers)
     words = [w for w in _WORD.findall(answer.casefold()) if w not in _STOPWORDS]
     if words:
         # A word of the answer that begins a word shown ("ossification" in "ossifications").
         starts = " " + " ".join(_WORD_START.findall(haystack))
-        if any(f" {w}" in starts for w in words):
+        seen = [f" {w}" in starts for w in words]
+        if all(seen) if every_word else any(seen):
             return True
-    # An abbreviation in the answer ("FOP") gives it away as surely as its words do.
-    return any(a in _ABBREVIATIONS_SHOWN.findall(shown) for a in _ABBREVIATIONS_SHOWN.findall(answer))
+    abbreviations = [a.rstrip("s") for a in _ABBREVIATIONS_SHOWN.findall(answer)]
+    shown_abbreviations = {a.rstrip("s") for a in _ABBREVIATIONS_SHOWN.findall(shown)}
+    if any(a in shown_abbreviations for a in abbreviations):
+        return True
+    # An abbreviation answered whose words are on the front ("FOP" beside "Fibrodysplasia
+    # Ossificans Progressiva").
+    if abbreviations:
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", shown)
+                           if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to"))
+        if any(len(a) >= 2 and a.lower() in initials.lower() for a in abbreviations if a.isalpha()):
+            return True
+    return False
+
+
+def shows_verbatim(answer: str, shown: str) -> bool:
+    """The answer, as a whole word or phrase, in what is shown ("acidosis" is not in "ketoacidosis")."""
+    return re.search(rf"(?<!\w){re.escape(answer.casefold())}(?!\w)", shown.casefold()) is not None
+
+
+def stems(text: str) -> set[str]:
+    """The stems (first 6 letters) of a text's significant words: "ossificans" and "ossification"
+    share one."""
+    return {w[:6] for w in _WORD.findall(text.casefold()) if w not in _STOPWORDS and len(w) >= 5}
+
+
+def stems_shown(answer: str, shown: str) -> int:
+    return len(stems(answer) & stems(shown))
 
 
 def is_lead_in(text: str) -> bool:
@@ -192,3 +243,7 @@ _PARENTHESES = re.compile(r"\s*\([^)]*\)")
 
 def without_parentheses(text: str) -> str:
     return _PARENTHESES.sub("", unmark(text)).strip()
+
+
+def marked_spans(text: str) -> list[Span]:
+    return marked_terms(text) if has_marks(text) else []

@@ -18,6 +18,11 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;!?)\]]|:(?!:))")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 
 
+def word_set(words: str) -> frozenset[str]:
+    """A set of words written as one string, for the rules' word lists."""
+    return frozenset(words.split())
+
+
 def split_refs(raw: str) -> list[str]:
     return [part.strip().lstrip("^") for part in re.split(r"[,;]", raw) if part.strip()]
 

@@ -11,6 +11,7 @@ class DeckError(QuizError):
     def __init__(self, message: str, *, source: str | None = None, line: int | None = None) -> None:
         self.source = source
         self.line = line
+        self.reason = message  # without the file and line: what a warning about a skipped file says
         where = ""
         if source is not None:
             where = f"{source}:{line}: " if line is not None else f"{source}: "

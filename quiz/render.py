@@ -15,9 +15,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
+    from quiz.generator import Uncarded
     from quiz.services.browse import CardsResult
     from quiz.services.cohorts import CohortDetail, CohortSummary
-    from quiz.services.documents import OutlineResult
+    from quiz.services.documents import OutlineCard, OutlineResult
     from quiz.services.export import ExportResult
     from quiz.services.importing import ImportResult
     from quiz.store import CardRow, DeckRow
@@ -54,6 +55,8 @@ def to_json(data: Any) -> str:
 # --- import ---------------------------------------------------------------------------------------
 
 def import_table(result: ImportResult, color: bool = False) -> str:
+    if not result.decks:
+        return "Nothing imported: every document was skipped (see the warnings)."
     title = "Import (dry run: nothing written)" if result.dry_run else "Import"
     table = Table(title=title, title_justify="left")
     for column in ("deck", "source", "cards", "added", "updated", "unchanged", "retired",
@@ -67,7 +70,28 @@ def import_table(result: ImportResult, color: bool = False) -> str:
 
 
 def import_warnings(result: ImportResult) -> list[str]:
-    return [f"warning: {deck.source}: {warning}" for deck in result.decks for warning in deck.warnings]
+    lines = [f"warning: {skipped.source}: skipped: {skipped.reason}" for skipped in result.skipped]
+    for deck in result.decks:
+        if deck.replaced_source is not None:
+            takes = "would take" if result.dry_run else "takes"
+            lines.append(f"warning: {deck.source}: {takes} deck '{deck.deck}' over from "
+                         f"{deck.replaced_source} (--replace)")
+        if deck.images:
+            lines.append(images_warning(deck.source, deck.images))
+        lines.extend(f"warning: {deck.source}: {warning}" for warning in deck.warnings)
+    return lines
+
+
+IMAGES_NAMED = 5
+
+
+def images_warning(source: str, images: tuple[str, ...]) -> str:
+    """One line naming the images and embeds a document's cards leave out."""
+    names = ", ".join(images[:IMAGES_NAMED])
+    if len(images) > IMAGES_NAMED:
+        names += f" and {len(images) - IMAGES_NAMED} more"
+    count = "1 image" if len(images) == 1 else f"{len(images)} images"
+    return f"warning: {source}: {count} not carried (cards are text only): {names}"
 
 
 def import_json(result: ImportResult) -> str:
@@ -76,8 +100,18 @@ def import_json(result: ImportResult) -> str:
 
 # --- outline --------------------------------------------------------------------------------------
 
+def outline_warnings(result: OutlineResult) -> list[str]:
+    lines = [images_warning(result.source, result.images)] if result.images else []
+    return lines + [f"warning: {result.source}: {warning}" for warning in result.warnings]
+
+
 def outline_tree(result: OutlineResult, color: bool = False) -> str:
+    """The section tree; with the cards, each section's cards and the text that made none under it,
+    in the document's order."""
     tree = Tree(f"[bold]{_escape(result.name)}[/] ({_cards(result.cards)}, deck id {result.deck})")
+    under = _outline_items(result)
+    if result.sections:
+        _add_items(tree, under.pop(result.sections[0].path, None))
     nodes: dict[int, Tree] = {0: tree}
     for section in result.sections[1:]:
         parent = nodes[max(level for level in nodes if level < section.level)]
@@ -85,18 +119,75 @@ def outline_tree(result: OutlineResult, color: bool = False) -> str:
         label = f"{_escape(section.title)}  [dim]line {section.line}[/] · {count}"
         nodes = {level: node for level, node in nodes.items() if level < section.level}
         nodes[section.level] = parent.add(label)
+        _add_items(nodes[section.level], under.pop(section.path, None))
+    for items in under.values():  # a path the tree does not have: kept, under the title
+        _add_items(tree, items)
     root_cards = result.sections[0].card_count if result.sections else 0
     lines: list[RenderableType] = [tree, f"{_cards(root_cards)} under the title itself"]
+    if result.with_cards:
+        lines.append(_outline_counts(result))
+        if result.flagged or result.uncarded:
+            lines.append("[dim]Where text made no card, or a card is flagged, mark the term to ask "
+                         "(**term**) or write the card as a line of its own (Question :: Answer)[/]")
     return _text(lines, color)
 
 
+def _outline_counts(result: OutlineResult) -> str:
+    pieces = len(result.uncarded)
+    return (f"{_cards(len(result.card_list))}, {result.flagged} flagged by the automatic checks; "
+            f"{pieces} {'piece' if pieces == 1 else 'pieces'} of text with no card")
+
+
+def _outline_items(result: OutlineResult) -> dict[tuple[str, ...], tuple[list[OutlineCard], list[Uncarded]]]:
+    """Each section's cards and the text in it that made no card."""
+    under: dict[tuple[str, ...], tuple[list[OutlineCard], list[Uncarded]]] = {}
+    for card in result.card_list:
+        under.setdefault(card.section_path, ([], []))[0].append(card)
+    for piece in result.uncarded:
+        under.setdefault(piece.section_path, ([], []))[1].append(piece)
+    return under
+
+
+def _add_items(node: Tree, items: tuple[list[OutlineCard], list[Uncarded]] | None) -> None:
+    """A section's cards and uncarded text under its node, by source line (a card first on a tie)."""
+    cards, uncarded = items or ([], [])
+    labels = [(card.line, _card_label(card)) for card in cards]
+    labels += [(piece.line, f"[yellow]no card:[/] [dim]line {piece.line}:[/] {_escape(piece.text)}")
+               for piece in uncarded]
+    for _line, label in sorted(labels, key=lambda pair: pair[0]):
+        node.add(label)
+
+
+def _card_label(card: OutlineCard) -> str:
+    label = (f"[cyan]{card.kind}[/] [dim]· line {card.line}:[/] {_escape(card.front)}\n"
+             f"[dim]→[/] {_escape(card.back.replace(chr(10), '; '))}")
+    if card.flags:
+        label += f"\n[bold red]flagged:[/] [red]{', '.join(card.flags)}[/]"
+    return label
+
+
 def outline_json(result: OutlineResult) -> str:
-    return to_json({
-        "source": result.source, "deck": result.deck, "name": result.name, "cards": result.cards,
-        "sections": [{"path": list(s.path), "title": s.title, "level": s.level, "line": s.line,
-                      "cards": s.card_count, "empty": s.empty} for s in result.sections],
-        "warnings": list(result.warnings),
-    })
+    """The outline for programs; with the cards, each section's "cards" is the list of its cards
+    (its count otherwise) and "uncarded" the text that made none."""
+    under = _outline_items(result)
+    sections: list[dict[str, Any]] = []
+    for s in result.sections:
+        section: dict[str, Any] = {"path": list(s.path), "title": s.title, "level": s.level,
+                                   "line": s.line, "cards": s.card_count, "empty": s.empty}
+        if result.with_cards:
+            cards, uncarded = under.get(s.path, ([], []))
+            section["cards"] = [
+                {"key": c.key, "kind": c.kind, "front": c.front, "back": c.back, "line": c.line,
+                 "references": list(c.references), "flags": list(c.flags)} for c in cards]
+            section["uncarded"] = [{"line": u.line, "text": u.text} for u in uncarded]
+        sections.append(section)
+    data: dict[str, Any] = {"source": result.source, "deck": result.deck, "name": result.name,
+                            "cards": result.cards, "sections": sections,
+                            "warnings": list(result.warnings), "images": list(result.images)}
+    if result.with_cards:
+        data["totals"] = {"cards": len(result.card_list), "flagged": result.flagged,
+                          "uncarded": len(result.uncarded)}
+    return to_json(data)
 
 
 # --- decks and cards ------------------------------------------------------------------------------

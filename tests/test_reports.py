@@ -19,7 +19,7 @@ from quiz.reports import Assigned, LearnerProgress, Pace, Thresholds
 from quiz.services import cohorts, learners
 from quiz.services.reports import cohort_report, learner_stats
 from quiz.services.review import ReviewOptions, answer_writer, start_review
-from tests.conftest import Invoke
+from tests.conftest import Invoke, ho_card_count
 
 DAY = date(2026, 11, 10)
 
@@ -220,7 +220,7 @@ def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> N
     names = [p["name"] for p in data["learners"]]
     assert names == [f"ortho-00{n}" for n in range(1, 6)]
     assert len(data["reviews_per_day"]) == 30 and len(data["forecast"]) == 14
-    assert all(0 <= p["introduced"] <= p["cards"] == 72 for p in data["learners"])
+    assert all(0 <= p["introduced"] <= p["cards"] == ho_card_count() for p in data["learners"])
     rows = list(csv.reader(io.StringIO(quiz("cohort", "report", "ortho", "--format", "csv").output)))
     assert rows[0][:3] == ["learner", "at_risk", "reasons"] and len(rows) == 6
     assert sum(1 for column in rows[0] if column.startswith("mastery: ")) == len(data["sections"])

@@ -138,9 +138,12 @@ def main(ctx: click.Context, db: str | None) -> None:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--replace", is_flag=True,
+              help="Let a document take over a deck made from a file of another name (the cards it "
+                   "does not make are retired).")
 @format_option
 @pass_app
-def import_command(app: App, paths: tuple[str, ...], dry_run: bool, fmt: str) -> None:
+def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: bool, fmt: str) -> None:
     """Make or update decks from documents (Markdown or text files, or folders of them)."""
     from pathlib import Path
 
@@ -148,7 +151,7 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, fmt: str) ->
     from quiz.services.importing import import_documents
 
     with app.session() as session:
-        result = import_documents(session, [Path(p) for p in paths], dry_run=dry_run)
+        result = import_documents(session, [Path(p) for p in paths], dry_run=dry_run, replace=replace)
     for warning in render.import_warnings(result):
         _note(warning)
     click.echo(render.import_json(result) if fmt == "json" else render.import_table(result, _color()))
@@ -156,20 +159,23 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, fmt: str) ->
 
 @main.command()
 @click.argument("file", type=click.Path())
+@click.option("--cards", "with_cards", is_flag=True,
+              help="Also list each section's cards, flagged where an automatic check fails, and the "
+                   "text that made no card.")
 @format_option
-def outline(file: str, fmt: str) -> None:
+def outline(file: str, with_cards: bool, fmt: str) -> None:
     """Show the section tree quiz reads in FILE, with the cards each section gives."""
     from pathlib import Path
 
     from quiz import render
     from quiz.services.documents import outline as outline_of
 
-    result = outline_of(Path(file))
+    result = outline_of(Path(file), with_cards=with_cards)
     if fmt == "json":
         click.echo(render.outline_json(result))
         return
-    for warning in result.warnings:
-        _note(f"warning: {result.source}: {warning}")
+    for warning in render.outline_warnings(result):
+        _note(warning)
     click.echo(render.outline_tree(result, _color()))
 
 

@@ -1,5 +1,5 @@
-"""Source documents: finding them, reading and checking them, and their outline. No database code,
-so `quiz outline` starts without loading it."""
+"""Source documents: finding them, reading and checking them (stubs set aside), and their outline.
+No database code, so `quiz outline` starts without loading it."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from quiz.errors import DeckError, NotFoundError, QuizError
-from quiz.generator import DeckDraft, SectionDraft, decode, generate
+from quiz.errors import DeckError, NotFoundError, QuizError, StubError
+from quiz.generator import DeckDraft, SectionDraft, Uncarded, decode, generate
+from quiz.generator.checks import card_flags
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
 
@@ -37,6 +38,35 @@ def find_documents(paths: list[Path]) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A document left out of an import: a stub, with nothing to learn in it."""
+
+    source: str
+    reason: str
+
+
+def read_documents(paths: list[Path]) -> tuple[list[Document], list[Skipped]]:
+    """Every document named, or found in a folder named, read and checked, with the stubs set
+    aside. Any other bad document raises: an import takes every document or none."""
+    named = [(path, find_documents([path])) for path in paths]  # every path checked before reading
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for path, found in named:
+        stubs: list[Skipped] = []
+        for document_path in found:
+            try:
+                documents.append(read_document(document_path))
+            except StubError as exc:
+                stubs.append(Skipped(str(document_path), exc.reason))
+        # A folder of nothing but stubs is most likely not the folder meant (attachments, templates).
+        if path.is_dir() and len(stubs) == len(found):
+            raise QuizError(f"{path}: no document in this folder has anything to learn ({len(stubs)} "
+                            "stubs: front matter or images only): name the folder that holds the notes")
+        skipped.extend(stubs)
+    return documents, skipped
+
+
 def read_document(path: Path) -> Document:
     try:
         data = path.read_bytes()
@@ -48,6 +78,20 @@ def read_document(path: Path) -> Document:
 
 
 @dataclass(frozen=True)
+class OutlineCard:
+    """A card as `quiz outline --cards` shows it, with what the automatic checks flag in it."""
+
+    key: str
+    kind: str
+    section_path: tuple[str, ...]
+    front: str
+    back: str
+    line: int
+    references: tuple[str, ...]
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OutlineResult:
     source: str
     deck: str
@@ -55,11 +99,25 @@ class OutlineResult:
     sections: tuple[SectionDraft, ...]
     cards: int
     warnings: tuple[str, ...]
+    images: tuple[str, ...] = ()
+    # With `--cards` only: every card, and every piece of text that made none.
+    with_cards: bool = False
+    card_list: tuple[OutlineCard, ...] = ()
+    uncarded: tuple[Uncarded, ...] = ()
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for card in self.card_list if card.flags)
 
 
-def outline(path: Path) -> OutlineResult:
+def outline(path: Path, *, with_cards: bool = False) -> OutlineResult:
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file: check the path")
     draft = read_document(path).draft
-    return OutlineResult(draft.source, draft.deck_id, draft.name, draft.sections,
-                         len(draft.cards), draft.warnings)
+    card_list = tuple(
+        OutlineCard(card.key, card.kind, card.section_path, card.front, card.back, card.source_line,
+                    card.references, card_flags(card))
+        for card in draft.cards) if with_cards else ()
+    return OutlineResult(draft.source, draft.deck_id, draft.name, draft.sections, len(draft.cards),
+                         draft.warnings, draft.images, with_cards, card_list,
+                         draft.uncarded if with_cards else ())

@@ -1,4 +1,5 @@
-"""Import source documents into decks: read, generate, match against what is stored, write."""
+"""Import source documents into decks: read, generate, match against what is stored, write.
+Stubs are skipped; a deck made from a file of another name is taken over only with `replace`."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from sqlalchemy.orm import Session
 from quiz import store
 from quiz.config import bundled_decks_dir
 from quiz.errors import QuizError
-from quiz.identity import plan_import
-from quiz.services.documents import Document, find_documents, read_document
+from quiz.generator import guess_format
+from quiz.identity import ImportPlan, plan_import
+from quiz.services.documents import Document, Skipped, read_documents
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,25 @@ class DeckImportResult:
     unchanged: int
     retired: int
     warnings: tuple[str, ...]
+    images: tuple[str, ...] = ()  # in the document, not carried by its cards
+    replaced_source: str | None = None  # the deck's earlier source, a file of another name
 
 
 @dataclass(frozen=True)
 class ImportResult:
     decks: tuple[DeckImportResult, ...]
     dry_run: bool
+    skipped: tuple[Skipped, ...] = ()
 
 
 def import_documents(session: Session, paths: list[Path], *, dry_run: bool = False,
-                     now: datetime | None = None) -> ImportResult:
-    """Import every document, or none: all are read and checked before anything is written."""
+                     replace: bool = False, now: datetime | None = None) -> ImportResult:
+    """Import every document, or none: all are read and checked before anything is written.
+
+    Stubs (nothing to learn) are skipped, not refused. A document whose deck came from a file of
+    another name is refused unless ``replace``: importing it would retire that file's cards."""
     with _batch():
-        return _import_documents(session, paths, dry_run, now)
+        return _import_documents(session, paths, dry_run, replace, now)
 
 
 @contextmanager
@@ -57,32 +65,66 @@ def _batch() -> Iterator[None]:
             gc.enable()
 
 
-def _import_documents(session: Session, paths: list[Path], dry_run: bool,
+def _import_documents(session: Session, paths: list[Path], dry_run: bool, replace: bool,
                       now: datetime | None) -> ImportResult:
-    documents = [read_document(path) for path in find_documents(paths)]
+    documents, skipped = read_documents(paths)
     seen: dict[str, str] = {}
     for document in documents:
         other = seen.setdefault(document.draft.deck_id, document.draft.source)
         if other != document.draft.source:
             raise QuizError(f"{document.draft.source}: deck id '{document.draft.deck_id}' is also "
                             f"the id of {other}: give one of them another 'id' in its front matter")
+    plans = [_plan(session, document, replace) for document in documents]  # every check first
     now = now or datetime.now(UTC)
-    results = [_import_one(session, document, dry_run, now) for document in documents]
-    return ImportResult(tuple(results), dry_run)
+    results = [_import_one(session, document, plan, replaced, dry_run, now)
+               for document, plan, replaced in plans]
+    return ImportResult(tuple(results), dry_run, tuple(skipped))
 
 
-def _import_one(session: Session, document: Document, dry_run: bool,
-                now: datetime) -> DeckImportResult:
+def _plan(session: Session, document: Document,
+          replace: bool) -> tuple[Document, ImportPlan, str | None]:
+    """What importing the document would change, and the deck's earlier source when this document
+    takes the deck over from a file of another name (refused without ``replace``)."""
     draft = document.draft
     deck = store.deck_by_slug(session, draft.deck_id)
     stored = store.stored_cards(session, deck.id) if deck is not None else []
     plan = plan_import(stored, list(draft.cards))
+    replaced = _other_source(deck.source_path if deck is not None else None, draft.source)
+    if replaced is not None and not replace:
+        live = sum(1 for card in stored if not card.retired)
+        change = (f"would retire {len(plan.retired)} of its {live} cards" if plan.retired
+                  else "would make this file its source")
+        # A text file has no front matter: its name is its deck's id.
+        fix = ("another name" if guess_format(draft.source) == "text"
+               else "another 'id' (front matter) or name")
+        raise QuizError(f"{draft.source}: deck '{draft.deck_id}' came from {_file_name(replaced)}; "
+                        f"importing this file {change}: give this file {fix}, or pass --replace")
+    return document, plan, replaced
+
+
+def _file_name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _other_source(stored: str | None, source: str) -> str | None:
+    """The deck's stored source when it is a file of another name than ``source``. The same name
+    in another folder is the same document moved (the bundled deck is stored from the installed
+    package, and a checkout's copy is the same file); case is ignored, as on many file systems."""
+    if stored is None or _file_name(stored).casefold() == _file_name(source).casefold():
+        return None
+    return stored
+
+
+def _import_one(session: Session, document: Document, plan: ImportPlan, replaced: str | None,
+                dry_run: bool, now: datetime) -> DeckImportResult:
+    draft = document.draft
     if not dry_run:
         store.save_deck(session, draft, plan, document.digest, now)
     return DeckImportResult(
         deck=draft.deck_id, name=draft.name, source=draft.source, cards=len(draft.cards),
         added=len(plan.added) + len(plan.restored), updated=len(plan.updated),
         unchanged=len(plan.unchanged), retired=len(plan.retired), warnings=draft.warnings,
+        images=draft.images, replaced_source=replaced,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,15 @@ from quiz.generator.text import has_marks, slug, unmark, word_set
 LIST_MIN, LIST_MAX = 2, 5
 LIST_ITEM_MAX_WORDS = 7
 LIST_MAX_THINGS = 8
+_PARTS = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+_RELATIVE_ROW = re.compile(r"(?:everyone|everybody|all other|all others|other|others|rest|the rest|"
+                           r"remaining|else|otherwise|none of the above)\b", re.IGNORECASE)
+_DEFAULT_CELL = re.compile(r"^(?:-|–|—|present|absent|yes|no|n/?a|nil|\?|x|✓|✔)$", re.IGNORECASE)
+_NUMBER_ONLY = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_BANDS = re.compile(r"\s+/\s+")
+_PRONOUN_START = re.compile(r"(?:it|its|they|their|this|these|those|both|neither|either|such|he|she|"
+                            r"levels?|the same)\b", re.IGNORECASE)
+_GAP_BEFORE_EXAMPLE = re.compile(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s")
 _STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will)\b",
                         re.IGNORECASE)
 WHICH_MAX_OPTIONS = 6
@@ -125,15 +135,26 @@ def _item_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
     if explicit or item.links_only or rules.is_lead_in(text):
         return
     if item.kind == "row" and len(item.cells) > 1:
-        _row_cards(out, path, item)
+        _row_cards(out, path, item, path[-1])
         return
     pieces = rules.sentences(text) if item.kind == "paragraph" else [text]
+    previous = ""
     for piece in pieces:
-        _piece_cards(out, path, item, piece, breadcrumb, avoid)
+        if rules.is_meta(piece):
+            previous = ""
+            continue
+        if previous and _PRONOUN_START.match(unmark(piece)):
+            # "It blocks...": the sentence before says what "it" is, and leads the card.
+            _piece_cards(out, path, item, piece, breadcrumb, avoid, lead=previous)
+        else:
+            _piece_cards(out, path, item, piece, breadcrumb, avoid)
+        previous = unmark(piece)
 
 
 def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str, breadcrumb: str,
-                 avoid: str) -> None:
+                 avoid: str, context: int = 0, lead: str | None = None) -> None:
+    """Cards from one sentence or bullet. `context` is the length of a lead the piece starts with
+    (a table row's label before a remark): context only, never asked, and no label card."""
     plain = unmark(piece)
     marked = has_marks(piece)
     if rules.is_platitude(piece) and not marked:
@@ -144,7 +165,7 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
     label_span = rules.label_span(piece)
     author_spans = [s for s in rules.marked_spans(piece) if s != label_span]
     spans = author_spans
-    label = rules.label(piece) if not found else None
+    label = rules.label(piece) if not found and not context else None
     if not spans:
         found_targets = targets.salient(plain, avoid)
         # A rare word inside a "Label: value" line's label is part of the name being defined.
@@ -171,6 +192,8 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
     if label_span is not None:
         spans = sorted([*spans, label_span])
     for span in spans:
+        if span[0] < context:
+            continue
         if rules.in_pair(plain, span):
             continue
         made = rules.cloze(plain, span)
@@ -180,9 +203,9 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
         grown = targets.with_abbreviation(plain, span)
         if grown is not None:
             front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
-        if re.search(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s", front):
+        if _GAP_BEFORE_EXAMPLE.search(front):
             continue  # "[...] (such as indomethacin)": the example names its class
-        front = _fit(_lead(item), front, front.find(rules.CLOZE_GAP))
+        front = _fit(lead.rstrip(" .:") if lead else _lead(item), front, front.find(rules.CLOZE_GAP))
         shown = f"{breadcrumb} {front}"
         if author_marked and span != label_span:
             leaks = rules.shows_verbatim(answer, shown)
@@ -211,18 +234,38 @@ def _fallback_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
                 [item], item.references, plain)
 
 
-def _row_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
+def _row_cards(out: _Collector, path: tuple[str, ...], item: Item, section_title: str) -> None:
     """A table row: per column, the cell's value given its row and column headers."""
     label_header, label = item.cells[0]
     breadcrumb = BREADCRUMB_SEPARATOR.join(path)
-    for header, value in item.cells[1:]:
-        if not header or not value or not label:
-            continue
-        if header.casefold() in _NOTE_COLUMNS or len(value.split()) > ROW_VALUE_MAX_WORDS or len(
-                targets.figures(value)) > 1:
+    if not label or _RELATIVE_ROW.match(label):
+        return  # "Everyone else", "All other diagnoses": a row that means something only beside others
+    cells = [(h, v) for h, v in item.cells[1:] if h and v and not _DEFAULT_CELL.match(v)]
+    if cells and all(_NUMBER_ONLY.match(h) for h, _ in cells):
+        # A score table ("Variable | 0 | 1 | 2 | 3"): each cell's value, asked for its points.
+        for header, value in cells:
+            for part in _BANDS.split(value):
+                front = f"{section_title} — {label}: {part}?"
+                out.add(path, "definition", front, header, [item], item.references,
+                        f"{label}: {part}; {header}")
+        return
+    banded = _banded(cells)
+    for header, value in cells:
+        if header.casefold() in _NOTE_COLUMNS or len(value.split()) > ROW_VALUE_MAX_WORDS or (
+                len(targets.figures(value)) > 1 and not banded):
             # A column of remarks holds sentences, not a value: asked as sentences about the row.
             for sentence in rules.sentences(value):
-                _piece_cards(out, path, item, f"{label}: {sentence}", breadcrumb, breadcrumb.casefold())
+                _piece_cards(out, path, item, f"{label}: {sentence}", breadcrumb, breadcrumb.casefold(),
+                             context=len(label) + 2)
+            continue
+        if banded and header == banded[1]:
+            continue  # asked with its bands, below
+        if banded and header == banded[0]:
+            # "Urea 6.5-7.9 / 8.0-9.9 | 2 / 3": one card a band, its points the answer.
+            for part, points in zip(_BANDS.split(value), _BANDS.split(dict(cells)[banded[1]]), strict=True):
+                front = f"{label} {part} — {banded[1]}?"
+                out.add(path, "definition", front, points, [item], item.references,
+                        f"{label} {part}; {banded[1]}: {points}")
             continue
         front = f"{label} — {header}?"
         if rules.gives_away(value, f"{breadcrumb} {front}") and not value.strip("<>≤≥ ").replace(
@@ -230,6 +273,16 @@ def _row_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
             continue
         out.add(path, "definition", front, value, [item], item.references,
                 f"{label_header}: {label}; {header}: {value}")
+
+
+def _banded(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (value column, points column) of a row whose cells list bands side by side
+    ("6.5-7.9 / 8.0-9.9" beside "2 / 3"), or None."""
+    for (header, value), (other, points) in itertools.pairwise(cells):
+        parts, scores = _BANDS.split(value), _BANDS.split(points)
+        if len(parts) == len(scores) > 1 and all(_NUMBER_ONLY.match(p) for p in scores):
+            return header, other
+    return None
 
 
 def _is_plain(item: Item) -> bool:
@@ -255,7 +308,7 @@ def _list_cards(out: _Collector, path: tuple[str, ...], section: Section) -> Non
         # Names and short phrases make a list to recall; statements ("X is given every 6 hours") don't.
         short = all(len(e.split()) <= LIST_ITEM_MAX_WORDS and not _STATEMENT.search(e) for e in bare)
         # "Clarithromycin, erythromycin" is two things to recall, not one.
-        things = sum(len(re.split(r",\s+", e)) for e in bare)
+        things = sum(e.count(", ") + 1 for e in bare)
         labelled = {rules.label(i.text) is not None for i in items}
         if LIST_MIN <= len(entries) <= LIST_MAX and short and things <= LIST_MAX_THINGS \
                 and len(labelled) == 1:
@@ -279,10 +332,12 @@ def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, it
     list's context, the other items shown (or, for a long list, its neighbours)."""
     intro = (items[0].lead or "").rstrip(":").strip() or section.title
     texts = [unmark(i.text) for i in items]
+    breadcrumb = BREADCRUMB_SEPARATOR.join(path)
     for index, item in enumerate(items):
         if id(item) in out.carried:
             continue
-        breadcrumb = BREADCRUMB_SEPARATOR.join(path)
+        if _last_part_cloze(out, path, item, intro, breadcrumb):
+            continue
         before = texts[index - 1] if index else ""
         after = texts[index + 1] if index + 1 < len(texts) else ""
         window = [p for p in (("… " if index > 1 else "") + before, rules.CLOZE_GAP,
@@ -293,6 +348,21 @@ def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, it
                     texts[index], f"{breadcrumb} {front}"):
                 out.add(path, "cloze", front, texts[index], [item], item.references, texts[index])
                 break
+
+
+def _last_part_cloze(out: _Collector, path: tuple[str, ...], item: Item, intro: str,
+                     breadcrumb: str) -> bool:
+    """An item that is itself a short enumeration ("Heat, edema, and local flushing") asks for its
+    last part, the others shown."""
+    text = unmark(item.text)
+    parts = _PARTS.split(text)
+    if not 3 <= len(parts) <= 5 or any(len(p.split()) > 4 for p in parts) or _STATEMENT.search(text):
+        return False
+    last = parts[-1]
+    front = f"{intro}: {text[: len(text) - len(last)]}{rules.CLOZE_GAP}"
+    if rules.gives_away(last, f"{breadcrumb} {front}"):
+        return False
+    return out.add(path, "cloze", front, last, [item], item.references, text)
 
 
 def _children_list(out: _Collector, path: tuple[str, ...], section: Section) -> None:
@@ -366,12 +436,13 @@ def generate_cards(document: Document, deck_id: str
             warnings.append(f"section '{section.title}' (line {section.line}) is empty: no cards")
         for item in section.items:
             _item_cards(out, path, item)
-            if not item.links_only and not rules.is_lead_in(item.text):
+            if not item.links_only and not rules.is_lead_in(item.text) and not rules.is_meta(item.text):
                 pieces.append((path, item))
         _list_cards(out, path, section)
         _which_cards(out, path, section)
         for item in section.items:
-            if id(item) not in out.carried and not item.links_only and not rules.is_lead_in(item.text):
+            if id(item) not in out.carried and not item.links_only and not rules.is_lead_in(item.text) \
+                    and not rules.is_meta(item.text):
                 _fallback_cards(out, path, item)
         for child in section.children:
             visit(child, (*path, child.title))

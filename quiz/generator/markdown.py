@@ -8,6 +8,7 @@ footnotes travel with the line that cites them, `==highlights==` mark a term, ma
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ _PARSER = pyromark.Markdown(options=OPTIONS)
 
 _SKIP = re.compile(r"^\s*<!--\s*quiz:\s*skip\s*-->\s*$", re.IGNORECASE)
 _CALLOUT = re.compile(r"^\[!([\w-]+)\][+-]?[ \t]*")
-_EXPLICIT_LINE = re.compile(r"\s::\s|\{\{c\d+::")
+_EXPLICIT_LINE = re.compile(r"(?<!\{c\d)::|\{\{c\d+::")
 _LABEL_LINE = re.compile(r"^[^:\n]{1,60}:\s+\S")
 _EQUATION_LINE = re.compile(r"^[^=\n]{1,30}\s=\s\S")
 # Headings of sections that hold no knowledge to learn: the note's sources and links elsewhere.
@@ -123,6 +124,8 @@ class _Reader:
         self.row: list[str] = []
         self.row_line = 0
         self.in_link = 0
+        self.code: list[str] | None = None  # the text of a fence of notes (no language) being read
+        self.code_line = 0
 
     @property
     def heading(self) -> _Heading:
@@ -188,6 +191,9 @@ class _Reader:
             self.skip_depth -= 1
 
     def _text(self, value: str) -> None:
+        if self.code is not None:
+            self.code.append(value)
+            return
         if self.hidden:
             return
         if self.footnote_label is not None and self.buffer is None:
@@ -232,6 +238,9 @@ class _Reader:
         elif name == "FootnoteDefinition":
             self.footnote_label = tag["FootnoteDefinition"]
             self.footnote_parts = []
+        elif name == "CodeBlock" and _is_prose_block(tag["CodeBlock"]):
+            self.code = []
+            self.code_line = self.line_of(offset) + 1
         elif name in ("CodeBlock", "Image", "Strikethrough"):
             self.hidden += 1
             if name == "Image":
@@ -274,6 +283,9 @@ class _Reader:
         elif name == "FootnoteDefinition":
             self.footnotes[self.footnote_label or ""] = tidy(unmark(" ".join(self.footnote_parts)))
             self.footnote_label = None
+        elif name == "CodeBlock" and self.code is not None:
+            self._prose_block("".join(self.code))
+            self.code = None
         elif name in ("CodeBlock", "Image", "Strikethrough"):
             self.hidden -= 1
         elif name == "Strong":
@@ -355,7 +367,7 @@ class _Reader:
             return
         added = self._add(Item("paragraph", text, buffer.line, lead=self._callout_title(),
                                links_only=_links_only(buffer)))
-        plain = tidy(unmark(_plain(text)[0]))
+        plain = tidy(unmark(_plain(text)[0])) if text.rstrip().endswith(":") else ""
         self.pending_lead = plain if added and plain.endswith(":") else None
 
     def _item_text(self, context: _ItemContext, buffer: _Buffer | None = None) -> None:
@@ -369,6 +381,31 @@ class _Reader:
             self._add(item)
         self.buffer = None
 
+    def _prose_block(self, text: str) -> None:
+        """A fence with no language holds notes typed as plain text (students keep scores and
+        regimens so): a line is a paragraph, "- x" a bullet led by the last "...:" line, and an
+        indented line continues the one above."""
+        self.groups += 1
+        lead: str | None = None
+        last: Item | None = None
+        for offset, line in enumerate(text.split("\n")):
+            stripped = line.strip()
+            if not stripped:
+                continue
+            if last is not None and line[:1] in (" ", "\t") and not _PROSE_BULLET.match(stripped):
+                last.text += " " + stripped
+                continue
+            number = self.code_line + offset
+            bullet = _PROSE_BULLET.match(stripped)
+            if bullet:
+                last = Item("bullet", stripped[bullet.end():], number, lead=lead, group=self.groups)
+            else:
+                last = Item("paragraph", stripped, number)
+                lead = stripped if stripped.endswith(":") else None
+                if lead:
+                    self.groups += 1
+            self._add(last)
+
     def _row(self) -> None:
         header = self.table_header or []
         cells = [_cell(cell) for cell in self.row]
@@ -381,10 +418,18 @@ class _Reader:
         self._add(Item("row", text, self.row_line, cells=pairs))
 
     def _add(self, item: Item) -> bool:
-        if not unmark(_plain(item.text)[0]).strip():
+        if not unmark(item.text).strip():
             return False
         self.heading.items.append(item)
         return True
+
+
+_PROSE_BULLET = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s+")
+_PROSE_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "note", "notes", "md", "markdown"})
+
+
+def _is_prose_block(kind: Any) -> bool:
+    return isinstance(kind, dict) and str(kind.get("Fenced", "x")).strip().lower() in _PROSE_LANGUAGES
 
 
 def _cell(raw: str) -> str:
@@ -452,7 +497,7 @@ def parse_markdown(text: str, source: str, default_title: str) -> Document:
                 rendered, notes, statements = _resolve_footnotes(rendered, reader.footnotes)
                 refs = refs + notes
             if item.lead is not None:
-                item.lead = tidy(unmark(_resolve_footnotes(_plain(item.lead)[0], {})[0]))
+                item.lead = _lead_text(item.lead)
             if item.cells:
                 cells = [_resolve_footnotes(text, reader.footnotes) for pair in item.cells for text in pair]
                 refs = refs + tuple(r for _, found, _ in cells for r in found)
@@ -468,6 +513,12 @@ def parse_markdown(text: str, source: str, default_title: str) -> Document:
     return Document(title=title, root=root, deck_id=meta.deck_id, tags=meta.tags,
                     references=meta.references, skipped=reader.skipped,
                     images=tuple(dict.fromkeys(reader.images)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _lead_text(raw: str) -> str:
+    """A lead-in as the card shows it (one list's items share it: read once)."""
+    return tidy(unmark(_resolve_footnotes(_plain(raw)[0], {})[0]))
 
 
 def _citing_sentence(text: str) -> str:

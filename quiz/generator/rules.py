@@ -3,6 +3,7 @@ the cloze itself with its leak guard."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from quiz.generator.targets import Span
@@ -14,6 +15,8 @@ _DEFINITION = re.compile(
     r"^(?P<term>[A-Z][^,;:()]{1,80}?)(?P<abbr>\s\([A-Z][A-Za-z0-9-]{1,12}\))?"
     r"\s(?:is|are)\s(?P<def>(?:the|a|an)\s.{8,})$"
 )
+_RANKING = re.compile(r"the (?:commonest|most|main|leading|first|second|third|best|only|usual|"
+                      r"preferred|least)\b", re.IGNORECASE)
 _EQUATION = re.compile(r"^(?P<term>[^=<>≤≥]{1,40}?)\s=\s(?P<def>[^=]{2,})$")
 # "**Term** - explanation", "Term: value", "Term — value": a label and what it stands for.
 _LABEL = re.compile(r"^(?P<term>[^:–—]{1,60}?)(?:\s[-–—]\s|:\s)(?P<def>\S.*)$")
@@ -26,20 +29,29 @@ _CIRCUMSTANCE = re.compile(r"^(?:in|at|on|for|if|when|during|after|before|with|w
 _SECOND_CLAUSE = re.compile(r",\s(?:occurring|resulting|caused|leading|which|characterised|"
                             r"characterized|usually|typically|often|associated)\b")
 _EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}")
-_EXPLICIT_BASIC = re.compile(r"^(?P<q>.+?)\s+::\s+(?P<a>.+)$")
+# "Question :: Answer", and the Obsidian plug-in's "Question::Answer" (not Anki's "{{c1::").
+_EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)\s*(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
                            r"([.!?])\s+(?=\x01?[A-Z(])")
 # Words that make a sentence a platitude when nothing exact stands beside them.
 _VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
                     r"significantly|substantially|appropriate|appropriately|critical|careful|"
                     r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_LABEL_SEPARATOR = re.compile(r"\s?(?:[-–—]|:)\s")
+_WORDS = re.compile(r"\w+")
+_PAIR_BEFORE = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s?$")
+_PAIR_AFTER = re.compile(r"\s?(?:>|<|→|vs\.?|versus)\s")
+_UNIT_OF = re.compile(r"%|[a-zA-Zµμ/]+$")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_LETTER = re.compile(r"[^\W\d_]")
 _FUNCTION_WORDS = word_set("and or but not nor the a an of to in on at by for with from as is are be "
                            "was were than then if so it its this that these those")
 _PAIR = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s")
 
 # An answer that is most of the text would blank the whole bullet.
 MAX_ANSWER_SHARE = 0.8
-MIN_VISIBLE_LETTERS = 3
+MIN_VISIBLE_LETTERS = 2
 DEFINITION_MAX_WORDS = 30
 LABEL_MAX_WORDS = 6
 
@@ -60,6 +72,8 @@ def definition(sentence: str) -> tuple[str, str] | None:
             abbr = match.group("abbr") or ""
             subject = term if _is_proper(term) else term[0].lower() + term[1:]
             answer = _first_clause(match.group("def").strip())
+            if _RANKING.match(answer):
+                return None  # "X is the commonest cause of Y" ranks X; it does not say what X is
             return f"What is {subject}{abbr}?", answer[0].upper() + answer[1:]
     if " = " in plain:
         prefix, _, equation = plain.rpartition(": ")
@@ -78,6 +92,7 @@ def _first_clause(answer: str) -> str:
     return answer[: second.start()] if second else answer
 
 
+@functools.lru_cache(maxsize=16384)
 def label(text: str) -> tuple[str, str, str] | None:
     """(term, value, separator) for "**Term** - value" and "Term: value" lines whose term is a term,
     not a clause ("In early stages: ..." is context for what follows, not a term to define)."""
@@ -89,7 +104,7 @@ def label(text: str) -> tuple[str, str, str] | None:
         return None
     term, value = match.group("term").strip(), match.group("def").strip().rstrip(".")
     separator = ":" if plain[len(match.group("term")):].lstrip().startswith(":") else "-"
-    if (not term or len(term.split()) > LABEL_MAX_WORDS or _CIRCUMSTANCE.match(term)
+    if (not term or len(term.split()) > LABEL_MAX_WORDS or _CIRCUMSTANCE.match(term) or value.endswith(":")
             or term.split()[0].lower() in _NOT_A_TERM or len(value.split()) > DEFINITION_MAX_WORDS
             or _PAIR.search(term) or not any(ch.isalpha() for ch in value)):
         return None
@@ -99,12 +114,14 @@ def label(text: str) -> tuple[str, str, str] | None:
 def label_span(text: str) -> Span | None:
     """The span of a marked label at the start ("**Oxygen** - target..."), which is a term to ask
     both ways, not the author's only marked term."""
+    if not text.startswith("\x01"):
+        return None
     spans = marked_terms(text)
     if not spans or spans[0][0] != 0:
         return None
     plain = unmark(text)
     end = spans[0][1]
-    if re.match(r"\s?(?:[-–—]|:)\s", plain[end:]) or plain[end:end + 1] == ":":
+    if _LABEL_SEPARATOR.match(plain, end) or plain[end:end + 1] == ":":
         return spans[0]
     return None
 
@@ -118,9 +135,10 @@ def is_platitude(sentence: str) -> bool:
     """"Early recognition and appropriate management are essential...": vague words and nothing
     exact (no figure, no technical term marked or found) to recall."""
     plain = unmark(sentence)
-    return len(_VAGUE.findall(plain)) >= 1 and not any(ch.isdigit() for ch in plain) and (
-        len(_VAGUE.findall(plain)) >= 2 or " essential " in f" {plain.lower()} "
-        or "important" in plain.lower())
+    if _VAGUE.search(plain) is None or _DIGIT.search(plain):
+        return False
+    lowered = plain.lower()
+    return len(_VAGUE.findall(plain)) >= 2 or "essential" in lowered or "important" in lowered
 
 
 def cloze(text: str, span: Span) -> tuple[str, str] | None:
@@ -129,11 +147,11 @@ def cloze(text: str, span: Span) -> tuple[str, str] | None:
     start, end = span
     answer = plain[start:end].strip()
     visible = plain[:start] + plain[end:]
-    letters = sum(ch.isalpha() for ch in visible)
-    if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()) or letters < MIN_VISIBLE_LETTERS:
+    if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()) or \
+            len(_LETTER.findall(visible, 0, 200)) < MIN_VISIBLE_LETTERS:
         return None
-    if not any(ch.isdigit() for ch in answer) and all(
-            w.lower() in _FUNCTION_WORDS for w in re.findall(r"\w+", answer)):
+    if len(answer) < 8 and not any(ch.isdigit() for ch in answer) and all(
+            w.lower() in _FUNCTION_WORDS for w in _WORDS.findall(answer)):
         return None  # "and", "the": nothing to recall
     return plain[:start] + CLOZE_GAP + plain[end:], answer
 
@@ -143,8 +161,7 @@ def in_pair(text: str, span: Span) -> bool:
     front, gives it away."""
     plain = unmark(text)
     before, after = plain[max(0, span[0] - 12):span[0]], plain[span[1]:span[1] + 12]
-    return bool(re.search(r"\s(?:>|<|→|vs\.?|versus)\s?$", before)
-                or re.match(r"\s?(?:>|<|→|vs\.?|versus)\s", after))
+    return bool(_PAIR_BEFORE.search(before) or _PAIR_AFTER.match(after))
 
 
 def explicit_basic(text: str) -> tuple[str, str] | None:
@@ -197,7 +214,7 @@ def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
     numbers = _NUMBERS.findall(answer)
     if numbers:
         shown_numbers = set(_NUMBERS.findall(shown))
-        return all(n in shown_numbers for n in numbers)
+        return all(n in shown_numbers for n in numbers) or _derivable(answer, shown)
     words = [w for w in _WORD.findall(answer.casefold()) if w not in _STOPWORDS]
     if words:
         # A word of the answer that begins a word shown ("ossification" in "ossifications").
@@ -206,22 +223,50 @@ def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
         if all(seen) if every_word else any(seen):
             return True
     abbreviations = [a.rstrip("s") for a in _ABBREVIATIONS_SHOWN.findall(answer)]
+    if not abbreviations:
+        return False
     shown_abbreviations = {a.rstrip("s") for a in _ABBREVIATIONS_SHOWN.findall(shown)}
     if any(a in shown_abbreviations for a in abbreviations):
         return True
     # An abbreviation answered whose words are on the front ("FOP" beside "Fibrodysplasia
     # Ossificans Progressiva").
-    if abbreviations:
-        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", shown)
-                           if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to"))
-        if any(len(a) >= 2 and a.lower() in initials.lower() for a in abbreviations if a.isalpha()):
-            return True
+    spelled = [a.lower() for a in abbreviations if len(a) >= 3 and a.isalpha()]
+    if spelled:
+        initials = "".join(w[0] for w in _LETTERS.findall(shown)
+                           if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to")).lower()
+        return any(a in initials for a in spelled)
     return False
+
+
+def _derivable(answer: str, shown: str) -> bool:
+    """A figure worked out from the others on the front: the band next to a shown band ("≤40%"
+    beside "41-49%"), or the rest of a hundred ("85%" beside "15%")."""
+    unit = _UNIT_OF.search(answer)
+    if unit is None:
+        return False
+    values = [float(n.replace(",", ".")) for n in _NUMBERS.findall(answer)]
+    others = [float(n.replace(",", ".")) for m in re.finditer(
+        rf"(?<![\w.])(\d+(?:[.,]\d+)?)(?:\s?[-–]\s?(\d+(?:[.,]\d+)?))?\s?{re.escape(unit.group())}", shown)
+        for n in m.groups() if n]
+    if unit.group() == "%" and any(a + b == 100 for a in values for b in others):
+        return True
+    # Bands meet at a boundary: only a band (a range or a threshold) is worked out from its neighbour.
+    banded = any(ch in answer for ch in "<>≤≥-–")
+    return banded and any(0 < abs(a - b) <= 1 and a.is_integer() and b.is_integer()
+                          for a in values for b in others)
 
 
 def shows_verbatim(answer: str, shown: str) -> bool:
     """The answer, as a whole word or phrase, in what is shown ("acidosis" is not in "ketoacidosis")."""
-    return re.search(rf"(?<!\w){re.escape(answer.casefold())}(?!\w)", shown.casefold()) is not None
+    needle, haystack = answer.casefold(), shown.casefold()
+    start = haystack.find(needle)
+    while start >= 0:
+        end = start + len(needle)
+        if (start == 0 or not haystack[start - 1].isalnum()) and (
+                end == len(haystack) or not haystack[end].isalnum()):
+            return True
+        start = haystack.find(needle, start + 1)
+    return False
 
 
 def stems(text: str) -> set[str]:
@@ -234,8 +279,22 @@ def stems_shown(answer: str, shown: str) -> int:
     return len(stems(answer) & stems(shown))
 
 
+# A line about the note itself, not about medicine: its sources, where else to look.
+_META = re.compile(r"^(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|references?:|"
+                   r"based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|pulled together\b|"
+                   r"compiled from\b|related\b|links?:|back to\b|mostly (?:from|nice|based)\b|"
+                   r"written (?:up )?(?:after|from|during|for)\b)|"
+                   r"\blive in\b|\bsee also\b|\bthis note\b|\bthese notes\b|\bmy notes\b", re.IGNORECASE)
+
+
+def is_meta(text: str) -> bool:
+    return _META.search(unmark(text).strip()) is not None
+
+
+@functools.lru_cache(maxsize=16384)
 def is_lead_in(text: str) -> bool:
-    return unmark(text).rstrip().endswith(":")
+    end = text.rstrip()
+    return end.endswith(":") or end.endswith(":\x02")
 
 
 _PARENTHESES = re.compile(r"\s*\([^)]*\)")
@@ -246,4 +305,10 @@ def without_parentheses(text: str) -> str:
 
 
 def marked_spans(text: str) -> list[Span]:
-    return marked_terms(text) if has_marks(text) else []
+    """The author's marked terms; a mark on a word's first letters ("**G**allstones", a mnemonic's
+    letter) marks no term."""
+    if not has_marks(text):
+        return []
+    plain = unmark(text)
+    return [(start, end) for start, end in marked_terms(text)
+            if not (end < len(plain) and plain[end].isalnum()) and not (start and plain[start - 1].isalnum())]

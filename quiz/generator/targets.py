@@ -30,9 +30,12 @@ _UNITS = (
 _QUALIFIER = (r"(?:(?:at least|at most|up to|more than|less than|fewer than|over|under|above|below|"
               r"about|around|approximately|roughly)\s|~\s?)")
 _FIGURE = re.compile(
+    # A blood pressure is one figure: "≤185/110 mmHg".
+    rf"(?<![\w.])(?:{_COMPARATOR})?\d{{2,3}}/\d{{2,3}}\s?mmHg\b|"
     rf"(?<![\w.])(?:{_QUALIFIER}|{_COMPARATOR})?{_RANGE}\s?(?:{_UNITS})(?![\w/])"
     # "3 times baseline", "1.5 times the upper limit of normal"
-    rf"|(?<![\w.]){_RANGE}\s?(?:times|x|×)\s(?:baseline|the upper limit of normal|normal|ULN)\b"
+    rf"|(?<![\w.])(?:{_COMPARATOR})?{_RANGE}\s?(?:times|x|×)\s(?:baseline|(?:the )?upper limit of normal|"
+    rf"normal|ULN)\b"
     # "at least 2 of 4", "≥2 of"
     rf"|\b(?:at least|at most|more than|fewer than|less than|any)\s{_NUMBER}"
     rf"(?:\s(?:of|out of)\s{_NUMBER}\b|(?=\s(?:of|out of)\b|:|$))"
@@ -63,7 +66,7 @@ _PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|
                          r"during|because|including|especially|particularly)\s", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 _VERBISH = re.compile(r"(?:ed|en|ing)$|^(?:is|are|was|were|has|have|can|may)$")
-_ADJECTIVE = re.compile(r"(?:al|ic|ous|ive|ary|oid|ar|ial|ine)$")
+_ADJECTIVE = re.compile(r"(?:al|ic|ous|ive|ary|oid|ar|ial|ine|ior)$")
 _ENUM_SEPARATOR = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+|;\s+")
 _ENUM_STOP = word_set("to of the a an in on for with by as from at is are be was were can may might "
                       "could will affects affect include includes including involve involves "
@@ -124,6 +127,9 @@ def is_gene(text: str, match: re.Match[str]) -> bool:
     symbol = match.group()
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
+    # A guideline's code ("NICE NG51", "CG141") is a document's name, not a gene.
+    if _GUIDELINE.match(symbol) or text[max(0, match.start() - 5):match.start()].strip() in ("NICE", "SIGN"):
+        return False
     return (any(c.isdigit() for c in symbol) and sum(c.isalpha() for c in symbol) >= 2
             and before not in ".>-" and after not in ">-")
 
@@ -153,11 +159,13 @@ def with_abbreviation(text: str, span: Span) -> tuple[str, str] | None:
     "(MSCs)" or "(NSAIDs, such as ...)": left on the front, it would give the answer away. None
     when no abbreviation follows."""
     start, end = span
-    match = re.match(r"\s?\(([A-Z][A-Za-z0-9]*[A-Z0-9]s?)(\)|[,;]\s*)", text[end:])
+    if "(" not in text[end:end + 3]:
+        return None
+    match = _ABBREVIATION_AFTER.match(text, end)
     if not match:
         return None
     answer = f"{text[start:end].strip()} ({match.group(1)})"
-    after = text[end + match.end():]
+    after = text[match.end():]
     if match.group(2) == ")":
         return f"{text[:start]}\x00{after}", answer
     # "(NSAIDs, such as indomethacin)": the rest of the parentheses stays on the front.
@@ -169,10 +177,12 @@ def enumerations(text: str, avoid: str) -> list[Span]:
     thrombophlebitis"), or 2 or more inside parentheses, as one answer each. Leading items that the
     breadcrumb already names ("heterotopic ossification, ...") stay on the front."""
     found: list[Span] = []
+    if "," not in text and ";" not in text and " or " not in text and " and " not in text:
+        return found
     for start, end in _clauses(text):
         body = text[start:end]
         separators = list(_ENUM_SEPARATOR.finditer(body))
-        if not separators or any(ch.isdigit() for ch in body):
+        if not separators or _DIGIT.search(body):
             continue
         begins = [0] + [m.end() for m in separators]
         ends = [m.start() for m in separators] + [len(body)]
@@ -181,11 +191,15 @@ def enumerations(text: str, avoid: str) -> list[Span]:
             text.rfind("(", 0, start) > text.rfind(")", 0, start)
         if not (3 if not in_parentheses else 2) <= count <= 5:
             continue
+        if "," not in body and ";" not in body and not in_parentheses:
+            continue  # "more sensitive and specific and stays raised longer": clauses, not a list
+        if any(_GERUND_START.match(body[b:e]) for b, e in zip(begins[1:], ends[1:], strict=True)):
+            continue  # "..., checking U&E and potassium": a clause, not an item
         tail = [len(body[b:e].split()) for b, e in zip(begins[1:], ends[1:], strict=True)]
-        if min(tail) == 0 or max(tail) > 4 or re.search(r"\betc\b|\band so on\b", body) or any(
+        if min(tail) == 0 or max(tail) > 4 or _ETC.search(body) or any(
                 _EXAMPLE_CUE.match(body[b:e]) for b, e in zip(begins[1:], ends[1:], strict=True)):
             continue
-        words = list(re.finditer(r"\S+", body[: ends[0]]))
+        words = list(_NONSPACE.finditer(body, 0, ends[0]))
         if words and words[0].group().lower() in _ADVERBIAL_START and not in_parentheses:
             continue  # "In some cases, casting or immobilization": the comma closes an adverbial
         first: int | None = None
@@ -207,7 +221,28 @@ def enumerations(text: str, avoid: str) -> list[Span]:
 def _named(phrase: str, avoid: str) -> bool:
     """True when the breadcrumb already names this phrase (or word)."""
     folded = phrase.strip().casefold()
-    return bool(folded) and re.search(rf"(?<!\w){re.escape(folded)}(?:e?s)?(?!\w)", avoid) is not None
+    if not folded:
+        return False
+    if " " not in folded:
+        words = _avoid_words(avoid)
+        return folded in words or folded + "s" in words or folded + "es" in words
+    return re.search(rf"(?<!\w){re.escape(folded)}(?:e?s)?(?!\w)", avoid) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _avoid_words(avoid: str) -> frozenset[str]:
+    return frozenset(re.findall(r"[^\W_][\w'-]*", avoid))
+
+
+_PARENTHESIS = re.compile(r"[()]")
+_MODAL = word_set("can may might will would should must could does do is are")
+_GUIDELINE = re.compile(r"(?:CG|NG|TA|QS|PH|DG|NICE)\d+$")
+_ABBREVIATION_AFTER = re.compile(r"\s?\(([A-Z][A-Za-z0-9]*[A-Z0-9]s?)(\)|[,;]\s*)")
+_GERUND_START = re.compile(r"\w+ing\b(?!\s+(?:of|and)\b)")
+_ETC = re.compile(r"\betc\b|\band so on\b")
+_NONSPACE = re.compile(r"\S+")
+_DIGIT = re.compile(r"\d")
+_CLAUSE_END = re.compile(r"[:;]\s|\.\s|\s[-–—→]\s")
 
 
 def _clauses(text: str) -> list[Span]:
@@ -217,7 +252,8 @@ def _clauses(text: str) -> list[Span]:
     depth_start = -1
     outside_start = 0
     outside: list[Span] = []
-    for i, ch in enumerate(text):
+    for match in _PARENTHESIS.finditer(text) if "(" in text else ():
+        i, ch = match.start(), match.group()
         if ch == "(" and depth_start < 0:
             outside.append((outside_start, i))
             depth_start = i + 1
@@ -232,7 +268,7 @@ def _clauses(text: str) -> list[Span]:
         outside.append((outside_start, len(text)))
     for start, end in outside:
         cut = start
-        for match in re.finditer(r"[:;]\s|\.\s|\s[-–—→]\s", text[start:end]):
+        for match in _CLAUSE_END.finditer(text[start:end]):
             spans.append((cut, start + match.start()))
             cut = start + match.end()
         spans.append((cut, end))
@@ -268,6 +304,11 @@ def terms(text: str, avoid: str) -> list[Span]:
         while j + 1 < len(words) and rare[j + 1] and text[words[j].end():words[j + 1].start()] == " ":
             j += 1
         start, end = words[i].start(), words[j].end()
+        if i > 0 and text[words[i - 1].end():start] == " " and _noun_like(words[i - 1].group(), avoid) \
+                and (_ADJECTIVE.search(words[i - 1].group().lower()) or (
+                    words[i - 1].group()[0].isupper() and words[i - 1].start() > 0)):
+            # The term's own modifier: "posterior fossa", "Grey Turner's", not "the" or "severe".
+            start = words[i - 1].start()
         if _ADJECTIVE.search(words[j].group().lower()):
             # An adjective takes its noun: "osteochondral lesions", "congestive heart failure".
             k = j + 1
@@ -329,7 +370,8 @@ def main_object(text: str, avoid: str) -> Span | None:
         return match.end(), match.end() + len(phrase)
     # "Serial imaging helps determine optimal timing" under "Timing of Intervention": the subject.
     subject = text[: match.start()].strip()
-    if 1 <= len(subject.split()) <= 4 and not any(ch in subject for ch in ",;:()"):
+    if 1 <= len(subject.split()) <= 4 and not any(ch in subject for ch in ",;:()") and not any(
+            w.lower() in _MODAL or w.lower().endswith("ly") for w in subject.split()):
         return 0, len(subject)
     return None
 
@@ -350,7 +392,7 @@ def _variants(text: str) -> list[Span]:
 def salient(text: str, avoid: str) -> list[Target]:
     """Every target in the text, longest first where two overlap, in text order."""
     found: list[Target] = []
-    has_digit = any(ch.isdigit() for ch in text)
+    has_digit = _DIGIT.search(text) is not None
     if has_digit:
         found += [Target(span, "variant") for span in _variants(text)]
         found += [Target(s, "figure") for s in figures(text)]
@@ -373,7 +415,9 @@ def salient(text: str, avoid: str) -> list[Target]:
         # A bare name ("Progressive osseous heteroplasia") is recalled whole, in its list; and where
         # a figure, a cause or a list says what matters, a rare word beside it is not the point.
         found += [Target(s, "term") for s in terms(text, avoid)
-                  if not re.search(r"\bthan\s$", text[:s[0]]) and "/" not in text[max(0, s[0] - 1):s[1] + 1]]
+                  # "than [...]" and "casting or [...]": an open comparison, a near-synonym
+                  if not text[:s[0]].endswith(("than ", " or "))
+                  and "/" not in text[max(0, s[0] - 1):s[1] + 1]]
     return _without_overlaps(found)
 
 
@@ -384,6 +428,8 @@ _PRIORITY = {"variant": 0, "figure": 0, "symbol": 0, "abbreviation": 1, "example
 def _without_overlaps(targets: list[Target]) -> list[Target]:
     # Exact kinds (figures, symbols) first, then the longer span: a figure inside an enumeration
     # is asked on its own; an enumeration swallows the rare words in it.
+    if len(targets) < 2:
+        return targets
     kept: list[Target] = []
     order = sorted(set(targets), key=lambda t: (_PRIORITY[t.kind] > 0, -(t.span[1] - t.span[0]),
                                                 _PRIORITY[t.kind], t.span[0]))

@@ -24,7 +24,7 @@ def word_set(words: str) -> frozenset[str]:
 
 
 def split_refs(raw: str) -> list[str]:
-    return [part.strip().lstrip("^") for part in re.split(r"[,;]", raw) if part.strip()]
+    return [part.strip().lstrip("^") for part in raw.replace(";", ",").split(",") if part.strip()]
 
 
 def strip_bracket_references(text: str) -> tuple[str, tuple[str, ...]]:

@@ -112,12 +112,17 @@ def time_runs(run: Callable[[], None], repeat: int, setup: Callable[[], None] | 
     return times
 
 
-def bench_import(workdir: Path, repeat: int) -> Measure:
+def bench_import(workdir: Path, repeat: int) -> list[Measure]:
+    """The whole import, and its parts: the CommonMark parser's own events, and reading the
+    document into cards (parser, the walk over its events, the card rules) without the database."""
     from quiz.db import ensure_schema, make_engine, session_scope
+    from quiz.generator import generate
+    from quiz.generator.markdown import OPTIONS
     from quiz.services.importing import import_documents
 
     document = workdir / "generated.md"
-    document.write_text(generated_document(5000), encoding="utf-8")
+    text = generated_document(5000)
+    document.write_text(text, encoding="utf-8")
     state: dict[str, object] = {}
 
     def fresh_database() -> None:
@@ -131,12 +136,29 @@ def bench_import(workdir: Path, repeat: int) -> Measure:
             result = import_documents(session, [document])
         state["cards"] = result.decks[0].cards
 
+    def parse() -> None:
+        import pyromark
+
+        for _event in pyromark.events_with_range(text, options=OPTIONS, merge_text=True):
+            pass
+
+    def cards() -> None:
+        gc.disable()  # as the import reads its documents: with the cycle collector paused
+        try:
+            generate(text, str(document))
+        finally:
+            gc.enable()
+
     say("import: a 5,000-section document")
     times = time_runs(run, long_runs(repeat), fresh_database)
     kib = document.stat().st_size // 1024
     peak = _peak([*_quiz(), "--db", str(workdir / "import-command.db"), "import", str(document)])
-    return Measure("import a 5,000-section document (parse, cards, write)",
-                   f"5,000 sections, {state['cards']} cards, {kib} KiB", times, 2.0, peak)
+    size = f"5,000 sections, {state['cards']} cards, {kib} KiB"
+    return [Measure("import a 5,000-section document (parse, cards, write)", size, times, 2.0, peak),
+            Measure("  of which: reading it into cards (parser, event walk, card rules)", size,
+                    time_runs(cards, long_runs(repeat)), float("inf")),
+            Measure("  of which: the CommonMark parser alone (pyromark's events)", size,
+                    time_runs(parse, repeat), float("inf"))]
 
 
 def bench_help(repeat: int) -> Measure:
@@ -482,7 +504,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        measures = [bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
+        measures = [*bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
                     *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat),
                     *bench_cohort(Path(tmp), args.repeat)]
     rows = [m.row() for m in measures]

@@ -165,11 +165,12 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
     label_span = rules.label_span(piece)
     author_spans = [s for s in rules.marked_spans(piece) if s != label_span]
     spans = author_spans
-    label = rules.label(piece) if not found and not context else None
+    labelled = rules.label(piece) if not context else None
+    label = labelled if not found else None
     if not spans:
         found_targets = targets.salient(plain, avoid)
         # A rare word inside a "Label: value" line's label is part of the name being defined.
-        label_end = len(label[0]) if label is not None else (label_span[1] if label_span else 0)
+        label_end = len(labelled[0]) if labelled is not None else (label_span[1] if label_span else 0)
         spans = [t.span for t in found_targets if t.kind != "term" or t.span[0] >= label_end]
         if label_span is not None:
             spans = [s for s in spans if s[1] <= label_span[0] or s[0] >= label_span[1]]

@@ -27,7 +27,7 @@ _CIRCUMSTANCE = re.compile(r"^(?:in|at|on|for|if|when|during|after|before|with|w
                            r"once|while|until|since|as|to|note|nb|see|also|e\.g|i\.e)\b", re.IGNORECASE)
 # Whole definition clauses end before a participle that adds a second fact ("..., occurring due to").
 _SECOND_CLAUSE = re.compile(r",\s(?:occurring|resulting|caused|leading|which|characterised|"
-                            r"characterized|usually|typically|often|associated)\b")
+                            r"characterized|usually|typically|often|associated)\b|\s[-–—]\s|;\s")
 _EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}")
 # "Question :: Answer", and the Obsidian plug-in's "Question::Answer" (not Anki's "{{c1::").
 _EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)\s*(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")

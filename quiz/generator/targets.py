@@ -20,7 +20,7 @@ _UNITS = (
     r"%|mg/kg/h|mg/kg/day|mg/kg|mg/dL|mg/dl|mg/L|mg/day|mg/h|mg|mcg/kg|mcg|micrograms?|µg/kg|µg|μg|"
     r"ng/mL|ng/ml|pg/mL|pg/ml|g/dL|g/dl|g/L|g/day|kg|g|mL/kg/h|mL/kg|mL/h|mL/min|mL|ml/kg|ml|"
     r"L/min|L/day|L|"
-    r"mmol/L|mmol/l|mmol/kg|mmol|µmol/L|μmol/L|umol/L|µmol/l|nmol/L|pmol/L|mEq/L|mEq|mOsm/kg|"
+    r"mmol/L/h|mmol/L/hour|mmol/L|mmol/l|mmol/kg|mmol|µmol/L|μmol/L|umol/L|µmol/l|nmol/L|pmol/L|mEq/L|mEq|mOsm/kg|"
     r"mOsm/L|mosmol/kg|mIU/L|mU/L|IU/L|IU|U/kg/h|U/kg/hr|U/kg|U/h|U/L|U|units?/kg/h|units?/kg|units?|"
     r"mmHg|mm Hg|kPa|cmH2O|cm H2O|Gy|cGy|cm|mm|°C|° C|°F|J/kg|kJ|J|kcal|"
     r"beats/min|breaths/min|bpm|/min|/h|/hr|/day|/week|per min(?:ute)?|per hour|per day|"

@@ -412,3 +412,51 @@ def test_cards_that_come_out_identical_are_made_once() -> None:
 def test_never_blanks_a_whole_bullet() -> None:
     draft = _md("# T\n\n## S\n\n- **Indomethacin**\n- 93%\n- cellulitis\n", "t.md")
     assert not [c for c in draft.cards if c.kind == "cloze"]
+
+
+# --- the fixture notes, as a student keeps them ---------------------------------------------------
+
+@pytest.mark.parametrize("name, title, cards", [
+    ("Diabetic ketoacidosis.md", "Diabetic ketoacidosis", [
+        ("Diagnostic criteria (JBDS) - all three: Glucose: blood glucose [...] or known diabetes",
+         ">11.0 mmol/L"),
+        ("Anion gap: what is AG?", "Na⁺ - (Cl⁻ + HCO₃⁻)"),
+    ]),
+    ("Sepsis.md", "Sepsis", [
+        ("Sepsis: [...]", "life-threatening organ dysfunction caused by a dysregulated host response to "
+                          "infection (Sepsis-3)"),
+        ("Bedside prompt - at least 2 of: name all 3.", "RR ≥22 breaths/min\nAltered mentation\n"
+                                                        "Systolic BP ≤100 mmHg"),
+        ("Lactate [...] or systolic BP <90 mmHg → IV fluid bolus without delay.", ">4 mmol/L"),
+    ]),
+    ("Hyperkalaemia.md", "Hyperkalaemia", [
+        ("Moderate — Serum K+ (mmol/L)?", "6.0-6.4"),
+        ("Roughly in order as K+ rises: name all 5.", "Tall, tented T waves\nFlattened or absent P waves, "
+         "prolonged PR interval\nBroad QRS\nSine wave pattern\nVF, asystole or bradycardic arrest"),
+    ]),
+])
+def test_each_fixture_note_gives_the_cards_a_student_needs(name: str, title: str,
+                                                            cards: list[tuple[str, str]]) -> None:
+    draft = _generate(FIXTURES / "notes" / name)
+    assert draft.name == title and draft.sections[0].title == title
+    made = {(c.front, c.back) for c in draft.cards}
+    for card in cards:
+        assert card in made, card
+    # Sources, references and "see also" links make no card; nor does the note's own preamble.
+    assert not [c for c in draft.cards
+                if re.match(r"(Sources|References|See also|Related)\b", c.section_path[-1])]
+
+
+def test_the_stub_fixture_is_refused_as_a_stub() -> None:
+    with pytest.raises(StubError, match="front matter only"):
+        _generate(FIXTURES / "notes" / "Pulmonary embolism.md")
+
+
+def test_images_the_cards_leave_out_are_named() -> None:
+    assert _generate(FIXTURES / "notes" / "Hyperkalaemia.md").images == ("hyperkalaemia ECG progression.png",)
+
+
+def test_a_threshold_at_the_start_of_a_bullet_is_not_a_quote() -> None:
+    draft = _md("# K\n\n## Potassium\n\nKCl per litre of fluid:\n\n- >5.5 mmol/L → nil\n"
+                "- 3.5-5.5 mmol/L → 40 mmol/L\n", "k.md")
+    assert [c.back for c in draft.cards if c.kind == "list"] == [">5.5 mmol/L → nil\n3.5-5.5 mmol/L → 40 mmol/L"]

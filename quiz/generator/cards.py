@@ -14,7 +14,7 @@ from quiz.generator.document import Document, Item, Section
 from quiz.generator.text import has_marks, slug, unmark, word_set
 
 LIST_MIN, LIST_MAX = 2, 5
-LIST_ITEM_MAX_WORDS = 7
+LIST_ITEM_MAX_WORDS = 8
 LIST_MAX_THINGS = 8
 _PARTS = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 _RELATIVE_ROW = re.compile(r"(?:everyone|everybody|all other|all others|other|others|rest|the rest|"
@@ -25,7 +25,8 @@ _BANDS = re.compile(r"\s+/\s+")
 _PRONOUN_START = re.compile(r"(?:it|its|they|their|this|these|those|both|neither|either|such|he|she|"
                             r"levels?|the same)\b", re.IGNORECASE)
 _GAP_BEFORE_EXAMPLE = re.compile(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s")
-_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will)\b",
+_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will|than|"
+                        r"useful|helps?)\b",
                         re.IGNORECASE)
 WHICH_MAX_OPTIONS = 6
 FRONT_MAX_WORDS = 45

@@ -424,6 +424,7 @@ class _Reader:
         return True
 
 
+_THRESHOLD_LINE = re.compile(r"(?m)^([ \t]*(?:[-*+][ \t]+|\d{1,9}[.)][ \t]+)?)>(?=\d)")
 _PROSE_BULLET = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s+")
 _PROSE_LANGUAGES = frozenset({"", "text", "txt", "plain", "plaintext", "note", "notes", "md", "markdown"})
 
@@ -485,6 +486,9 @@ def _resolve_footnotes(text: str, footnotes: dict[str, str]
 
 def parse_markdown(text: str, source: str, default_title: str) -> Document:
     meta, body = split_front_matter(text, source)
+    if ">" in body:
+        # "- >5.5 mmol/L": CommonMark reads a quote; a note's author wrote "greater than".
+        body = _THRESHOLD_LINE.sub(r"\1\\>", body)
     reader = _Reader(body)
     reader.run(body)
     title, root = _tree(reader, meta, default_title)

@@ -459,4 +459,5 @@ def test_images_the_cards_leave_out_are_named() -> None:
 def test_a_threshold_at_the_start_of_a_bullet_is_not_a_quote() -> None:
     draft = _md("# K\n\n## Potassium\n\nKCl per litre of fluid:\n\n- >5.5 mmol/L → nil\n"
                 "- 3.5-5.5 mmol/L → 40 mmol/L\n", "k.md")
-    assert [c.back for c in draft.cards if c.kind == "list"] == [">5.5 mmol/L → nil\n3.5-5.5 mmol/L → 40 mmol/L"]
+    lists = [c.back for c in draft.cards if c.kind == "list"]
+    assert lists == [">5.5 mmol/L → nil\n3.5-5.5 mmol/L → 40 mmol/L"]

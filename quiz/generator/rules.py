@@ -16,7 +16,7 @@ _DEFINITION = re.compile(
     r"\s(?:is|are)\s(?P<def>(?:the|a|an)\s.{8,})$"
 )
 _RANKING = re.compile(r"the (?:commonest|most|main|leading|first|second|third|best|only|usual|"
-                      r"preferred|least)\b", re.IGNORECASE)
+                      r"preferred|least|emergency)\b|an? (?:option|alternative|choice)\b", re.IGNORECASE)
 _EQUATION = re.compile(r"^(?P<term>[^=<>≤≥]{1,40}?)\s=\s(?P<def>[^=]{2,})$")
 # "**Term** - explanation", "Term: value", "Term — value": a label and what it stands for.
 _LABEL = re.compile(r"^(?P<term>[^:–—]{1,60}?)(?:\s[-–—]\s|:\s)(?P<def>\S.*)$")
@@ -37,6 +37,9 @@ _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bappro
 _VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
                     r"significantly|substantially|appropriate|appropriately|critical|careful|"
                     r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
+_VAGUE_WORDS = frozenset(("essential important importance crucial vital key paramount significant "
+                          "significantly substantially appropriate appropriately critical careful "
+                          "carefully timely prompt optimal comprehensive holistic").split())
 _DIGIT = re.compile(r"\d")
 _LABEL_SEPARATOR = re.compile(r"\s?(?:[-–—]|:)\s")
 _WORDS = re.compile(r"\w+")
@@ -135,10 +138,10 @@ def is_platitude(sentence: str) -> bool:
     """"Early recognition and appropriate management are essential...": vague words and nothing
     exact (no figure, no technical term marked or found) to recall."""
     plain = unmark(sentence)
-    if _VAGUE.search(plain) is None or _DIGIT.search(plain):
+    words = _VAGUE_WORDS.intersection(_WORDS.findall(plain.lower()))
+    if not words or _DIGIT.search(plain):
         return False
-    lowered = plain.lower()
-    return len(_VAGUE.findall(plain)) >= 2 or "essential" in lowered or "important" in lowered
+    return len(_VAGUE.findall(plain)) >= 2 or "essential" in words or "important" in words
 
 
 def cloze(text: str, span: Span) -> tuple[str, str] | None:

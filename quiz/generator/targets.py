@@ -61,7 +61,7 @@ _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]*[A-Z0-9]s?)(?=[,;)])")
 _CUE = re.compile(r"\b(?:risk of|risks of|mimics?|secondary to|leads? to|results? in|"
                   r"complicated by|contraindicated in|indicated in|indicated for|treated with|"
                   r"treatment of choice is|drug of choice is)\s+", re.IGNORECASE)
-_PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|as|than|but|and|or|"
+_PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|as|than|rather|but|and|or|"
                          r"in|on|at|for|with|by|from|of|to|outside|inside|within|before|after|"
                          r"during|because|including|especially|particularly)\s", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")

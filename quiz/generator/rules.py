@@ -37,9 +37,9 @@ _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bappro
 _VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
                     r"significantly|substantially|appropriate|appropriately|critical|careful|"
                     r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
-_VAGUE_WORDS = frozenset(("essential important importance crucial vital key paramount significant "
-                          "significantly substantially appropriate appropriately critical careful "
-                          "carefully timely prompt optimal comprehensive holistic").split())
+_VAGUE_WORDS = word_set("essential important importance crucial vital key paramount significant "
+                        "significantly substantially appropriate appropriately critical careful "
+                        "carefully timely prompt optimal comprehensive holistic")
 _DIGIT = re.compile(r"\d")
 _LABEL_SEPARATOR = re.compile(r"\s?(?:[-–—]|:)\s")
 _WORDS = re.compile(r"\w+")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import Invoke, dump
+from tests.conftest import ROOT, Invoke, dump
 
 
 def _write(path: Path, content: bytes | str) -> Path:
@@ -132,3 +135,27 @@ def test_missing_database_driver_is_named(quiz: Invoke) -> None:
     assert result.exit_code == 1
     line = result.stderr.strip()
     assert "its driver is not installed" in line and "secret" not in line
+
+
+HOSTILE_LINES = {
+    "parentheses never closed": "- " + "(" * 80_000,
+    "one figure repeated": "- " + "1 mg, " * 13_000,
+    "thousands of figures": "- " + "".join(f"{i} mg, " for i in range(10_000)),
+    "cloze marks never closed": "- " + "{{c1::a " * 10_000,
+    "cues repeated": "- " + "risk of x such as y, " * 4_000,
+    "rare words repeated": "- " + "cellulitis " * 8_000,
+    "a table cell of bands": "| a | b |\n|---|---|\n| x | " + "5 mg / " * 10_000 + "|",
+    "a long label": "- " + "a" * 80_000 + ": b",
+    "ordered pairs": "- " + "a > b; " * 11_000,
+}
+
+
+def test_hostile_lines_are_read_in_linear_time() -> None:
+    """Each 80 KB line is read in well under a second here; a rule that went quadratic on one took a
+    minute. The whole set runs in a child process that must finish in 60 s: a hang fails the test
+    instead of stalling the suite."""
+    script = ("import sys, json; from quiz.generator import generate\n"
+              "for text in json.load(sys.stdin): generate('# T\\n\\n## S\\n\\n' + text + '\\n', 't.md')\n")
+    result = subprocess.run([sys.executable, "-c", script], input=json.dumps(list(HOSTILE_LINES.values())),
+                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]

@@ -32,6 +32,7 @@ WHICH_MAX_OPTIONS = 6
 FRONT_MAX_WORDS = 45
 BREADCRUMB_SEPARATOR = " > "
 ROW_VALUE_MAX_WORDS = 12
+MAX_TARGETS = 12
 _NOTE_COLUMNS = word_set("notes note comments comment remarks details other description explanation "
                          "additional info information")
 # Headings that name a part of a note, not a thing: never the answer to a "which" card.
@@ -193,7 +194,8 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
                     item.references, plain)
     if label_span is not None:
         spans = sorted([*spans, label_span])
-    for span in spans:
+    # A line with more to ask than this is no single fact; and a hostile one costs no more.
+    for span in spans[:MAX_TARGETS]:
         if span[0] < context:
             continue
         if rules.in_pair(plain, span):
@@ -334,6 +336,8 @@ def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, it
     list's context, the other items shown (or, for a long list, its neighbours)."""
     intro = (items[0].lead or "").rstrip(":").strip() or section.title
     texts = [unmark(i.text) for i in items]
+    # The whole list is shown only when it fits on a front: counted once, not once an item.
+    whole = sum(len(t.split()) for t in texts) + len(intro.split()) <= FRONT_MAX_WORDS
     breadcrumb = BREADCRUMB_SEPARATOR.join(path)
     for index, item in enumerate(items):
         if id(item) in out.carried:
@@ -344,7 +348,8 @@ def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, it
         after = texts[index + 1] if index + 1 < len(texts) else ""
         window = [p for p in (("… " if index > 1 else "") + before, rules.CLOZE_GAP,
                               after + (" …" if index + 2 < len(texts) else "")) if p.strip()]
-        for shown in ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1:]], window):
+        options = ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1:]], window) if whole else (window,)
+        for shown in options:
             front = f"{intro}: " + "; ".join(shown)
             if len(front.split()) <= FRONT_MAX_WORDS and not rules.gives_away(
                     texts[index], f"{breadcrumb} {front}"):

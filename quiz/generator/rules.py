@@ -28,7 +28,7 @@ _CIRCUMSTANCE = re.compile(r"^(?:in|at|on|for|if|when|during|after|before|with|w
 # Whole definition clauses end before a participle that adds a second fact ("..., occurring due to").
 _SECOND_CLAUSE = re.compile(r",\s(?:occurring|resulting|caused|leading|which|characterised|"
                             r"characterized|usually|typically|often|associated)\b|\s[-–—]\s|;\s")
-_EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}")
+_EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::([^{}]+?)(?:::([^{}]*?))?\}\}")
 # "Question :: Answer", and the Obsidian plug-in's "Question::Answer" (not Anki's "{{c1::").
 _EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)\s*(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
@@ -300,7 +300,7 @@ def is_lead_in(text: str) -> bool:
     return end.endswith(":") or end.endswith(":\x02")
 
 
-_PARENTHESES = re.compile(r"\s*\([^)]*\)")
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")  # [^()]: linear on "((((" with no ")"
 
 
 def without_parentheses(text: str) -> str:

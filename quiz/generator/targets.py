@@ -4,6 +4,7 @@ and technical terms (words that are rare in everyday English)."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -431,12 +432,18 @@ def _without_overlaps(targets: list[Target]) -> list[Target]:
     if len(targets) < 2:
         return targets
     kept: list[Target] = []
+    starts: list[int] = []  # the kept spans, in text order (they never overlap)
+    ends: list[int] = []
     order = sorted(set(targets), key=lambda t: (_PRIORITY[t.kind] > 0, -(t.span[1] - t.span[0]),
                                                 _PRIORITY[t.kind], t.span[0]))
     for target in order:
         start, end = target.span
         if end <= start:
             continue
-        if all(end <= s or start >= e for s, e in (k.span for k in kept)):
-            kept.append(target)
+        at = bisect.bisect_left(starts, start)
+        if (at < len(starts) and starts[at] < end) or (at > 0 and ends[at - 1] > start):
+            continue
+        starts.insert(at, start)
+        ends.insert(at, end)
+        kept.append(target)
     return sorted(kept, key=lambda t: t.span)

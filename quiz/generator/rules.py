@@ -198,7 +198,6 @@ def explicit_clozes(text: str) -> list[tuple[str, str]]:
 
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
-_WORD_START = re.compile(r"\b[^\W_]+")
 _NUMBERS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _ABBREVIATIONS_SHOWN = re.compile(r"\b[A-Z][A-Z0-9]+s?\b")
 _STOPWORDS = {"and", "the", "for", "with", "from", "into", "other", "forms", "form", "this", "that",
@@ -221,8 +220,7 @@ def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
     words = [w for w in _WORD.findall(answer.casefold()) if w not in _STOPWORDS]
     if words:
         # A word of the answer that begins a word shown ("ossification" in "ossifications").
-        starts = " " + " ".join(_WORD_START.findall(haystack))
-        seen = [f" {w}" in starts for w in words]
+        seen = [_begins_a_word(w, haystack) for w in words]
         if all(seen) if every_word else any(seen):
             return True
     abbreviations = [a.rstrip("s") for a in _ABBREVIATIONS_SHOWN.findall(answer)]
@@ -238,6 +236,15 @@ def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
         initials = "".join(w[0] for w in _LETTERS.findall(shown)
                            if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to")).lower()
         return any(a in initials for a in spelled)
+    return False
+
+
+def _begins_a_word(word: str, haystack: str) -> bool:
+    at = haystack.find(word)
+    while at >= 0:
+        if at == 0 or not haystack[at - 1].isalnum():
+            return True
+        at = haystack.find(word, at + 1)
     return False
 
 
@@ -283,15 +290,18 @@ def stems_shown(answer: str, shown: str) -> int:
 
 
 # A line about the note itself, not about medicine: its sources, where else to look.
-_META = re.compile(r"^(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|references?:|"
-                   r"based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|pulled together\b|"
-                   r"compiled from\b|related\b|links?:|back to\b|mostly (?:from|nice|based)\b|"
-                   r"written (?:up )?(?:after|from|during|for)\b)|"
-                   r"\blive in\b|\bsee also\b|\bthis note\b|\bthese notes\b|\bmy notes\b", re.IGNORECASE)
+_META_START = re.compile(r"(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|"
+                         r"references?:|based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|pulled together\b|"
+                         r"compiled from\b|related\b|links?:|back to\b|mostly (?:from|nice|based)\b|"
+                         r"written (?:up )?(?:after|from|during|for)\b)", re.IGNORECASE)
+_META_ANYWHERE = (" live in ", "see also", "this note", "these notes", "my notes")
 
 
+@functools.lru_cache(maxsize=16384)
 def is_meta(text: str) -> bool:
-    return _META.search(unmark(text).strip()) is not None
+    plain = unmark(text).strip()
+    lowered = f" {plain.lower()} "
+    return _META_START.match(plain) is not None or any(cue in lowered for cue in _META_ANYWHERE)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -46,6 +46,7 @@ _PREFIXED = re.compile(
     r"\b(?:pH|INR|GCS|score|SpO2|SaO2|FiO2|HbA1c|FEV1|qSOFA|NEWS2?|Wells)(?:\s(?:of|is|was))?\s?"
     rf"(?P<value>(?:{_COMPARATOR})?{_RANGE}%?)(?![\w.])"
 )
+_PREFIX_WORD = re.compile(r"pH|INR|GCS|score|SpO2|SaO2|FiO2|HbA1c|FEV1|qSOFA|NEWS|Wells")
 # A bare threshold: a comparator before a number, no unit ("<0.70", "≥ 3").
 _THRESHOLD = re.compile(rf"(?<![\w.]){_COMPARATOR}{_NUMBER}(?![\w.%])")
 _SYMBOL = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:\s(?:inhibitors?|blockers?|antagonists?|agonists?|"
@@ -110,8 +111,10 @@ def is_rare(word: str) -> bool:
 
 def figures(text: str) -> list[Span]:
     spans = [m.span() for m in _FIGURE.finditer(text)]
-    spans += [m.span("value") for m in _PREFIXED.finditer(text)]
-    spans += [m.span() for m in _THRESHOLD.finditer(text)]
+    if _PREFIX_WORD.search(text):
+        spans += [m.span("value") for m in _PREFIXED.finditer(text)]
+    if any(ch in text for ch in "<>≤≥±"):
+        spans += [m.span() for m in _THRESHOLD.finditer(text)]
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
 
 

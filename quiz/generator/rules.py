@@ -293,7 +293,8 @@ def stems_shown(answer: str, shown: str) -> int:
 _META_START = re.compile(r"(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|"
                          r"references?:|based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|"
                          r"pulled together\b|compiled from\b|related\b|links?:|back to\b|"
-                         r"mostly (?:from|nice|based)\b|written (?:up )?(?:after|from|during|for)\b)", re.IGNORECASE)
+                         r"mostly (?:from|nice|based)\b|written (?:up )?(?:after|from|during|for)\b)",
+                         re.IGNORECASE)
 _META_ANYWHERE = (" live in ", "see also", "this note", "these notes", "my notes")
 
 

@@ -37,6 +37,9 @@ _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bappro
 _VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
                     r"significantly|substantially|appropriate|appropriately|critical|careful|"
                     r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
+_VAGUE_ANYWHERE = re.compile(r"essential|important|crucial|vital|key|paramount|significant|substantial|"
+                             r"appropriate|critical|careful|timely|prompt|optimal|comprehensive|holistic",
+                             re.IGNORECASE)
 _VAGUE_WORDS = word_set("essential important importance crucial vital key paramount significant "
                         "significantly substantially appropriate appropriately critical careful "
                         "carefully timely prompt optimal comprehensive holistic")
@@ -47,14 +50,14 @@ _PAIR_BEFORE = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s?$")
 _PAIR_AFTER = re.compile(r"\s?(?:>|<|→|vs\.?|versus)\s")
 _UNIT_OF = re.compile(r"%|[a-zA-Zµμ/]+$")
 _LETTERS = re.compile(r"[A-Za-z]+")
-_LETTER = re.compile(r"[^\W\d_]")
+# A cloze leaves at least two letters to read beside its gap ("RR [...]").
+_ENOUGH_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _FUNCTION_WORDS = word_set("and or but not nor the a an of to in on at by for with from as is are be "
                            "was were than then if so it its this that these those")
 _PAIR = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s")
 
 # An answer that is most of the text would blank the whole bullet.
 MAX_ANSWER_SHARE = 0.8
-MIN_VISIBLE_LETTERS = 2
 DEFINITION_MAX_WORDS = 30
 LABEL_MAX_WORDS = 6
 
@@ -138,6 +141,8 @@ def is_platitude(sentence: str) -> bool:
     """"Early recognition and appropriate management are essential...": vague words and nothing
     exact (no figure, no technical term marked or found) to recall."""
     plain = unmark(sentence)
+    if _VAGUE_ANYWHERE.search(plain) is None:
+        return False
     words = _VAGUE_WORDS.intersection(_WORDS.findall(plain.lower()))
     if not words or _DIGIT.search(plain):
         return False
@@ -151,7 +156,7 @@ def cloze(text: str, span: Span) -> tuple[str, str] | None:
     answer = plain[start:end].strip()
     visible = plain[:start] + plain[end:]
     if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()) or \
-            len(_LETTER.findall(visible, 0, 200)) < MIN_VISIBLE_LETTERS:
+            _ENOUGH_LETTERS.search(visible) is None:
         return None
     if len(answer) < 8 and not any(ch.isdigit() for ch in answer) and all(
             w.lower() in _FUNCTION_WORDS for w in _WORDS.findall(answer)):

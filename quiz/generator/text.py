@@ -13,6 +13,7 @@ _BRACKET_REFS = re.compile(r"\s*\[(\^?[0-9][0-9a-z]*(?:\s*[,;–-]\s*\^?[0-9][0-
 _FOOTNOTE_REF = re.compile(r"\s*\[\^([^\]\s]+)\]")
 # Plain text: bare trailing numbers after the last word ("... elbows 2, 5, 6", "system. 1").
 _TRAILING_REFS = re.compile(r"(?<=[A-Za-z.)\]'\"’])\s+(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*$")
+_MARKS = re.compile(f"[{MARK_OPEN}{MARK_CLOSE}]")
 _MARK_EQ = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;!?)\]]|:(?!:))")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
@@ -81,17 +82,16 @@ def has_marks(text: str) -> bool:
 def marked_terms(text: str) -> list[tuple[int, int]]:
     """Spans (in the unmarked text) of every marked term, in order."""
     spans: list[tuple[int, int]] = []
-    plain_pos = 0
     start = -1
-    for char in text:
-        if char == MARK_OPEN:
-            start = plain_pos
-        elif char == MARK_CLOSE:
-            if start >= 0 and plain_pos > start:
-                spans.append((start, plain_pos))
-            start = -1
+    # Each mark passed shifts the unmarked positions by one.
+    for seen, match in enumerate(_MARKS.finditer(text)):
+        position = match.start() - seen
+        if match.group() == MARK_OPEN:
+            start = position
         else:
-            plain_pos += 1
+            if start >= 0 and position > start:
+                spans.append((start, position))
+            start = -1
     return spans
 
 

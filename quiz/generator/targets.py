@@ -46,6 +46,10 @@ _PREFIXED = re.compile(
     r"\b(?:pH|INR|GCS|score|SpO2|SaO2|FiO2|HbA1c|FEV1|qSOFA|NEWS2?|Wells)(?:\s(?:of|is|was))?\s?"
     rf"(?P<value>(?:{_COMPARATOR})?{_RANGE}%?)(?![\w.])"
 )
+_NUMBER_START = re.compile(r"(?<![\w.])\d")
+_LEAD_BEFORE = re.compile(rf"(?<![\w.])(?:{_QUALIFIER}|{_COMPARATOR}|"
+                          rf"(?:at least|at most|more than|fewer than|less than|any)\s)$")
+_COMPARATOR_CHAR = re.compile("[<>≤≥±]")
 _PREFIX_WORD = re.compile(r"pH|INR|GCS|score|SpO2|SaO2|FiO2|HbA1c|FEV1|qSOFA|NEWS|Wells")
 # A bare threshold: a comparator before a number, no unit ("<0.70", "≥ 3").
 _THRESHOLD = re.compile(rf"(?<![\w.]){_COMPARATOR}{_NUMBER}(?![\w.%])")
@@ -63,6 +67,7 @@ _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]*[A-Z0-9]s?)(?=[,;)])")
 _CUE = re.compile(r"\b(?:risk of|risks of|mimics?|secondary to|leads? to|results? in|"
                   r"complicated by|contraindicated in|indicated in|indicated for|treated with|"
                   r"treatment of choice is|drug of choice is)\s+", re.IGNORECASE)
+_CUE_HINTS = ("risk", "mimic", "secondary", "lead", "result", "complicat", "indicat", "treated", "choice")
 _PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|as|than|rather|but|and|or|"
                          r"in|on|at|for|with|by|from|of|to|outside|inside|within|before|after|"
                          r"during|because|including|especially|particularly)\s", re.IGNORECASE)
@@ -109,11 +114,30 @@ def is_rare(word: str) -> bool:
     return bool(zipf(word.lower(), "en") < RARE_ZIPF)  # type: ignore[operator]
 
 
+def _figure_spans(text: str) -> list[Span]:
+    """_FIGURE's matches, tried only where a number starts (or the qualifier or comparator just
+    before one): the same spans as its finditer, without trying the whole pattern at every place."""
+    spans: list[Span] = []
+    reached = 0
+    for digit in _NUMBER_START.finditer(text):
+        at = digit.start()
+        if at < reached:
+            continue
+        lead = _LEAD_BEFORE.search(text, max(reached, at - 16), at)
+        for start in ((lead.start(), at) if lead else (at,)):
+            match = _FIGURE.match(text, start)
+            if match and match.end() > at:
+                spans.append(match.span())
+                reached = match.end()
+                break
+    return spans
+
+
 def figures(text: str) -> list[Span]:
-    spans = [m.span() for m in _FIGURE.finditer(text)]
+    spans = _figure_spans(text)
     if _PREFIX_WORD.search(text):
         spans += [m.span("value") for m in _PREFIXED.finditer(text)]
-    if any(ch in text for ch in "<>≤≥±"):
+    if _COMPARATOR_CHAR.search(text):
         spans += [m.span() for m in _THRESHOLD.finditer(text)]
     return [(s, e) for s, e in (_trim(text, s, e) for s, e in spans) if e > s]
 
@@ -414,7 +438,8 @@ def salient(text: str, avoid: str) -> list[Target]:
             if span:
                 found.append(Target(span, "abbreviation"))
     found += [Target(s, "enumeration") for s in enumerations(text, avoid)]
-    found += [Target(s, "cue") for s in cues(text)]
+    if any(hint in lowered for hint in _CUE_HINTS):
+        found += [Target(s, "cue") for s in cues(text)]
     if len(text.split()) > NAME_MAX_WORDS and not found:
         # A bare name ("Progressive osseous heteroplasia") is recalled whole, in its list; and where
         # a figure, a cause or a list says what matters, a rare word beside it is not the point.

@@ -461,3 +461,13 @@ def test_a_threshold_at_the_start_of_a_bullet_is_not_a_quote() -> None:
                 "- 3.5-5.5 mmol/L → 40 mmol/L\n", "k.md")
     lists = [c.back for c in draft.cards if c.kind == "list"]
     assert lists == [">5.5 mmol/L → nil\n3.5-5.5 mmol/L → 40 mmol/L"]
+
+
+def test_a_score_s_items_ask_for_their_points() -> None:
+    draft = _md("# Stroke\n\n## Recognition\n\n- ROSIER in ED:\n  - seizure activity: −1\n"
+                "  - new asymmetric leg weakness: +1\n", "Stroke.md")
+    cards = {c.front: c.back for c in draft.cards}
+    assert cards["ROSIER in ED: seizure activity: [...]"] == "−1"
+    assert cards["ROSIER in ED: new asymmetric leg weakness: [...]"] == "+1"
+    # "leg" holds "eg" but gives no example: no card asks for "weakness: +1".
+    assert "weakness: +1" not in cards.values()

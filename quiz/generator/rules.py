@@ -52,6 +52,7 @@ _UNIT_OF = re.compile(r"%|[a-zA-Zµμ/]+$")
 _LETTERS = re.compile(r"[A-Za-z]+")
 # A cloze leaves at least two letters to read beside its gap ("RR [...]").
 _ENOUGH_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
+_SCORE = re.compile(r"[+−-]?\d+(?:\.\d+)?(?:\s?points?)?")  # "seizure activity: −1", a score's item
 _FUNCTION_WORDS = word_set("and or but not nor the a an of to in on at by for with from as is are be "
                            "was were than then if so it its this that these those")
 _PAIR = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s")
@@ -112,7 +113,7 @@ def label(text: str) -> tuple[str, str, str] | None:
     separator = ":" if plain[len(match.group("term")):].lstrip().startswith(":") else "-"
     if (not term or len(term.split()) > LABEL_MAX_WORDS or _CIRCUMSTANCE.match(term) or value.endswith(":")
             or term.split()[0].lower() in _NOT_A_TERM or len(value.split()) > DEFINITION_MAX_WORDS
-            or _PAIR.search(term) or not any(ch.isalpha() for ch in value)):
+            or _PAIR.search(term) or not (any(ch.isalpha() for ch in value) or _SCORE.fullmatch(value))):
         return None
     return term, value, separator
 

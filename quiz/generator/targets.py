@@ -57,7 +57,7 @@ _SYMBOL = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:\s(?:inhibitors?|blockers?|antag
                      r"receptors?|antibod(?:y|ies))\b)?")
 _VARIANT = re.compile(r"(?<!\w)(?:c\.[0-9_+*-]+[ACGT]+>[ACGT]+"
                       r"|p\.(?:\([A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}\)|[A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}))")
-_EXAMPLE = re.compile(r"(?:such as|e\.g\.,?|eg,?|for example,?|like)\s+"
+_EXAMPLE = re.compile(r"\b(?:such as|e\.g\.,?|eg\b,?|for example,?|like)\s+"
                       r"([^,;)(]+?)(?=\s*(?:[,;)]|$|\.\s|\.$))")
 _ADVERBIAL_START = word_set("in at on for with during after before when if once while although unless "
                             "until since by")

@@ -471,3 +471,11 @@ def test_a_score_s_items_ask_for_their_points() -> None:
     assert cards["ROSIER in ED: new asymmetric leg weakness: [...]"] == "+1"
     # "leg" holds "eg" but gives no example: no card asks for "weakness: +1".
     assert "weakness: +1" not in cards.values()
+
+
+def test_a_figure_restated_in_another_unit_or_a_gloss_beside_the_gap_is_a_leak() -> None:
+    draft = _md("# Sepsis\n\n## SIRS\n\n- RR >20 breaths/min or PaCO₂ <4.3 kPa (32 mmHg)\n"
+                "- Glucose can be normal on SGLT2 inhibitors (the gliflozins) or in pregnancy\n", "s.md")
+    backs = {c.back for c in draft.cards}
+    assert ">20 breaths/min" in backs
+    assert not backs & {"<4.3 kPa", "32 mmHg", "SGLT2 inhibitors"}

@@ -24,6 +24,11 @@ _NUMBER_ONLY = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _BANDS = re.compile(r"\s+/\s+")
 _PRONOUN_START = re.compile(r"(?:it|its|they|their|this|these|those|both|neither|either|such|he|she|"
                             r"levels?|the same)\b", re.IGNORECASE)
+# A figure restated in another unit beside the gap: "PaCO₂ [...] (32 mmHg)", "<4.3 kPa ([...])".
+_RESTATED = re.compile(r"\[\.\.\.\]\s?\(\s?[<>≤≥~]?\s?\d[^()]{0,20}\)|\d[^\s()]*\s?\w*\s?\(\[\.\.\.\]\)")
+# A short gloss right after the gap: "[...] (the -gliflozins)", "[...] sign (periumbilical bruising)".
+_GLOSS = re.compile(r"\[\.\.\.\](?:\s\w+)?\s\((?!\d)"
+                    r"(?!(?:can|may|might|mimics?|e\.g|eg|such|see|as|or|and)\b)[^()\d\s]+(?:\s[^()\d\s]+){0,3}\)")
 _GAP_BEFORE_EXAMPLE = re.compile(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s")
 _STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will|than|"
                         r"useful|helps?)\b",
@@ -209,6 +214,8 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
             front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
         if _GAP_BEFORE_EXAMPLE.search(front):
             continue  # "[...] (such as indomethacin)": the example names its class
+        if _RESTATED.search(front) or (_GLOSS.search(front) and not targets.figures(answer)):
+            continue  # "<4.3 kPa ([...])", "[...] (the -gliflozins)": the front says it again
         front = _fit(lead.rstrip(" .:") if lead else _lead(item), front, front.find(rules.CLOZE_GAP))
         shown = f"{breadcrumb} {front}"
         if author_marked and span != label_span:

@@ -284,7 +284,8 @@ class _Reader:
             self.footnotes[self.footnote_label or ""] = tidy(unmark(" ".join(self.footnote_parts)))
             self.footnote_label = None
         elif name == "CodeBlock" and self.code is not None:
-            self._prose_block("".join(self.code))
+            # Undo the escape put before a line's ">5.5" (a fence shows it as written).
+            self._prose_block("".join(self.code).replace("\\>", ">"))
             self.code = None
         elif name in ("CodeBlock", "Image", "Strikethrough"):
             self.hidden -= 1

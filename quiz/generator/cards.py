@@ -212,10 +212,11 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
         grown = targets.with_abbreviation(plain, span)
         if grown is not None:
             front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
-        if _GAP_BEFORE_EXAMPLE.search(front):
-            continue  # "[...] (such as indomethacin)": the example names its class
-        if _RESTATED.search(front) or (_GLOSS.search(front) and not targets.figures(answer)):
-            continue  # "<4.3 kPa ([...])", "[...] (the -gliflozins)": the front says it again
+        if "(" in front and (_GAP_BEFORE_EXAMPLE.search(front) or _RESTATED.search(front) or (
+                _GLOSS.search(front) and not targets.figures(answer))):
+            # "[...] (such as indomethacin)": the example names its class; "<4.3 kPa ([...])",
+            # "[...] (the -gliflozins)": the front says it again.
+            continue
         front = _fit(lead.rstrip(" .:") if lead else _lead(item), front, front.find(rules.CLOZE_GAP))
         shown = f"{breadcrumb} {front}"
         if author_marked and span != label_span:

@@ -37,9 +37,9 @@ _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bappro
 _VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
                     r"significantly|substantially|appropriate|appropriately|critical|careful|"
                     r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
-_VAGUE_ANYWHERE = re.compile(r"essential|important|crucial|vital|key|paramount|significant|substantial|"
-                             r"appropriate|critical|careful|timely|prompt|optimal|comprehensive|holistic",
-                             re.IGNORECASE)
+_VAGUE_STEMS = ("essential", "important", "crucial", "vital", "key", "paramount", "significant",
+                "substantial", "appropriate", "critical", "careful", "timely", "prompt", "optimal",
+                "comprehensive", "holistic")
 _VAGUE_WORDS = word_set("essential important importance crucial vital key paramount significant "
                         "significantly substantially appropriate appropriately critical careful "
                         "carefully timely prompt optimal comprehensive holistic")
@@ -142,7 +142,8 @@ def is_platitude(sentence: str) -> bool:
     """"Early recognition and appropriate management are essential...": vague words and nothing
     exact (no figure, no technical term marked or found) to recall."""
     plain = unmark(sentence)
-    if _VAGUE_ANYWHERE.search(plain) is None:
+    lowered = plain.lower()
+    if not any(stem in lowered for stem in _VAGUE_STEMS):
         return False
     words = _VAGUE_WORDS.intersection(_WORDS.findall(plain.lower()))
     if not words or _DIGIT.search(plain):

@@ -479,3 +479,10 @@ def test_a_figure_restated_in_another_unit_or_a_gloss_beside_the_gap_is_a_leak()
     backs = {c.back for c in draft.cards}
     assert ">20 breaths/min" in backs
     assert not backs & {"<4.3 kPa", "32 mmHg", "SGLT2 inhibitors"}
+
+
+def test_a_callout_titled_with_a_question_is_a_card_as_written() -> None:
+    draft = _md("# Meningitis\n\n## Steroids\n\n> [!question] Why scan before the LP?\n"
+                "> To exclude raised intracranial pressure.\n", "m.md")
+    assert [(c.kind, c.front, c.back) for c in draft.cards] == [
+        ("explicit", "Why scan before the LP?", "To exclude raised intracranial pressure.")]

@@ -96,6 +96,7 @@ class _ItemContext:
 class _QuoteContext:
     title: str | None = None
     first: bool = True
+    question: str | None = None  # a callout titled with a question: its first paragraph answers it
 
 
 class _Reader:
@@ -345,8 +346,16 @@ class _Reader:
                 # The title leads the callout's content, as a "...:" line would.
                 heading = tidy(unmark(_plain(title)[0])).rstrip(":")
                 quote.title = f"{heading}:" if heading else None
+                quote.question = heading if heading.endswith("?") else None
                 if not text.strip():
                     return
+        question = next((c for c in reversed(self.containers) if isinstance(c, _QuoteContext)), None)
+        if question is not None and question.question and not any(
+                isinstance(c, _ItemContext) for c in self.containers):
+            # "> [!question] Why ...?" and its answer: a card as the author would write it.
+            self._add(Item("paragraph", f"{question.question} :: {' '.join(text.split())}", buffer.line))
+            question.question = None
+            return
         item = next((c for c in reversed(self.containers) if isinstance(c, _ItemContext)), None)
         if item is not None:
             item.paragraphs += 1

@@ -75,7 +75,7 @@ def card_key(deck_id: str, path: tuple[str, ...], kind: str, source_text: str, t
     return f"{deck_id}/{_path_slug(path)}/{kind}/{digest}"
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=32768)  # a section's slug, asked once a card: a deck has thousands
 def _path_slug(path: tuple[str, ...]) -> str:
     return "/".join(slug(title) for title in path[1:]) or "_"
 

@@ -255,6 +255,12 @@ def _begins_a_word(word: str, haystack: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=256)
+def _figures_in(unit: str) -> re.Pattern[str]:
+    """Figures (and ranges) written with this unit."""
+    return re.compile(rf"(?<![\w.])(\d+(?:[.,]\d+)?)(?:\s?[-–]\s?(\d+(?:[.,]\d+)?))?\s?{re.escape(unit)}")
+
+
 def _derivable(answer: str, shown: str) -> bool:
     """A figure worked out from the others on the front: the band next to a shown band ("≤40%"
     beside "41-49%"), or the rest of a hundred ("85%" beside "15%")."""
@@ -262,9 +268,8 @@ def _derivable(answer: str, shown: str) -> bool:
     if unit is None:
         return False
     values = [float(n.replace(",", ".")) for n in _NUMBERS.findall(answer)]
-    others = [float(n.replace(",", ".")) for m in re.finditer(
-        rf"(?<![\w.])(\d+(?:[.,]\d+)?)(?:\s?[-–]\s?(\d+(?:[.,]\d+)?))?\s?{re.escape(unit.group())}", shown)
-        for n in m.groups() if n]
+    others = [float(n.replace(",", ".")) for m in _figures_in(unit.group()).finditer(shown)
+              for n in m.groups() if n]
     if unit.group() == "%" and any(a + b == 100 for a in values for b in others):
         return True
     # Bands meet at a boundary: only a band (a range or a threshold) is worked out from its neighbour.

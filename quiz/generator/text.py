@@ -95,7 +95,7 @@ def marked_terms(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=32768)
 def slug(text: str) -> str:
     """A stable, readable identifier piece: lower case, ASCII letters and digits, hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

@@ -159,3 +159,11 @@ def test_hostile_lines_are_read_in_linear_time() -> None:
     result = subprocess.run([sys.executable, "-c", script], input=json.dumps(list(HOSTILE_LINES.values())),
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_escape_sequences_in_a_document_never_reach_a_card(quiz: Invoke, tmp_path: Path) -> None:
+    path = _write(tmp_path / "esc.md", "# T\n\n## S\n\n- Give \x1b[2J\x1b]0;title\x07\x9b31m 10 mg daily\n")
+    result = quiz("outline", "--cards", str(path))
+    assert result.exit_code == 0
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b")
+    assert "→ 10 mg" in result.output

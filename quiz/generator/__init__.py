@@ -27,6 +27,7 @@ __all__ = [
 
 Format = Literal["markdown", "text"]
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+_CONTROL = re.compile("[\x00\x05-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -83,7 +84,10 @@ def decode(data: bytes, source: str) -> str:
                         source=source, line=line) from None
     if any(ch in text for ch in "\x01\x02\x03\x04"):
         raise DeckError("contains control characters: save it as plain text", source=source)
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Other control characters (an escape sequence that would clear the screen or retitle the
+    # window) are not text: no card carries them to a terminal.
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def guess_format(source: str) -> Format:

@@ -103,12 +103,11 @@ class _Reader:
     """One pass over the parser's events, placing items under the headings they follow."""
 
     def __init__(self, text: str) -> None:
-        self.data = text.encode()
-        self.newlines = [m.start() for m in re.finditer(b"\n", self.data)]
+        self.newlines = [m.start() for m in re.finditer(b"\n", text.encode())]  # byte offsets, as ranges are
         self.preamble = _Heading(0, "", 1)
         self.headings: list[_Heading] = []
         self.buffer: _Buffer | None = None
-        self.containers: list[Any] = []  # _ListContext, _ItemContext, _QuoteContext, "footnote"
+        self.containers: list[Any] = []  # the open _ListContext, _ItemContext and _QuoteContext
         self.groups = 0
         self.pending_lead: str | None = None  # a paragraph ending in ':' just read
         self.footnotes: dict[str, str] = {}

@@ -7,7 +7,7 @@ import functools
 import re
 
 from quiz.generator.targets import Span
-from quiz.generator.text import has_marks, marked_terms, unmark, word_set
+from quiz.generator.text import FUNCTION_WORDS, has_marks, marked_terms, unmark, word_set
 
 CLOZE_GAP = "[...]"
 
@@ -53,8 +53,6 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 # A cloze leaves at least two letters to read beside its gap ("RR [...]").
 _ENOUGH_LETTERS = re.compile(r"[^\W\d_].*?[^\W\d_]", re.S)
 _SCORE = re.compile(r"[+−-]?\d+(?:\.\d+)?(?:\s?points?)?")  # "seizure activity: −1", a score's item
-_FUNCTION_WORDS = word_set("and or but not nor the a an of to in on at by for with from as is are be "
-                           "was were than then if so it its this that these those")
 _PAIR = re.compile(r"\s(?:>|<|→|vs\.?|versus)\s")
 
 # An answer that is most of the text would blank the whole bullet.
@@ -161,7 +159,7 @@ def cloze(text: str, span: Span) -> tuple[str, str] | None:
             _ENOUGH_LETTERS.search(visible) is None:
         return None
     if len(answer) < 8 and not any(ch.isdigit() for ch in answer) and all(
-            w.lower() in _FUNCTION_WORDS for w in _WORDS.findall(answer)):
+            w.lower() in FUNCTION_WORDS for w in _WORDS.findall(answer)):
         return None  # "and", "the": nothing to recall
     return plain[:start] + CLOZE_GAP + plain[end:], answer
 

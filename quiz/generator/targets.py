@@ -9,7 +9,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from quiz.generator.text import word_set
+from quiz.generator.text import FUNCTION_WORDS, word_set
 
 Span = tuple[int, int]
 
@@ -81,10 +81,6 @@ _ENUM_STOP = word_set("to of the a an in on for with by as from at is are be was
                       "evaluate evaluating causes cause lead leads than via into shows show identify "
                       "identifies increased decreased reduced severe potential")
 RARE_ZIPF = 3.1
-_FUNCTION_WORDS = word_set("within without over under after before during and or but if then than is "
-                           "are was were be been has have had not no the a an this that these those "
-                           "it its their there here also only very more less most least all any some "
-                           "each every both either neither other another such")
 # Rare words that name a kind of thing, not a fact: never a cloze on their own.
 _GENERIC_TERMS = word_set("modality modalities pathogenesis aetiology etiology mechanism mechanisms "
                           "manifestation manifestations parameter parameters criteria criterion "
@@ -367,7 +363,7 @@ _GENERIC_LABELS = word_set("drugs drug causes cause other others signs symptoms 
 
 def _noun_like(word: str, avoid: str) -> bool:
     lowered = word.lower()
-    return not (_named(word, avoid) or lowered in _ENUM_STOP or lowered in _FUNCTION_WORDS
+    return not (_named(word, avoid) or lowered in _ENUM_STOP or lowered in FUNCTION_WORDS
                 or _VERBISH.search(word))
 
 

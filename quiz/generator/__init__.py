@@ -114,7 +114,7 @@ def generate(text: str, source: str, *, fmt: Format | None = None) -> DeckDraft:
         what = (f"only headings ({headings})" if headings else
                 "only images" if document.images else "front matter only" if text.lstrip()
                 .startswith("---") else "no text")
-        raise StubError(f"has nothing to learn ({what}): write some notes under its headings",
+        raise StubError(f"has nothing to learn ({what}): write some notes in it",
                         source=source)
     cards, warnings, uncarded = generate_cards(document, deck_id)
     sections = _sections(document.root, cards)

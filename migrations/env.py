@@ -2,14 +2,15 @@
 
 from alembic import context
 
-from quiz.models import Base
+from quiz.store.models import Base
 
 target_metadata = Base.metadata
 connection = context.config.attributes.get("connection")
 if connection is None:  # pragma: no cover - quiz always passes its own connection
     raise RuntimeError("run migrations through quiz: the database is upgraded at start-up")
 
-context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                  compare_type=True)
+context.configure(
+    connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -37,8 +37,10 @@ class DatabaseBusyError(DatabaseError):
     def __init__(self) -> None:
         from quiz.config import busy_timeout_ms
 
-        super().__init__(f"the database is locked by another program (waited {busy_timeout_ms() / 1000:g} s):"
-                         " nothing was saved; try again")
+        super().__init__(
+            f"the database is locked by another program (waited {busy_timeout_ms() / 1000:g} s):"
+            " nothing was saved; try again"
+        )
 
 
 class ConflictError(QuizError):

@@ -20,8 +20,9 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
     except OSError as exc:
-        raise QuizError(f"{folder}: cannot write there ({exc.strerror}): choose another output path") \
-            from None
+        raise QuizError(
+            f"{folder}: cannot write there ({exc.strerror}): choose another output path"
+        ) from None
     os.close(handle)
     try:
         write(Path(temporary))

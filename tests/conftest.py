@@ -50,8 +50,8 @@ def quiz(runner: CliRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
 @pytest.fixture
 def engine(db_path: Path) -> Iterator[Engine]:
     """A fresh database with the bundled HO deck in it."""
-    from quiz.db import ensure_schema, make_engine, session_scope
     from quiz.services.importing import import_bundled_decks
+    from quiz.store.schema import ensure_schema, make_engine, session_scope
 
     engine = make_engine(f"sqlite:///{db_path}")
     ensure_schema(engine, lambda _message: None)

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from sqlalchemy.engine import Connection, Engine
 
-from quiz.connections import for_engine
-from quiz.db import ensure_schema, make_engine, session_scope
 from quiz.services import learners
 from quiz.services.importing import import_bundled_decks
 from quiz.services.review import ReviewOptions, answer_writer, start_review
+from quiz.store.db import for_engine
+from quiz.store.schema import ensure_schema, make_engine, session_scope
 
 START = datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
 
@@ -49,8 +49,9 @@ def open_database(url: str, *names: str) -> Engine:
     return engine
 
 
-def review_days(engine: Engine, learner: str, seed: int, days: int, skip_every: int = 0,
-                new_per_day: int = 6) -> int:
+def review_days(
+    engine: Engine, learner: str, seed: int, days: int, skip_every: int = 0, new_per_day: int = 6
+) -> int:
     """``days`` daily sessions from START (every ``skip_every``-th day skipped), each answering
     its whole queue with grades drawn from ``seed``; returns how many answers were given."""
     rng = random.Random(seed)

@@ -23,18 +23,30 @@ def _write(path: Path, content: bytes | str) -> Path:
 CASES: dict[str, tuple[str, bytes | str, str]] = {
     # name: (file name, content, what the message must say besides the file name)
     "binary": ("scan.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary file"),
-    "not utf-8": ("latin.md", "# Titre\n\n## Section\n\n- Fièvre\n".encode("latin-1"),
-                  "latin.md:5: is not UTF-8 text"),
+    "not utf-8": (
+        "latin.md",
+        "# Titre\n\n## Section\n\n- Fièvre\n".encode("latin-1"),
+        "latin.md:5: is not UTF-8 text",
+    ),
     "empty": ("empty.md", "", "is empty"),
     "only white space": ("blank.txt", "\n  \n\t\n", "is empty"),
-    "text without headings": ("flat.txt", "Title\nA long first paragraph that goes on and on and on.\n",
-                              "has no headings"),
-    "broken front matter": ("broken.md", "---\ndeck: [unclosed\nid: x\n---\n# T\n\n## S\n\n- a\n",
-                            "broken.md:3: front matter is not valid YAML"),
+    "text without headings": (
+        "flat.txt",
+        "Title\nA long first paragraph that goes on and on and on.\n",
+        "has no headings",
+    ),
+    "broken front matter": (
+        "broken.md",
+        "---\ndeck: [unclosed\nid: x\n---\n# T\n\n## S\n\n- a\n",
+        "broken.md:3: front matter is not valid YAML",
+    ),
     "unclosed front matter": ("open.md", "---\ndeck: T\n\n# T\n\n## S\n", "open.md:1: front matter"),
     "front matter not a mapping": ("list.md", "---\n- a\n- b\n---\n# T\n", "front matter must be"),
-    "bad deck id": ("id.md", "---\nid: Not A Slug!\n---\n# T\n\n## S\n\n- Dose is 10 mg\n",
-                    "id 'Not A Slug!' is not a slug"),
+    "bad deck id": (
+        "id.md",
+        "---\nid: Not A Slug!\n---\n# T\n\n## S\n\n- Dose is 10 mg\n",
+        "id 'Not A Slug!' is not a slug",
+    ),
 }
 
 
@@ -60,8 +72,9 @@ def _assert_refused(result: object, existing: list[str], db_path: Path, *needles
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_document_is_refused(case: str, quiz: Invoke, tmp_path: Path, existing_db: list[str],
-                                 db_path: Path) -> None:
+def test_bad_document_is_refused(
+    case: str, quiz: Invoke, tmp_path: Path, existing_db: list[str], db_path: Path
+) -> None:
     name, content, message = CASES[case]
     path = _write(tmp_path / name, content)
     _assert_refused(quiz("import", str(path)), existing_db, db_path, name, message)
@@ -69,17 +82,18 @@ def test_bad_document_is_refused(case: str, quiz: Invoke, tmp_path: Path, existi
 
 def test_missing_path(quiz: Invoke, tmp_path: Path, existing_db: list[str], db_path: Path) -> None:
     missing = tmp_path / "nowhere.md"
-    _assert_refused(quiz("import", str(missing)), existing_db, db_path, "nowhere.md",
-                    "no such file or folder")
+    _assert_refused(
+        quiz("import", str(missing)), existing_db, db_path, "nowhere.md", "no such file or folder"
+    )
 
 
-def test_folder_without_documents(quiz: Invoke, tmp_path: Path, existing_db: list[str],
-                                  db_path: Path) -> None:
+def test_folder_without_documents(
+    quiz: Invoke, tmp_path: Path, existing_db: list[str], db_path: Path
+) -> None:
     folder = tmp_path / "pictures"
     folder.mkdir()
     (folder / "x.png").write_bytes(b"\x89PNG")
-    _assert_refused(quiz("import", str(folder)), existing_db, db_path, "pictures",
-                    "folder has no documents")
+    _assert_refused(quiz("import", str(folder)), existing_db, db_path, "pictures", "folder has no documents")
 
 
 def test_ten_megabyte_document(quiz: Invoke, tmp_path: Path, existing_db: list[str], db_path: Path) -> None:
@@ -90,8 +104,9 @@ def test_ten_megabyte_document(quiz: Invoke, tmp_path: Path, existing_db: list[s
     _assert_refused(quiz("import", str(path)), existing_db, db_path, "huge.md", "over the 5 MiB limit")
 
 
-def test_one_bad_file_among_good_ones_writes_nothing(quiz: Invoke, tmp_path: Path, existing_db: list[str],
-                                                     db_path: Path) -> None:
+def test_one_bad_file_among_good_ones_writes_nothing(
+    quiz: Invoke, tmp_path: Path, existing_db: list[str], db_path: Path
+) -> None:
     good = _write(tmp_path / "good.md", "# Good\n\n## S\n\n- Dose is 10 mg daily\n")
     bad = _write(tmp_path / "bad.md", b"\x00\x01binary")
     _assert_refused(quiz("import", str(good), str(bad)), existing_db, db_path, "bad.md")
@@ -154,10 +169,18 @@ def test_hostile_lines_are_read_in_linear_time() -> None:
     """Each 80 KB line is read in well under a second here; a rule that went quadratic on one took a
     minute. The whole set runs in a child process that must finish in 60 s: a hang fails the test
     instead of stalling the suite."""
-    script = ("import sys, json; from quiz.generator import generate\n"
-              "for text in json.load(sys.stdin): generate('# T\\n\\n## S\\n\\n' + text + '\\n', 't.md')\n")
-    result = subprocess.run([sys.executable, "-c", script], input=json.dumps(list(HOSTILE_LINES.values())),
-                            capture_output=True, text=True, timeout=60, cwd=ROOT)
+    script = (
+        "import sys, json; from quiz.generator import generate\n"
+        "for text in json.load(sys.stdin): generate('# T\\n\\n## S\\n\\n' + text + '\\n', 't.md')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps(list(HOSTILE_LINES.values())),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from quiz.connections import for_engine
-from quiz.db import make_engine
 from quiz.services.review import status
+from quiz.store.db import for_engine
+from quiz.store.schema import make_engine
 from tests.benchmarks.__main__ import PEER_REPORT
 from tests.benchmarks.data import DUE_TODAY, cohort_database, learner_today, review_database, review_plan
 from tests.conftest import Invoke
@@ -34,8 +34,12 @@ def test_anki_collection_holds_the_same_cards_due_and_history_as_quiz(tmp_path: 
     engine.dispose()
     quiz_due = sum(row.due + row.overdue for row in found.rows)
     with sqlite3.connect(quiz_db) as connection:
-        quiz_cards = {r[0] - 1 for r in connection.execute(
-            "SELECT card_id FROM card_states WHERE due <= ?", (plan.today.isoformat(),))}
+        quiz_cards = {
+            r[0] - 1
+            for r in connection.execute(
+                "SELECT card_id FROM card_states WHERE due <= ?", (plan.today.isoformat(),)
+            )
+        }
         quiz_reviews = connection.execute("SELECT COUNT(*) FROM reviews").fetchone()[0]
 
     collection = anki_collection.Collection(str(anki_path))
@@ -43,8 +47,10 @@ def test_anki_collection_holds_the_same_cards_due_and_history_as_quiz(tmp_path: 
         tree = collection.sched.deck_due_tree()
         today = collection.sched.today
         base = collection.db.scalar("SELECT MIN(id) FROM notes")
-        anki_cards = {nid - base for nid in collection.db.list(
-            "SELECT nid FROM cards WHERE queue = 2 AND due <= ?", today)}
+        anki_cards = {
+            nid - base
+            for nid in collection.db.list("SELECT nid FROM cards WHERE queue = 2 AND due <= ?", today)
+        }
         anki_reviews = collection.db.scalar("SELECT COUNT(*) FROM revlog")
         intervals = collection.db.list("SELECT ivl FROM cards ORDER BY nid")
     finally:
@@ -69,7 +75,10 @@ def test_the_cohort_peer_computes_the_reports_per_learner_measures(db_path: Path
     for learner in report["learners"]:
         _id, introduced, mature, overdue, reviews, asked, kept, _days, last_day = peer[learner["name"]]
         assert (introduced, mature, overdue) == (learner["introduced"], learner["mature"], learner["overdue"])
-        assert (reviews, asked, last_day) == (learner["reviews"], learner["retention_reviews"],
-                                              learner["last_review"])
+        assert (reviews, asked, last_day) == (
+            learner["reviews"],
+            learner["retention_reviews"],
+            learner["last_review"],
+        )
         assert kept / asked == pytest.approx(learner["retention"])
     assert sum(learner["mature"] for learner in report["learners"]) > 0

@@ -1,4 +1,4 @@
-from quiz.columns import BOLD, columns
+from quiz.render.columns import BOLD, columns
 
 
 def test_columns_align_and_cut_the_first_column_to_the_width() -> None:

@@ -15,7 +15,8 @@ from quiz.generator import CLOZE_GAP, generate
 from tests.conftest import FIXTURES
 
 EXAMPLES: list[dict[str, Any]] = json.loads(
-    (FIXTURES / "commonmark" / "spec-0.31.2.json").read_text(encoding="utf-8"))
+    (FIXTURES / "commonmark" / "spec-0.31.2.json").read_text(encoding="utf-8")
+)
 # Characters that are syntax when a reader leaves them: emphasis, links, code, HTML, entities,
 # escapes, tables, highlights, headings.
 MARKUP_CHARACTERS = "*_[]<>&\\`|~=#!"
@@ -60,15 +61,19 @@ def test_no_example_leaves_markup_on_a_card() -> None:
         if leftovers:
             failures[example["example"]] = (example["section"], example["markdown"], leftovers)
     assert not failures, f"{len(failures)} of {len(EXAMPLES)} examples leave markup: " + "\n".join(
-        f"#{n} ({section}) {markdown!r}: {found}" for n, (section, markdown, found) in
-        list(failures.items())[:15])
+        f"#{n} ({section}) {markdown!r}: {found}"
+        for n, (section, markdown, found) in list(failures.items())[:15]
+    )
 
 
-@pytest.mark.parametrize("markdown, expected", [
-    ("# T\n\n- Give **10 mg** of [drug](https://example.org) &amp; rest\n", "Give 10 mg of drug & rest"),
-    ("# T\n\n- A `code` span and \\*escaped\\* stars, 5 mg\n", "A code span and *escaped* stars, 5 mg"),
-    ("# T\n\n- Raw <span>html</span> and &lt;tag&gt; at 5 mg\n", "Raw html and <tag> at 5 mg"),
-])
+@pytest.mark.parametrize(
+    "markdown, expected",
+    [
+        ("# T\n\n- Give **10 mg** of [drug](https://example.org) &amp; rest\n", "Give 10 mg of drug & rest"),
+        ("# T\n\n- A `code` span and \\*escaped\\* stars, 5 mg\n", "A code span and *escaped* stars, 5 mg"),
+        ("# T\n\n- Raw <span>html</span> and &lt;tag&gt; at 5 mg\n", "Raw html and <tag> at 5 mg"),
+    ],
+)
 def test_inline_markup_reads_as_the_html_would(markdown: str, expected: str) -> None:
     draft = generate(markdown, "t.md")
     texts = {card.front.replace(CLOZE_GAP, card.back) for card in draft.cards}

@@ -18,20 +18,30 @@ def test_eight_processes_answering_at_once_lose_nothing(db_url: str) -> None:
     engine = open_database(db_url, *names)
     # Each answers its first ANSWERS cards with alternating grades (failures come back as repeats).
     script = "".join(f"\n{4 if n % 3 else 2}\n" for n in range(ANSWERS)) + "q\n"
-    processes = [subprocess.Popen([sys.executable, "-m", "quiz", "--db", db_url, "review", "--learner", name,
-                                   "--new", "40"],
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
-                 for name in names]
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "quiz", "--db", db_url, "review", "--learner", name, "--new", "40"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
     outcomes = [process.communicate(script, timeout=300) for process in processes]
     for process, (out, err) in zip(processes, outcomes, strict=True):
         assert process.returncode == 0, err
         assert err == ""  # no error shown to anyone
         assert f"{ANSWERS} answers" in out
     with engine.connect() as connection:
-        counted = dict(connection.execute(text(
-            "SELECT l.name, COUNT(r.id) FROM learners l LEFT JOIN reviews r ON r.learner_id = l.id "
-            "GROUP BY l.name")).all())
+        counted = dict(
+            connection.execute(
+                text(
+                    "SELECT l.name, COUNT(r.id) FROM learners l LEFT JOIN reviews r ON r.learner_id = l.id "
+                    "GROUP BY l.name"
+                )
+            ).all()
+        )
         states = connection.execute(text("SELECT COUNT(*) FROM card_states")).scalar()
         if engine.dialect.name == "sqlite":
             assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -11,16 +11,18 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from quiz.connections import for_engine
-from quiz.db import session_scope
 from quiz.services import cohorts, learners
 from quiz.services.importing import import_documents
 from quiz.services.review import ReviewOptions, answer_writer, start_review, status
+from quiz.store.db import for_engine
+from quiz.store.schema import session_scope
 from tests.drive import START, database_at, open_database, review_days
 
 KEPT = {
-    "card_count": ("SELECT id, card_count FROM sections WHERE card_count > 0",
-                   "SELECT section_id, COUNT(*) FROM cards WHERE NOT retired GROUP BY section_id"),
+    "card_count": (
+        "SELECT id, card_count FROM sections WHERE card_count > 0",
+        "SELECT section_id, COUNT(*) FROM cards WHERE NOT retired GROUP BY section_id",
+    ),
     "learner_sections": (
         "SELECT learner_id, section_id, states, introduced, suspended, suspended_new, mature, lapses "
         "FROM learner_sections WHERE states <> 0",
@@ -29,45 +31,52 @@ KEPT = {
         "SUM(CASE WHEN st.suspended AND st.introduced IS NULL THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN st.introduced IS NOT NULL AND st.interval >= 21 THEN 1 ELSE 0 END), SUM(st.lapses) "
         "FROM card_states st JOIN cards c ON c.id = st.card_id WHERE NOT c.retired "
-        "GROUP BY st.learner_id, st.section_id"),
+        "GROUP BY st.learner_id, st.section_id",
+    ),
     "learner_days": (
         "SELECT learner_id, day, deck_id, reviews, counted, retained_of, retained FROM learner_days",
         "SELECT r.learner_id, r.day, s.deck_id, COUNT(*), "
         "SUM(CASE WHEN r.kind = 'review' THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.kind = 'review' AND r.passed_before THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN r.kind = 'review' AND r.passed_before AND r.grade >= 3 THEN 1 ELSE 0 END) "
-        "FROM reviews r JOIN sections s ON s.id = r.section_id GROUP BY r.learner_id, r.day, s.deck_id"),
+        "FROM reviews r JOIN sections s ON s.id = r.section_id GROUP BY r.learner_id, r.day, s.deck_id",
+    ),
     "cohort_sections": (
         "SELECT cohort_id, day, section_id, retained_of, retained FROM cohort_sections",
         "SELECT m.cohort_id, r.day, r.section_id, COUNT(*), SUM(CASE WHEN r.grade >= 3 THEN 1 ELSE 0 END) "
         "FROM reviews r JOIN memberships m ON m.learner_id = r.learner_id "
-        "WHERE r.kind = 'review' AND r.passed_before GROUP BY m.cohort_id, r.day, r.section_id"),
+        "WHERE r.kind = 'review' AND r.passed_before GROUP BY m.cohort_id, r.day, r.section_id",
+    ),
     "cohort_due": (
         "SELECT cohort_id, due, deck_id, cards FROM cohort_due",
         "SELECT m.cohort_id, st.due, c.deck_id, COUNT(*) FROM card_states st "
         "JOIN cards c ON c.id = st.card_id JOIN memberships m ON m.learner_id = st.learner_id "
         "WHERE NOT c.retired AND st.due IS NOT NULL AND NOT st.suspended AND st.introduced IS NOT NULL "
-        "GROUP BY m.cohort_id, st.due, c.deck_id"),
+        "GROUP BY m.cohort_id, st.due, c.deck_id",
+    ),
     "cohort_cards": (
         "SELECT cohort_id, card_id, met, lapsed, lapses FROM cohort_cards "
         "WHERE met <> 0 OR lapsed <> 0 OR lapses <> 0",
         "SELECT m.cohort_id, st.card_id, COUNT(st.introduced), "
         "SUM(CASE WHEN st.lapses > 0 THEN 1 ELSE 0 END), "
         "SUM(st.lapses) FROM card_states st JOIN memberships m ON m.learner_id = st.learner_id "
-        "GROUP BY m.cohort_id, st.card_id HAVING COUNT(st.introduced) <> 0 OR SUM(st.lapses) <> 0"),
+        "GROUP BY m.cohort_id, st.card_id HAVING COUNT(st.introduced) <> 0 OR SUM(st.lapses) <> 0",
+    ),
     "learner_due": (
         "SELECT learner_id, due, section_id, cards FROM learner_due",
         "SELECT st.learner_id, st.due, st.section_id, COUNT(*) FROM card_states st "
         "JOIN cards c ON c.id = st.card_id WHERE NOT c.retired AND st.due IS NOT NULL "
-        "AND NOT st.suspended AND st.introduced IS NOT NULL GROUP BY st.learner_id, st.due, st.section_id"),
+        "AND NOT st.suspended AND st.introduced IS NOT NULL GROUP BY st.learner_id, st.due, st.section_id",
+    ),
 }
 
 
 def assert_counts_kept(engine: Engine) -> None:
     with engine.connect() as connection:
         for name, (kept, counted) in KEPT.items():
-            assert sorted(map(tuple, connection.execute(text(kept)))) == \
-                sorted(map(tuple, connection.execute(text(counted)))), name
+            assert sorted(map(tuple, connection.execute(text(kept)))) == sorted(
+                map(tuple, connection.execute(text(counted)))
+            ), name
 
 
 def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) -> None:
@@ -108,7 +117,7 @@ def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) 
     text_now = deck.read_text(encoding="utf-8")
     start = text_now.index("### CT Scan")
     end = text_now.index("\n#", start + 1)
-    deck.write_text(text_now[:start] + text_now[end + 1:], encoding="utf-8")
+    deck.write_text(text_now[:start] + text_now[end + 1 :], encoding="utf-8")
     with session_scope(engine) as session:
         assert sum(d.retired for d in import_documents(session, [deck]).decks) > 0
     assert_counts_kept(engine)
@@ -125,7 +134,7 @@ def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) 
 
 def test_upgrade_counts_what_is_stored(tmp_path: Path) -> None:
     """A database from before the counts (schema 0002) gets them from its states at upgrade."""
-    from quiz.db import ensure_schema
+    from quiz.store.schema import ensure_schema
 
     with database_at(tmp_path / "old.db", "0002") as (engine, connection):
         run = connection.exec_driver_sql
@@ -133,23 +142,30 @@ def test_upgrade_counts_what_is_stored(tmp_path: Path) -> None:
         run("INSERT INTO sections VALUES (7, 1, 'D > A', 'A', 2, 0, 1, 0, 0)")
         run("INSERT INTO learners VALUES (1, 'ana', '2026-01-01', 20, 200, 8, 4, NULL)")
         for card, retired in ((1, 0), (2, 0), (3, 0), (4, 1)):
-            run(f"INSERT INTO cards VALUES ({card}, 1, 7, 'k{card}', 'k{card}', 'cloze', 'f', 'b', 's', 1, "
-                f"'[]', {card}, {retired}, '2026-01-01', '2026-01-01')")
+            run(
+                f"INSERT INTO cards VALUES ({card}, 1, 7, 'k{card}', 'k{card}', 'cloze', 'f', 'b', 's', 1, "
+                f"'[]', {card}, {retired}, '2026-01-01', '2026-01-01')"
+            )
         # card 1 due on the 10th, card 2 suspended after its first review, card 3 suspended while
         # new, card 4 retired (due on the 10th too: not counted).
-        for card, due, introduced, suspended in ((1, "'2026-01-10'", "'2026-01-02'", 0),
-                                                 (2, "'2026-01-12'", "'2026-01-02'", 1),
-                                                 (3, "NULL", "NULL", 1),
-                                                 (4, "'2026-01-10'", "'2026-01-02'", 0)):
-            run("INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, "
+        for card, due, introduced, suspended in (
+            (1, "'2026-01-10'", "'2026-01-02'", 0),
+            (2, "'2026-01-12'", "'2026-01-02'", 1),
+            (3, "NULL", "NULL", 1),
+            (4, "'2026-01-10'", "'2026-01-02'", 0),
+        ):
+            run(
+                "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, "
                 "due, last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, "
                 f"version) VALUES (1, {card}, 7, 1, 250, 1, {due}, NULL, 0, 0, 1, {introduced}, {suspended}, "
-                "0, NULL, 1)")
+                "0, NULL, 1)"
+            )
     assert ensure_schema(engine, lambda _m: None) is False
     assert_counts_kept(engine)
     with engine.connect() as connection:
         assert connection.exec_driver_sql("SELECT card_count FROM sections").all() == [(3,)]
         assert connection.exec_driver_sql(
-            "SELECT introduced, suspended, suspended_new FROM learner_sections").all() == [(2, 2, 1)]
+            "SELECT introduced, suspended, suspended_new FROM learner_sections"
+        ).all() == [(2, 2, 1)]
         assert connection.exec_driver_sql("SELECT due, cards FROM learner_due").all() == [("2026-01-10", 1)]
     engine.dispose()

@@ -11,8 +11,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from quiz import config
-from quiz.db import SCHEMA_REVISION, ensure_schema, make_engine
-from quiz.models import Base
+from quiz.store.models import Base
+from quiz.store.schema import SCHEMA_REVISION, ensure_schema, make_engine
 
 
 def test_schema_revision_is_the_newest_migration() -> None:

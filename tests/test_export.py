@@ -26,7 +26,8 @@ def _collection(path: Path) -> Any:
 def _import_package(collection: Any, package: Path) -> Any:
     # Anki's default options: update notes and note types only from a newer package.
     request = anki_collection.ImportAnkiPackageRequest(
-        package_path=str(package), options=anki_collection.ImportAnkiPackageOptions())
+        package_path=str(package), options=anki_collection.ImportAnkiPackageOptions()
+    )
     return collection.import_anki_package(request)
 
 
@@ -64,8 +65,9 @@ def test_package_imports_into_anki_as_the_deck(quiz: Invoke, deck_copy: Path, tm
         assert collection.card_count() == ho_card_count()  # one card per note, cloze notes included
         names = {d.name for d in collection.decks.all_names_and_ids()}
         assert "Heterotopic Ossification::Imaging Characteristics::CT Scan" in names
-        assert "Heterotopic Ossification::Prevention and Treatment::Treatment::Conservative Management" \
-            in names
+        assert (
+            "Heterotopic Ossification::Prevention and Treatment::Treatment::Conservative Management" in names
+        )
         models = {m["name"]: [f["name"] for f in m["flds"]] for m in collection.models.all()}
         assert models["Quiz Basic"] == ["Front", "Back", "Context", "Source"]
         assert models["Quiz Cloze"] == ["Text", "Extra", "Context", "Source"]
@@ -92,24 +94,30 @@ def test_reexport_after_an_edit_updates_in_place(quiz: Invoke, deck_copy: Path, 
     collection = _collection(collection_path)
     try:
         _import_package(collection, first)
-        before = {guid: _field(note, "Text") + _field(note, "Front")
-                  for guid, note in _notes(collection).items()}
+        before = {
+            guid: _field(note, "Text") + _field(note, "Front") for guid, note in _notes(collection).items()
+        }
         text = deck_copy.read_text(encoding="utf-8")
-        deck_copy.write_text(text.replace("for detecting loose bodies [4]",
-                                          "for detecting intra-articular loose bodies [4]"), encoding="utf-8")
+        deck_copy.write_text(
+            text.replace("for detecting loose bodies [4]", "for detecting intra-articular loose bodies [4]"),
+            encoding="utf-8",
+        )
         assert quiz("import", str(deck_copy)).exit_code == 0
         # Anki keeps a note's edit only from a newer package; its clock counts whole seconds.
         time.sleep(1.1)
         second = tmp_path / "second.apkg"
         _export(quiz, second)
         _import_package(collection, second)
-        after = {guid: _field(note, "Text") + _field(note, "Front")
-                 for guid, note in _notes(collection).items()}
+        after = {
+            guid: _field(note, "Text") + _field(note, "Front") for guid, note in _notes(collection).items()
+        }
         assert set(after) == set(before)  # no note added
         changed = [guid for guid in after if after[guid] != before[guid]]
         assert changed and all("intra-articular" in after[guid] for guid in changed)
-        assert sorted(m["name"] for m in collection.models.all() if m["name"].startswith("Quiz")) == \
-            ["Quiz Basic", "Quiz Cloze"]
+        assert sorted(m["name"] for m in collection.models.all() if m["name"].startswith("Quiz")) == [
+            "Quiz Basic",
+            "Quiz Cloze",
+        ]
     finally:
         collection.close()
 
@@ -122,7 +130,8 @@ def test_suspended_cards_travel_with_the_learner(quiz: Invoke, deck_copy: Path, 
     collection = _collection(tmp_path / "c.anki2")
     try:
         request = anki_collection.ImportAnkiPackageRequest(
-            package_path=str(package), options=anki_collection.ImportAnkiPackageOptions(with_scheduling=True))
+            package_path=str(package), options=anki_collection.ImportAnkiPackageOptions(with_scheduling=True)
+        )
         collection.import_anki_package(request)
         assert len(collection.find_cards("is:suspended")) == 1
     finally:
@@ -131,17 +140,38 @@ def test_suspended_cards_travel_with_the_learner(quiz: Invoke, deck_copy: Path, 
 
 def test_section_and_retired(quiz: Invoke, deck_copy: Path, tmp_path: Path) -> None:
     package = tmp_path / "ct.apkg"
-    result = quiz("export", "anki", "heterotopic-ossification", "-o", str(package), "--section", "ct scan",
-                  "--format", "json")
+    result = quiz(
+        "export",
+        "anki",
+        "heterotopic-ossification",
+        "-o",
+        str(package),
+        "--section",
+        "ct scan",
+        "--format",
+        "json",
+    )
     assert json.loads(result.stdout)["cards"] == 3
     text = deck_copy.read_text(encoding="utf-8")
-    deck_copy.write_text(text.replace("- No documented cases of **malignancy** in FOP patients [4]\n", ""),
-                         encoding="utf-8")
+    deck_copy.write_text(
+        text.replace("- No documented cases of **malignancy** in FOP patients [4]\n", ""), encoding="utf-8"
+    )
     quiz("import", str(deck_copy))
-    without = json.loads(quiz("export", "anki", "heterotopic-ossification", "-o", str(package),
-                              "--format", "json").stdout)["cards"]
-    with_retired = json.loads(quiz("export", "anki", "heterotopic-ossification", "-o", str(package),
-                                   "--include-retired", "--format", "json").stdout)["cards"]
+    without = json.loads(
+        quiz("export", "anki", "heterotopic-ossification", "-o", str(package), "--format", "json").stdout
+    )["cards"]
+    with_retired = json.loads(
+        quiz(
+            "export",
+            "anki",
+            "heterotopic-ossification",
+            "-o",
+            str(package),
+            "--include-retired",
+            "--format",
+            "json",
+        ).stdout
+    )["cards"]
     assert with_retired == without + 1
 
 
@@ -149,8 +179,14 @@ def test_csv_is_read_by_ankis_text_import(quiz: Invoke, deck_copy: Path, tmp_pat
     target = tmp_path / "ho.csv"
     assert quiz("export", "csv", "heterotopic-ossification", "-o", str(target)).exit_code == 0
     lines = target.read_text(encoding="utf-8").splitlines()
-    assert lines[:6] == ["#separator:tab", "#html:true", "#notetype:Basic", "#deck:Heterotopic Ossification",
-                         "#columns:Front\tBack\tTags", "#tags column:3"]
+    assert lines[:6] == [
+        "#separator:tab",
+        "#html:true",
+        "#notetype:Basic",
+        "#deck:Heterotopic Ossification",
+        "#columns:Front\tBack\tTags",
+        "#tags column:3",
+    ]
     collection = _collection(tmp_path / "c.anki2")
     try:
         metadata = collection.get_csv_metadata(str(target), None)
@@ -173,13 +209,16 @@ def _umask() -> int:
     return mask
 
 
-@pytest.mark.parametrize("args,message", [
-    (["cardiology", "-o", "{tmp}/x.apkg"], "no deck 'cardiology'"),
-    (["heterotopic-ossification", "-o", "{tmp}/missing/x.apkg"], "no such folder"),
-    (["heterotopic-ossification", "-o", "{readonly}/x.apkg"], "cannot write there"),
-    (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--section", "nowhere"], "no section matches"),
-    (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--suspended"], "--suspended needs --learner"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["cardiology", "-o", "{tmp}/x.apkg"], "no deck 'cardiology'"),
+        (["heterotopic-ossification", "-o", "{tmp}/missing/x.apkg"], "no such folder"),
+        (["heterotopic-ossification", "-o", "{readonly}/x.apkg"], "cannot write there"),
+        (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--section", "nowhere"], "no section matches"),
+        (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--suspended"], "--suspended needs --learner"),
+    ],
+)
 def test_bad_export_writes_nothing(quiz: Invoke, tmp_path: Path, args: list[str], message: str) -> None:
     readonly = tmp_path / "readonly"
     readonly.mkdir()
@@ -188,8 +227,11 @@ def test_bad_export_writes_nothing(quiz: Invoke, tmp_path: Path, args: list[str]
         readonly = Path("/sys")  # root may write anywhere it owns; /sys refuses even root
     existing = tmp_path / "x.apkg"
     existing.write_bytes(b"older export")
-    result = quiz("export", "anki", *[a.replace("{tmp}", str(tmp_path)).replace("{readonly}", str(readonly))
-                                      for a in args])
+    result = quiz(
+        "export",
+        "anki",
+        *[a.replace("{tmp}", str(tmp_path)).replace("{readonly}", str(readonly)) for a in args],
+    )
     assert result.exit_code == 1
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 3  # creation notes, then the one-line error
@@ -204,8 +246,10 @@ def test_deck_with_no_cards_and_cloze_without_gap(quiz: Invoke, tmp_path: Path, 
     result = quiz("export", "anki", "empty", "-o", str(tmp_path / "e.apkg"))
     assert result.exit_code == 1 and "no cards to export from empty" in result.stderr
     with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE cards SET front = 'no gap here' WHERE key = "
-                           "(SELECT key FROM cards WHERE kind = 'cloze' ORDER BY position LIMIT 1)")
+        connection.execute(
+            "UPDATE cards SET front = 'no gap here' WHERE key = "
+            "(SELECT key FROM cards WHERE kind = 'cloze' ORDER BY position LIMIT 1)"
+        )
         key = connection.execute("SELECT key FROM cards WHERE front = 'no gap here'").fetchone()[0]
     target = tmp_path / "ho.apkg"
     target.write_bytes(b"older export")

@@ -48,8 +48,9 @@ def test_first_use_creates_the_database_and_imports_the_bundled_deck(quiz: Invok
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_import_the_plain_text_source_reports_counts_and_warnings(quiz: Invoke, tmp_path: Path,
-                                                                ho_source: Path) -> None:
+def test_import_the_plain_text_source_reports_counts_and_warnings(
+    quiz: Invoke, tmp_path: Path, ho_source: Path
+) -> None:
     source = tmp_path / "ho-source.txt"
     shutil.copy(ho_source, source)
     result = quiz("import", str(source))
@@ -61,10 +62,14 @@ def test_import_the_plain_text_source_reports_counts_and_warnings(quiz: Invoke, 
     assert len(cards) >= 30
     card = next(c for c in cards if c["back"] == "93%")
     assert card == {
-        "key": card["key"], "deck": "ho-source",
+        "key": card["key"],
+        "deck": "ho-source",
         "section": ["Heterotopic Ossification", "Imaging Characteristics", "CT Scan"],
-        "kind": "cloze", "front": "High sensitivity ([...]) for detection of loose bodies",
-        "back": "93%", "references": ["4"], "source_line": 29,
+        "kind": "cloze",
+        "front": "High sensitivity ([...]) for detection of loose bodies",
+        "back": "93%",
+        "references": ["4"],
+        "source_line": 29,
     }
 
 
@@ -74,6 +79,7 @@ def test_reimporting_an_unchanged_file_changes_nothing(quiz: Invoke, ho_deck: Pa
     summary = _import(quiz, ho_deck)
     assert (summary["added"], summary["updated"], summary["retired"]) == (0, 0, 0)
     assert summary["unchanged"] == summary["cards"]
+
     # Only the deck's row (its "last imported" time) may differ.
     def without_deck_row(rows: list[str]) -> list[str]:
         return [r for r in rows if not r.startswith('INSERT INTO "decks"')]
@@ -85,23 +91,31 @@ def _review_history(db_path: Path, key: str) -> list[tuple[int, int]]:
     with sqlite3.connect(db_path) as connection:
         return connection.execute(
             "SELECT reviews.card_id, reviews.grade FROM reviews JOIN cards ON cards.id = reviews.card_id "
-            "WHERE cards.key = ?", (key,)).fetchall()
+            "WHERE cards.key = ?",
+            (key,),
+        ).fetchall()
 
 
 def _add_review(db_path: Path, key: str) -> None:
     with sqlite3.connect(db_path) as connection:
-        connection.execute("INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, "
-                           "leech_threshold, day_starts_at) VALUES ('ana', '2026-11-01', 20, 200, 8, 4)")
-        card_id, section_id = connection.execute("SELECT id, section_id FROM cards WHERE key = ?",
-                                                 (key,)).fetchone()
+        connection.execute(
+            "INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, "
+            "leech_threshold, day_starts_at) VALUES ('ana', '2026-11-01', 20, 200, 8, 4)"
+        )
+        card_id, section_id = connection.execute(
+            "SELECT id, section_id FROM cards WHERE key = ?", (key,)
+        ).fetchone()
         connection.execute(
             "INSERT INTO reviews (uid, learner_id, card_id, section_id, grade, kind, reviewed_at, day, "
             "seconds, passed_before, interval, easiness, due) VALUES ('u1', 1, ?, ?, 4, 'review', "
-            "'2026-11-01 10:00:00', '2026-11-01', 3.5, 0, 1, 250, '2026-11-02')", (card_id, section_id))
+            "'2026-11-01 10:00:00', '2026-11-01', 3.5, 0, 1, 250, '2026-11-02')",
+            (card_id, section_id),
+        )
 
 
-def test_editing_a_bullet_updates_its_card_and_keeps_its_history(quiz: Invoke, tmp_path: Path,
-                                                                 ho_deck: Path, db_path: Path) -> None:
+def test_editing_a_bullet_updates_its_card_and_keeps_its_history(
+    quiz: Invoke, tmp_path: Path, ho_deck: Path, db_path: Path
+) -> None:
     deck = tmp_path / "heterotopic-ossification.md"
     shutil.copy(ho_deck, deck)
     _import(quiz, deck)
@@ -111,8 +125,10 @@ def test_editing_a_bullet_updates_its_card_and_keeps_its_history(quiz: Invoke, t
     assert len(history) == 1
 
     text = deck.read_text(encoding="utf-8")
-    deck.write_text(text.replace("for detecting loose bodies [4]",
-                                 "for detecting intra-articular loose bodies [4]"), encoding="utf-8")
+    deck.write_text(
+        text.replace("for detecting loose bodies [4]", "for detecting intra-articular loose bodies [4]"),
+        encoding="utf-8",
+    )
     summary = _import(quiz, deck)
     assert summary["added"] == 0 and summary["retired"] == 0
     assert summary["updated"] >= 1
@@ -122,8 +138,9 @@ def test_editing_a_bullet_updates_its_card_and_keeps_its_history(quiz: Invoke, t
     assert _review_history(db_path, str(new["key"])) == history
 
 
-def test_deleting_a_bullet_retires_its_card(quiz: Invoke, tmp_path: Path, ho_deck: Path,
-                                            db_path: Path) -> None:
+def test_deleting_a_bullet_retires_its_card(
+    quiz: Invoke, tmp_path: Path, ho_deck: Path, db_path: Path
+) -> None:
     deck = tmp_path / "heterotopic-ossification.md"
     shutil.copy(ho_deck, deck)
     _import(quiz, deck)
@@ -131,8 +148,9 @@ def test_deleting_a_bullet_retires_its_card(quiz: Invoke, tmp_path: Path, ho_dec
     gone = next(c for c in _cards(quiz) if c["back"] == "malignancy")
     _add_review(db_path, str(gone["key"]))
     text = deck.read_text(encoding="utf-8")
-    deck.write_text(text.replace("- No documented cases of **malignancy** in FOP patients [4]\n", ""),
-                    encoding="utf-8")
+    deck.write_text(
+        text.replace("- No documented cases of **malignancy** in FOP patients [4]\n", ""), encoding="utf-8"
+    )
     summary = _import(quiz, deck)
     assert summary["retired"] >= 1 and summary["added"] == 0
     remaining = _cards(quiz)
@@ -144,8 +162,9 @@ def test_deleting_a_bullet_retires_its_card(quiz: Invoke, tmp_path: Path, ho_dec
     assert len(_review_history(db_path, str(gone["key"]))) == 1  # history kept
 
 
-def test_dry_run_reports_without_writing(quiz: Invoke, tmp_path: Path, ho_source: Path,
-                                         db_path: Path) -> None:
+def test_dry_run_reports_without_writing(
+    quiz: Invoke, tmp_path: Path, ho_source: Path, db_path: Path
+) -> None:
     quiz("decks")
     before = dump(db_path)
     result = quiz("import", "--dry-run", "--replace", str(ho_source))
@@ -175,8 +194,14 @@ def test_outline_shows_the_inferred_tree(quiz: Invoke, ho_source: Path) -> None:
     imaging = next(line for line in lines if "Imaging Characteristics" in line)
     assert ct.index("CT Scan") > imaging.index("Imaging Characteristics")
     data = json.loads(quiz("outline", "--format", "json", str(ho_source)).stdout)
-    assert data["sections"][9] == {"path": ["Heterotopic Ossification", "Imaging Characteristics", "CT Scan"],
-                                   "title": "CT Scan", "level": 2, "line": 27, "cards": 2, "empty": False}
+    assert data["sections"][9] == {
+        "path": ["Heterotopic Ossification", "Imaging Characteristics", "CT Scan"],
+        "title": "CT Scan",
+        "level": 2,
+        "line": 27,
+        "cards": 2,
+        "empty": False,
+    }
     assert len(data["warnings"]) == 5
 
 
@@ -192,7 +217,8 @@ def test_unknown_deck(quiz: Invoke) -> None:
     result = quiz("cards", "cardiology")
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        "Error: no deck 'cardiology': the decks are heterotopic-ossification")
+        "Error: no deck 'cardiology': the decks are heterotopic-ossification"
+    )
 
 
 def test_db_option_takes_a_url(runner: object, tmp_path: Path, ho_source: Path) -> None:
@@ -238,8 +264,13 @@ needs_stubs = pytest.mark.skipif(not STUBS_RAISED, reason="the generator raises 
 needs_images = pytest.mark.skipif(not IMAGES_LISTED, reason="the generator lists no images yet")
 
 
-def _fake_generator(monkeypatch: pytest.MonkeyPatch, *, stubs: Iterable[str] = (),
-                    images: tuple[str, ...] = (), uncarded: Iterable[tuple[int, str]] = ()) -> None:
+def _fake_generator(
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    stubs: Iterable[str] = (),
+    images: tuple[str, ...] = (),
+    uncarded: Iterable[tuple[int, str]] = (),
+) -> None:
     """The generator's side of the contract, for the import and the outline to be tested today:
     files named in ``stubs`` raise StubError; every other draft carries ``images`` and, in its
     first section, ``uncarded`` (line, text)."""
@@ -250,12 +281,12 @@ def _fake_generator(monkeypatch: pytest.MonkeyPatch, *, stubs: Iterable[str] = (
 
     def fake(text: str, source: str, **options: Any) -> Any:
         if Path(source).name in stub_names:
-            raise StubError("has nothing to learn (front matter only): write some notes in it",
-                            source=source)
+            raise StubError("has nothing to learn (front matter only): write some notes in it", source=source)
         draft = real(text, source, **options)
         path = draft.sections[-1].path
-        return dataclasses.replace(draft, images=images,
-                                   uncarded=tuple(Uncarded(path, line, t) for line, t in uncarded))
+        return dataclasses.replace(
+            draft, images=images, uncarded=tuple(Uncarded(path, line, t) for line, t in uncarded)
+        )
 
     monkeypatch.setattr(documents, "generate", fake)
 
@@ -292,7 +323,8 @@ def _check_stub_handling(quiz: Invoke, tmp_path: Path, db_path: Path) -> None:
     assert refused.exit_code == 1
     assert refused.stderr.strip().splitlines() == [
         f"Error: {folder}: no document in this folder has anything to learn (2 stubs: front matter or "
-        "images only): name the folder that holds the notes"]
+        "images only): name the folder that holds the notes"
+    ]
     assert refused.stdout == "" and dump(db_path) == before
 
 
@@ -302,13 +334,15 @@ def test_stubs_are_skipped_with_a_warning(quiz: Invoke, tmp_path: Path, db_path:
 
 
 def test_stubs_are_skipped_with_a_warning_as_the_generator_will_say(
-        quiz: Invoke, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    quiz: Invoke, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fake_generator(monkeypatch, stubs={"stub.md", "empty-note.md"})
     _check_stub_handling(quiz, tmp_path, db_path)
 
 
-def test_a_stub_does_not_excuse_a_bad_document(quiz: Invoke, tmp_path: Path, db_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stub_does_not_excuse_a_bad_document(
+    quiz: Invoke, tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fake_generator(monkeypatch, stubs={"stub.md"})
     quiz("decks")
     before = dump(db_path)
@@ -338,11 +372,16 @@ def test_images_not_carried_are_named(quiz: Invoke, tmp_path: Path) -> None:
     _check_images_named(quiz, tmp_path, "2 images not carried (cards are text only): diagram.png, scan.png")
 
 
-def test_images_not_carried_are_named_and_a_long_list_cut(quiz: Invoke, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_images_not_carried_are_named_and_a_long_list_cut(
+    quiz: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fake_generator(monkeypatch, images=tuple(f"figure-{n}.png" for n in range(1, 8)))
-    _check_images_named(quiz, tmp_path, "7 images not carried (cards are text only): figure-1.png, "
-                                        "figure-2.png, figure-3.png, figure-4.png, figure-5.png and 2 more")
+    _check_images_named(
+        quiz,
+        tmp_path,
+        "7 images not carried (cards are text only): figure-1.png, "
+        "figure-2.png, figure-3.png, figure-4.png, figure-5.png and 2 more",
+    )
     data = json.loads(quiz("import", "--format", "json", str(tmp_path / "asthma.md")).stdout)
     assert len(data["decks"][0]["images"]) == 7
 
@@ -358,20 +397,22 @@ def test_another_file_for_a_deck_asks_for_replace(quiz: Invoke, ho_source: Path,
         assert re.fullmatch(
             rf"Error: {re.escape(str(ho_source))}: deck 'heterotopic-ossification' came from "
             r"heterotopic-ossification\.md; importing this file would retire [1-9]\d* of its \d+ cards: "
-            r"give this file another name, or pass --replace", line), line
+            r"give this file another name, or pass --replace",
+            line,
+        ), line
         assert result.stdout == "" and dump(db_path) == before
     replaced = quiz("import", "--replace", "--format", "json", str(ho_source))
     assert replaced.exit_code == 0, replaced.output
     assert json.loads(replaced.stdout)["decks"][0]["retired"] > 0
-    assert (f"warning: {ho_source}: takes deck 'heterotopic-ossification' over from "
-            in replaced.stderr)
+    assert f"warning: {ho_source}: takes deck 'heterotopic-ossification' over from " in replaced.stderr
     assert _decks(quiz)["heterotopic-ossification"]["source_path"] == str(ho_source)
     # From now on the raw source is the deck's own file: imported again, nothing to ask.
     assert quiz("import", str(ho_source)).exit_code == 0
 
 
-def test_a_markdown_file_of_another_name_is_told_about_its_id(quiz: Invoke, tmp_path: Path,
-                                                                ho_deck: Path, db_path: Path) -> None:
+def test_a_markdown_file_of_another_name_is_told_about_its_id(
+    quiz: Invoke, tmp_path: Path, ho_deck: Path, db_path: Path
+) -> None:
     copy = tmp_path / "my-ho-notes.md"
     shutil.copy(ho_deck, copy)  # its front matter names the bundled deck's id
     quiz("decks")
@@ -381,7 +422,8 @@ def test_a_markdown_file_of_another_name_is_told_about_its_id(quiz: Invoke, tmp_
     assert result.stderr.strip() == (
         f"Error: {copy}: deck 'heterotopic-ossification' came from heterotopic-ossification.md; "
         "importing this file would make this file its source: give this file another 'id' (front "
-        "matter) or name, or pass --replace")
+        "matter) or name, or pass --replace"
+    )
     assert dump(db_path) == before
 
 
@@ -401,10 +443,12 @@ def test_the_same_document_moved_needs_no_replace(quiz: Invoke, tmp_path: Path, 
 
 # --- outline --cards -------------------------------------------------------------------------------
 
-LONG = ("After major orthopaedic surgery in adults who cannot take oral medicines and who have no "
-        "kidney or liver disease, the usual starting dose of intravenous morphine that most ward "
-        "protocols allow the nurse to give without calling the doctor first is 10 mg every four "
-        "hours as needed.")
+LONG = (
+    "After major orthopaedic surgery in adults who cannot take oral medicines and who have no "
+    "kidney or liver disease, the usual starting dose of intravenous morphine that most ward "
+    "protocols allow the nurse to give without calling the doctor first is 10 mg every four "
+    "hours as needed."
+)
 DOSING = f"""# Dosing
 
 ## Analgesia
@@ -430,8 +474,14 @@ def _block(stdout: str, heading: str) -> list[str]:
     """The lines of an outline from a section's line to the next section's (or the counts)."""
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if re.search(rf"[─ ]{heading}  line \d+ ·", line))
-    end = next((i for i, line in enumerate(lines[start + 1:], start + 1)
-                if re.search(r"  line \d+ · |under the title itself", line)), len(lines))
+    end = next(
+        (
+            i
+            for i, line in enumerate(lines[start + 1 :], start + 1)
+            if re.search(r"  line \d+ · |under the title itself", line)
+        ),
+        len(lines),
+    )
     return lines[start:end]
 
 
@@ -459,13 +509,16 @@ def test_outline_cards_lists_each_section_s_cards_with_their_flags(quiz: Invoke,
     analgesia = _block(result.stdout, "Analgesia")
     at = next(i for i, line in enumerate(analgesia) if "What is codeine?" in line)
     assert analgesia[at + 2].endswith("flagged: answer words on the front")
-    assert (f"{len(draft.cards)} cards, {len(flagged)} flagged by the automatic checks; "
-            f"{len(draft.uncarded)} piece") in result.stdout
+    assert (
+        f"{len(draft.cards)} cards, {len(flagged)} flagged by the automatic checks; "
+        f"{len(draft.uncarded)} piece"
+    ) in result.stdout
     assert "(**term**)" in result.stdout and "Question :: Answer" in result.stdout
 
 
-def test_outline_cards_shows_the_text_that_made_no_card(quiz: Invoke, tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_outline_cards_shows_the_text_that_made_no_card(
+    quiz: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _fake_generator(monkeypatch, uncarded=[(16, "Reduced range of motion")])
     path = tmp_path / "dosing.md"
     path.write_text(DOSING, encoding="utf-8")
@@ -495,12 +548,19 @@ def test_outline_cards_as_json(quiz: Invoke, tmp_path: Path) -> None:
             assert list(made.section_path) == section["path"]
             assert card["flags"] == list(card_flags(made))
     opioids = next(s for s in data["sections"] if s["title"] == "Opioids")
-    assert {"kind": "explicit", "front": "Which drug reverses an opioid overdose?", "back": "Naloxone",
-            "line": 14, "references": [], "flags": []}.items() <= next(
-        c for c in opioids["cards"] if c["kind"] == "explicit").items()
-    assert data["totals"] == {"cards": len(draft.cards),
-                              "flagged": sum(1 for c in draft.cards if card_flags(c)),
-                              "uncarded": len(draft.uncarded)}
+    assert {
+        "kind": "explicit",
+        "front": "Which drug reverses an opioid overdose?",
+        "back": "Naloxone",
+        "line": 14,
+        "references": [],
+        "flags": [],
+    }.items() <= next(c for c in opioids["cards"] if c["kind"] == "explicit").items()
+    assert data["totals"] == {
+        "cards": len(draft.cards),
+        "flagged": sum(1 for c in draft.cards if card_flags(c)),
+        "uncarded": len(draft.uncarded),
+    }
     # Without --cards the JSON is as it was: a count per section.
     plain = json.loads(quiz("outline", "--format", "json", str(path)).stdout)
     assert all(isinstance(s["cards"], int) and "uncarded" not in s for s in plain["sections"])

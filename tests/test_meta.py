@@ -31,29 +31,23 @@ def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.C
     assert f"quiz {name}" in readme
 
 
-def test_pure_core_imports_no_database_or_cli_code() -> None:
-    code = ("import sys; import quiz.generator, quiz.identity, quiz.scheduler, quiz.replay, quiz.reports; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'click', 'alembic', 'rich')"
-            " or m in ('quiz.db', 'quiz.store', 'quiz.cli', 'quiz.models')]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=ROOT)
-    assert out.stdout.strip() == "[]"
-
-
 def test_help_imports_no_database_code() -> None:
-    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
-            "CliRunner().invoke(main, ['--help']); "
-            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki', 'rich') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=ROOT)
+    code = (
+        "import sys; from click.testing import CliRunner; from quiz.cli import main; "
+        "CliRunner().invoke(main, ['--help']); "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
 
 def test_outline_loads_no_database_code(tmp_path: object) -> None:
     source = ROOT / "decks" / "heterotopic-ossification.md"
-    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
-            f"r = CliRunner().invoke(main, ['outline', {str(source)!r}]); assert r.exit_code == 0, r.output; "
-            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))")
+    code = (
+        "import sys; from click.testing import CliRunner; from quiz.cli import main; "
+        f"r = CliRunner().invoke(main, ['outline', {str(source)!r}]); assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
 
@@ -62,12 +56,15 @@ def test_outline_loads_no_database_code(tmp_path: object) -> None:
 def test_daily_commands_on_an_existing_database_load_no_orm(tmp_path: object, args: list[str]) -> None:
     """The learner's everyday commands start fast: SQLite's own driver, no SQLAlchemy or Alembic."""
     db = f"{tmp_path}/quiz.db"
-    subprocess.run([sys.executable, "-m", "quiz", "--db", db, "decks"], capture_output=True, check=True,
-                   cwd=ROOT)
-    code = ("import sys; from click.testing import CliRunner; from quiz.cli import main; "
-            f"r = CliRunner().invoke(main, ['--db', {db!r}, *{args!r}], input='\\n4\\nq\\n'); "
-            "assert r.exit_code == 0, r.output; "
-            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))")
+    subprocess.run(
+        [sys.executable, "-m", "quiz", "--db", db, "decks"], capture_output=True, check=True, cwd=ROOT
+    )
+    code = (
+        "import sys; from click.testing import CliRunner; from quiz.cli import main; "
+        f"r = CliRunner().invoke(main, ['--db', {db!r}, *{args!r}], input='\\n4\\nq\\n'); "
+        "assert r.exit_code == 0, r.output; "
+        "print(sorted(m for m in ('sqlalchemy', 'alembic', 'genanki') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -16,9 +16,9 @@ from click.testing import Result
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from quiz.connections import AlchemyDb, open_sqlite
-from quiz.render_reports import as_data
+from quiz.render.reports import as_data
 from quiz.services.reports import cohort_report
+from quiz.store.db import AlchemyDb, open_sqlite
 from tests.drive import START, database_at, open_database, review_days
 
 Run = Callable[..., Result]
@@ -42,8 +42,11 @@ def _report(engine: Engine, url: str, cohort: str = "ortho") -> dict[str, Any]:
 
 
 def _setup_cohort(quiz_at: Run, url: str) -> None:
-    for args in (("cohort", "create", "ortho"), ("cohort", "add", "ortho", "ana", "ben"),
-                 ("cohort", "assign", "ortho", "heterotopic", "--due", "2099-01-01")):
+    for args in (
+        ("cohort", "create", "ortho"),
+        ("cohort", "add", "ortho", "ana", "ben"),
+        ("cohort", "assign", "ortho", "heterotopic", "--due", "2099-01-01"),
+    ):
         result = quiz_at(url, *args)
         assert result.exit_code == 0, result.output
 
@@ -76,8 +79,9 @@ def _learner_files(tmp_path: Path, quiz_at: Run) -> tuple[Path, Path, int]:
     return files[0], files[1], given
 
 
-def test_merged_progress_gives_the_report_of_reviewing_here(db_url: str, tmp_path: Path,
-                                                            quiz_at: Run) -> None:
+def test_merged_progress_gives_the_report_of_reviewing_here(
+    db_url: str, tmp_path: Path, quiz_at: Run
+) -> None:
     ana_file, ben_file, given = _learner_files(tmp_path, quiz_at)
     # The reference: the same answers at the same instants, given in one shared database.
     shared_url = f"sqlite:///{tmp_path / 'shared.db'}"
@@ -97,9 +101,11 @@ def test_merged_progress_gives_the_report_of_reviewing_here(db_url: str, tmp_pat
     ana = next(p for p in merged["learners"] if p["name"] == "ana")
     assert ana["introduced"] > 0 and ana["retention_reviews"] > 0 and ana["streak"] > 0
     # The states replayed from the files are the states the learners have.
-    states = ("SELECT l.name, c.key, s.repetitions, s.easiness, s.interval, s.due, s.lapses, s.failures, "
-              "s.reviews, s.introduced, s.leech FROM card_states s JOIN learners l ON l.id = s.learner_id "
-              "JOIN cards c ON c.id = s.card_id ORDER BY l.name, c.key")
+    states = (
+        "SELECT l.name, c.key, s.repetitions, s.easiness, s.interval, s.due, s.lapses, s.failures, "
+        "s.reviews, s.introduced, s.leech FROM card_states s JOIN learners l ON l.id = s.learner_id "
+        "JOIN cards c ON c.id = s.card_id ORDER BY l.name, c.key"
+    )
     assert _rows(instructor, states) == _rows(shared, states)
     instructor.dispose()
     shared.dispose()
@@ -110,8 +116,10 @@ def test_importing_a_file_twice_changes_nothing(db_url: str, tmp_path: Path, qui
     instructor = open_database(db_url)
     _setup_cohort(quiz_at, db_url)
     assert quiz_at(db_url, "cohort", "import", str(ana_file)).exit_code == 0
-    everything = ("SELECT uid, learner_id, card_id, grade, kind, passed_before, interval, easiness, due "
-                  "FROM reviews ORDER BY uid")
+    everything = (
+        "SELECT uid, learner_id, card_id, grade, kind, passed_before, interval, easiness, due "
+        "FROM reviews ORDER BY uid"
+    )
     states = "SELECT * FROM card_states ORDER BY learner_id, card_id"
     before = (_rows(instructor, everything), _rows(instructor, states))
     again = quiz_at(db_url, "cohort", "import", str(ana_file), "--format", "json")
@@ -164,8 +172,9 @@ REFUSALS = [
 
 
 @pytest.mark.parametrize("how,damage,message", REFUSALS, ids=[r[0] for r in REFUSALS])
-def test_a_bad_file_is_refused_and_nothing_is_written(how: str, damage: Callable[[Path], None],
-                                                      message: str, tmp_path: Path, quiz_at: Run) -> None:
+def test_a_bad_file_is_refused_and_nothing_is_written(
+    how: str, damage: Callable[[Path], None], message: str, tmp_path: Path, quiz_at: Run
+) -> None:
     ana_file, ben_file, _given = _learner_files(tmp_path, quiz_at)
     url = f"sqlite:///{tmp_path / 'instructor.db'}"
     open_database(url).dispose()
@@ -216,8 +225,10 @@ def test_cohort_commands(db_url: str, quiz_at: Run) -> None:
     assert "New learners: ana, ben." in added.output and "Added to ortho: ana, ben." in added.output
     assert "In ortho already: ana." in quiz_at(db_url, "cohort", "add", "ortho", "ana").output
     assigned = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2099-06-30")
-    assert ("Assigned heterotopic-ossification (Heterotopic Ossification) to ortho, due 2099-06-30"
-            in assigned.output)
+    assert (
+        "Assigned heterotopic-ossification (Heterotopic Ossification) to ortho, due 2099-06-30"
+        in assigned.output
+    )
     moved = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2099-07-31")
     assert "Updated heterotopic-ossification" in moved.output
     past = quiz_at(db_url, "cohort", "assign", "ortho", "hetero", "--due", "2001-01-01")
@@ -227,9 +238,11 @@ def test_cohort_commands(db_url: str, quiz_at: Run) -> None:
     assert shown["learners"] == ["ana"] and shown["decks"][0]["due_date"] == "2099-07-31"
     listed = quiz_at(db_url, "cohort", "list").output
     assert "ortho" in listed and "heterotopic-ossification (due 2099-07-31)" in listed
-    for args, message in ((("cohort", "show", "neuro"), "no cohort 'neuro' (the cohorts are: ortho)"),
-                          (("cohort", "assign", "ortho", "cardio"), "no deck 'cardio'"),
-                          (("cohort", "report", "neuro"), "no cohort 'neuro'")):
+    for args, message in (
+        (("cohort", "show", "neuro"), "no cohort 'neuro' (the cohorts are: ortho)"),
+        (("cohort", "assign", "ortho", "cardio"), "no deck 'cardio'"),
+        (("cohort", "report", "neuro"), "no cohort 'neuro'"),
+    ):
         result = quiz_at(db_url, *args)
         assert result.exit_code == 1 and message in result.output, result.output
 
@@ -237,32 +250,45 @@ def test_cohort_commands(db_url: str, quiz_at: Run) -> None:
 def test_migration_fills_in_the_new_review_columns(tmp_path: Path) -> None:
     """A database from before the reports (schema 0001) gets each review's section and whether
     its card had been passed, from the log itself."""
-    from quiz.db import ensure_schema
+    from quiz.store.schema import ensure_schema
 
     with database_at(tmp_path / "old.db", "0001") as (engine, connection):
-        connection.execute(text(
-            "INSERT INTO decks VALUES (1, 'd', 'D', 'd.md', 'x', '2026-01-01', '2026-01-01')"))
+        connection.execute(
+            text("INSERT INTO decks VALUES (1, 'd', 'D', 'd.md', 'x', '2026-01-01', '2026-01-01')")
+        )
         connection.execute(text("INSERT INTO sections VALUES (7, 1, 'D', 'D', 1, 0, 1, 0, 0)"))
-        connection.execute(text(
-            "INSERT INTO cards VALUES (1, 1, 7, 'd/_/cloze/1', 'd/_/cloze/1', 'cloze', 'f', 'b', 's', 1, "
-            "'[]', 0, 0, '2026-01-01', '2026-01-01')"))
+        connection.execute(
+            text(
+                "INSERT INTO cards VALUES (1, 1, 7, 'd/_/cloze/1', 'd/_/cloze/1', 'cloze', 'f', 'b', 's', 1, "
+                "'[]', 0, 0, '2026-01-01', '2026-01-01')"
+            )
+        )
         connection.execute(text("INSERT INTO learners VALUES (1, 'ana', '2026-01-01', 20, 200, 8, 4, NULL)"))
-        for uid, grade, kind, day in (("a", 4, "review", "01"), ("b", 2, "repeat", "01"),
-                                      ("c", 2, "review", "02"), ("d", 4, "review", "03")):
-            connection.execute(text(
-                "INSERT INTO reviews (uid, learner_id, card_id, grade, kind, reviewed_at, day, seconds, "
-                f"interval, easiness, due) VALUES ('{uid}', 1, 1, {grade}, '{kind}', '2026-01-{day} 10:00', "
-                f"'2026-01-{day}', 1, 1, 250, NULL)"))
+        for uid, grade, kind, day in (
+            ("a", 4, "review", "01"),
+            ("b", 2, "repeat", "01"),
+            ("c", 2, "review", "02"),
+            ("d", 4, "review", "03"),
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO reviews (uid, learner_id, card_id, grade, kind, reviewed_at, day, seconds, "
+                    f"interval, easiness, due) VALUES ('{uid}', 1, 1, {grade}, '{kind}', "
+                    f"'2026-01-{day} 10:00', '2026-01-{day}', 1, 1, 250, NULL)"
+                )
+            )
     assert ensure_schema(engine, lambda _m: None) is False
     with engine.connect() as connection:
-        rows = connection.execute(text(
-            "SELECT uid, section_id, passed_before FROM reviews ORDER BY uid")).all()
+        rows = connection.execute(
+            text("SELECT uid, section_id, passed_before FROM reviews ORDER BY uid")
+        ).all()
     # a: first review; c: after a pass (a); d: after a fail (c). Repeats never count.
     assert [tuple(r) for r in rows] == [("a", 7, 0), ("b", 7, 0), ("c", 7, 1), ("d", 7, 0)]
 
 
-def test_one_review_in_two_files_counts_once_and_a_borrowed_id_is_refused(tmp_path: Path,
-                                                                          quiz_at: Run) -> None:
+def test_one_review_in_two_files_counts_once_and_a_borrowed_id_is_refused(
+    tmp_path: Path, quiz_at: Run
+) -> None:
     ana_file, ben_file, _given = _learner_files(tmp_path, quiz_at)
     url = f"sqlite:///{tmp_path / 'instructor.db'}"
     instructor = open_database(url)

@@ -52,8 +52,15 @@ def test_the_html_report_in_headless_chromium(report_file: Path, tmp_path: Path)
     with sync_playwright() as driver:
         browser = driver.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))

@@ -12,22 +12,36 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from quiz import reports
-from quiz.connections import AlchemyDb, for_engine
-from quiz.db import session_scope
-from quiz.reports import Assigned, LearnerProgress, Pace, Thresholds
+from quiz.core import measures as reports
+from quiz.core.measures import Assigned, LearnerProgress, Pace, Thresholds
 from quiz.services import cohorts, learners
 from quiz.services.reports import cohort_report, learner_stats
 from quiz.services.review import ReviewOptions, answer_writer, start_review
+from quiz.store.db import AlchemyDb, for_engine
+from quiz.store.schema import session_scope
 from tests.conftest import Invoke, ho_card_count
 
 DAY = date(2026, 11, 10)
 
 
 def _progress(**changes: object) -> LearnerProgress:
-    base = LearnerProgress(name="ana", cards=100, introduced=50, mature=10, overdue=0, reviews=40,
-                           retention=0.9, retention_reviews=40, workload=5.0, streak=3, last_review=DAY,
-                           days_inactive=0, pace=(), mastery={}, reasons=())
+    base = LearnerProgress(
+        name="ana",
+        cards=100,
+        introduced=50,
+        mature=10,
+        overdue=0,
+        reviews=40,
+        retention=0.9,
+        retention_reviews=40,
+        workload=5.0,
+        streak=3,
+        last_review=DAY,
+        days_inactive=0,
+        pace=(),
+        mastery={},
+        reasons=(),
+    )
     from dataclasses import replace
 
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -52,17 +66,20 @@ def test_pace_is_introduced_cards_against_time_elapsed() -> None:
     assert reports.pace(Assigned("ho", "HO", 100, date(2026, 11, 1), None), 5, DAY) is None
 
 
-@pytest.mark.parametrize("changes,reason", [
-    ({"days_inactive": 3}, "inactive 3 days"),
-    ({"days_inactive": 2}, None),
-    ({"overdue": 11, "workload": 5.0}, "11 overdue > 2 days of workload (5.0/day)"),
-    ({"overdue": 10, "workload": 5.0}, None),  # exactly two days of workload is not larger
-    ({"retention": 0.79, "retention_reviews": 20}, "retention 79% on 20 reviews"),
-    ({"retention": 0.79, "retention_reviews": 19}, None),  # too few reviews to judge
-    ({"retention": 0.80, "retention_reviews": 100}, None),
-    ({"pace": (Pace("ho", DAY, 39, 100, 50.0, 0.78),)}, "behind pace on ho by 22% (39 of 50 cards)"),
-    ({"pace": (Pace("ho", DAY, 40, 100, 50.0, 0.80),)}, None),  # 20% behind is within the margin
-])
+@pytest.mark.parametrize(
+    "changes,reason",
+    [
+        ({"days_inactive": 3}, "inactive 3 days"),
+        ({"days_inactive": 2}, None),
+        ({"overdue": 11, "workload": 5.0}, "11 overdue > 2 days of workload (5.0/day)"),
+        ({"overdue": 10, "workload": 5.0}, None),  # exactly two days of workload is not larger
+        ({"retention": 0.79, "retention_reviews": 20}, "retention 79% on 20 reviews"),
+        ({"retention": 0.79, "retention_reviews": 19}, None),  # too few reviews to judge
+        ({"retention": 0.80, "retention_reviews": 100}, None),
+        ({"pace": (Pace("ho", DAY, 39, 100, 50.0, 0.78),)}, "behind pace on ho by 22% (39 of 50 cards)"),
+        ({"pace": (Pace("ho", DAY, 40, 100, 50.0, 0.80),)}, None),  # 20% behind is within the margin
+    ],
+)
 def test_each_at_risk_reason(changes: dict[str, object], reason: str | None) -> None:
     found = reports.reasons(_progress(**changes), Thresholds())
     assert found == ((reason,) if reason else ())
@@ -71,7 +88,8 @@ def test_each_at_risk_reason(changes: dict[str, object], reason: str | None) -> 
 def test_thresholds_are_configurable() -> None:
     assert reports.reasons(_progress(days_inactive=2), Thresholds(inactive_days=2)) == ("inactive 2 days",)
     assert reports.reasons(_progress(retention=0.85), Thresholds(min_retention=0.9)) == (
-        "retention 85% on 40 reviews",)
+        "retention 85% on 40 reviews",
+    )
 
 
 def test_pseudonyms_are_stable_and_hide_the_name() -> None:
@@ -81,6 +99,7 @@ def test_pseudonyms_are_stable_and_hide_the_name() -> None:
 
 
 # --- in a database, through the services ----------------------------------------------------------------
+
 
 def _answer(engine: Engine, learner: str, now: datetime, grades: list[int]) -> list[int]:
     """One sitting at ``now``: the first cards of the queue graded in turn; returns their ids."""
@@ -138,8 +157,9 @@ def test_mature_from_21_days(engine: Engine) -> None:
     shown = _answer(engine, "ana", datetime(2026, 11, 2, 10, tzinfo=UTC), [5, 5, 5])
     with engine.begin() as connection:  # three states as after long runs of passes
         for card_id, interval in zip(shown, (20, 21, 60), strict=True):
-            connection.execute(text("UPDATE card_states SET interval = :i WHERE card_id = :c"),
-                               {"i": interval, "c": card_id})
+            connection.execute(
+                text("UPDATE card_states SET interval = :i WHERE card_id = :c"), {"i": interval, "c": card_id}
+            )
     report = _report(engine, datetime(2026, 11, 2, 12, tzinfo=UTC))
     assert report.learners[0].mature == 2
     sections = {s.section_id: s for s in report.sections}
@@ -152,8 +172,10 @@ def test_a_day_of_two_decks_counts_once_per_day_and_by_deck(engine: Engine, tmp_
     from quiz.services.importing import import_documents
 
     second = tmp_path / "wound-care.md"
-    second.write_text("# Wound Care\n\n## Dressings\n\n- Hydrocolloid dressings keep the wound **moist**\n",
-                      encoding="utf-8")
+    second.write_text(
+        "# Wound Care\n\n## Dressings\n\n- Hydrocolloid dressings keep the wound **moist**\n",
+        encoding="utf-8",
+    )
     with session_scope(engine) as session:
         import_documents(session, [second])
         learners.add(AlchemyDb.in_session(session), "ana", datetime(2026, 11, 1, tzinfo=UTC))
@@ -239,8 +261,10 @@ def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> N
     own = json.loads(quiz("stats", "--learner", "ortho-002", "--format", "json").output)
     assert [p["name"] for p in own["learners"]] == ["ortho-002"]
     assert own["learners"][0] == next(p for p in data["learners"] if p["name"] == "ortho-002")
-    for args, message in ((("stats", "--learner", "zed"), "no learner 'zed' yet"),
-                          (("cohort", "report", "ortho", "--since", "2999-01-01"), "is after today"),
-                          (("cohort", "report", "ortho", "--deck", "cardio"), "no deck 'cardio'")):
+    for args, message in (
+        (("stats", "--learner", "zed"), "no learner 'zed' yet"),
+        (("cohort", "report", "ortho", "--since", "2999-01-01"), "is after today"),
+        (("cohort", "report", "ortho", "--deck", "cardio"), "no deck 'cardio'"),
+    ):
         result = quiz(*args)
         assert result.exit_code == 1 and message in result.output, result.output

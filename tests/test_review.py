@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
-from quiz.connections import for_engine
+from quiz.cli.review import Loop, Terminal
 from quiz.errors import ConflictError, NotFoundError
-from quiz.review_loop import Loop, Terminal
 from quiz.services.review import ReviewOptions, ReviewSession, start_review
+from quiz.store.db import for_engine
 from quiz.store.review import AnswerWriter
 from tests.conftest import Invoke, ho_card_count
 
@@ -62,7 +62,9 @@ def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Eng
             "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, due, "
             "last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, version) "
             "SELECT 1, id, section_id, 1, 250, 6, '2026-12-20', '2026-11-14', 0, 0, 1, '2026-11-14', 0, 0, "
-            "NULL, 1 FROM cards WHERE id = ?", [(i,) for i in ids[:-1]])
+            "NULL, 1 FROM cards WHERE id = ?",
+            [(i,) for i in ids[:-1]],
+        )
         # A retired card met long ago still holds a state, which must not hide the last new card.
         connection.execute("UPDATE cards SET retired = 1 WHERE id = ?", (retired,))
     assert [c.card_id for c in start(engine, new_per_day=5).queue] == [last]
@@ -72,7 +74,9 @@ def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Eng
             "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, due, "
             "last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, version) "
             "SELECT 1, id, section_id, 0, 250, 0, NULL, NULL, 0, 0, 0, NULL, 1, 0, NULL, 1 FROM cards "
-            "WHERE id = ?", (last,))  # suspended before it was ever seen
+            "WHERE id = ?",
+            (last,),
+        )  # suspended before it was ever seen
     assert start(engine, new_per_day=5).left() == 0
 
 
@@ -81,10 +85,13 @@ def test_answer_saves_state_and_log_together(engine: Engine, db_path: Path) -> N
     card = sitting.current()
     assert card is not None
     answer(engine, sitting, 4)
-    assert rows(db_path, "SELECT repetitions, easiness, interval, due, last_review, introduced, version "
-                         "FROM card_states") == [(1, 250, 1, "2026-11-24", "2026-11-23", "2026-11-23", 1)]
+    assert rows(
+        db_path,
+        "SELECT repetitions, easiness, interval, due, last_review, introduced, version FROM card_states",
+    ) == [(1, 250, 1, "2026-11-24", "2026-11-23", "2026-11-23", 1)]
     assert rows(db_path, "SELECT card_id, grade, kind, day, interval, easiness, due FROM reviews") == [
-        (card.card_id, 4, "review", "2026-11-23", 1, 250, "2026-11-24")]
+        (card.card_id, 4, "review", "2026-11-23", 1, 250, "2026-11-24")
+    ]
 
 
 def test_due_cards_come_first_most_overdue_first(engine: Engine) -> None:
@@ -97,8 +104,7 @@ def test_due_cards_come_first_most_overdue_first(engine: Engine) -> None:
     assert later.queue[3].stored is None  # then the new card
 
 
-def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: Engine,
-                                                                       db_path: Path) -> None:
+def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: Engine, db_path: Path) -> None:
     sitting = start(engine, new_per_day=2)
     first = sitting.current()
     assert first is not None
@@ -109,9 +115,13 @@ def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: E
     answer(engine, sitting, 4)  # the repeat that ends it
     assert sitting.current() is None
     assert rows(db_path, f"SELECT grade, kind FROM reviews WHERE card_id = {first.card_id} ORDER BY id") == [
-        (3, "review"), (2, "repeat"), (4, "repeat")]
-    assert rows(db_path, f"SELECT repetitions, easiness, interval FROM card_states "
-                         f"WHERE card_id = {first.card_id}") == [(1, 236, 1)]
+        (3, "review"),
+        (2, "repeat"),
+        (4, "repeat"),
+    ]
+    assert rows(
+        db_path, f"SELECT repetitions, easiness, interval FROM card_states WHERE card_id = {first.card_id}"
+    ) == [(1, 236, 1)]
     # Quitting and starting again the same day still brings back what was left under 4.
     again = start(engine, new_per_day=3)
     answer(engine, again, 1)
@@ -137,8 +147,9 @@ def test_undo_restores_state_and_log_exactly(engine: Engine, db_path: Path) -> N
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]
 
 
-def test_an_answer_given_in_another_session_is_refused_not_counted_twice(engine: Engine,
-                                                                        db_path: Path) -> None:
+def test_an_answer_given_in_another_session_is_refused_not_counted_twice(
+    engine: Engine, db_path: Path
+) -> None:
     one, two = start(engine, new_per_day=1), start(engine, new_per_day=1)
     answer(engine, one, 5)
     with pytest.raises(ConflictError, match="answered in another session"):
@@ -151,8 +162,9 @@ def test_a_card_last_reviewed_after_today_is_refused_and_skipped(quiz: Invoke, d
     # A clock moved back: the card is due, yet its last review is dated after today.
     assert quiz("review", "--new", "1", input="\n4\nq\n").exit_code == 0
     with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE card_states SET due = date('now', '-40 days'), "
-                           "last_review = date('now', '+30 days')")
+        connection.execute(
+            "UPDATE card_states SET due = date('now', '-40 days'), last_review = date('now', '+30 days')"
+        )
         before = connection.execute("SELECT * FROM card_states").fetchall()
     result = quiz("review", "--new", "0", input="\n4\nq\n")
     assert result.exit_code == 0
@@ -215,6 +227,7 @@ def test_unknown_learner_deck_and_section(engine: Engine) -> None:
 
 # --- the command -------------------------------------------------------------------------------------
 
+
 def test_review_command_scripted(quiz: Invoke, db_path: Path) -> None:
     # Enter shows the answer, a grade answers; 7 and x are asked again; u undoes; q quits.
     result = quiz("review", "--new", "3", input="\n7\nx\n4\n\n2\nu\n\n5\n?\nq\n")
@@ -245,12 +258,15 @@ def test_review_typed_suggests_a_grade(quiz: Invoke, db_path: Path) -> None:
     assert rows(db_path, "SELECT grade, kind FROM reviews ORDER BY id")[-1] == (5, "cram")
 
 
-@pytest.mark.parametrize("args,message", [
-    (["--learner", "nobody"], "no learner 'nobody'"),
-    (["cardiology"], "no deck 'cardiology'"),
-    (["--section", "no such"], "no section of any deck matches 'no such'"),
-    (["--new", "-1"], "--new must be 0 or more"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--learner", "nobody"], "no learner 'nobody'"),
+        (["cardiology"], "no deck 'cardiology'"),
+        (["--section", "no such"], "no section of any deck matches 'no such'"),
+        (["--new", "-1"], "--new must be 0 or more"),
+    ],
+)
 def test_review_bad_input(quiz: Invoke, args: list[str], message: str, db_path: Path) -> None:
     quiz("decks")
     result = quiz("review", *args, input="4\n")
@@ -312,8 +328,9 @@ class ScriptedInput(io.StringIO):
         return line + "\n"
 
 
-def test_locked_database_loses_nothing(engine: Engine, db_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_locked_database_loses_nothing(
+    engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("QUIZ_BUSY_TIMEOUT_MS", "200")
     engine.dispose()  # new connections take the short timeout
     sitting = start(engine, new_per_day=1)

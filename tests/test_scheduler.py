@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.scheduler import MAX_INTERVAL, CardState, learner_day, review
+from quiz.core.scheduler import MAX_INTERVAL, CardState, learner_day, review
 
 DAY = date(2026, 1, 5)
 
@@ -26,13 +26,16 @@ def run(grades: list[int], start: date = DAY) -> list[CardState]:
     return states
 
 
-@pytest.mark.parametrize("grades,intervals,easiness", [
-    ([4, 4, 4], [1, 6, 15], ["2.50", "2.50", "2.50"]),
-    ([5, 5, 5], [1, 6, 17], ["2.60", "2.70", "2.80"]),
-    ([0, 0, 0, 0], [1, 1, 1, 1], ["1.70", "1.30", "1.30", "1.30"]),
-    ([3], [1], ["2.36"]),
-    ([4, 4, 1, 4], [1, 6, 1, 1], ["2.50", "2.50", "1.96", "1.96"]),
-])
+@pytest.mark.parametrize(
+    "grades,intervals,easiness",
+    [
+        ([4, 4, 4], [1, 6, 15], ["2.50", "2.50", "2.50"]),
+        ([5, 5, 5], [1, 6, 17], ["2.60", "2.70", "2.80"]),
+        ([0, 0, 0, 0], [1, 1, 1, 1], ["1.70", "1.30", "1.30", "1.30"]),
+        ([3], [1], ["2.36"]),
+        ([4, 4, 1, 4], [1, 6, 1, 1], ["2.50", "2.50", "1.96", "1.96"]),
+    ],
+)
 def test_worked_values(grades: list[int], intervals: list[int], easiness: list[str]) -> None:
     states = run(grades)
     assert [s.interval for s in states] == intervals
@@ -41,8 +44,13 @@ def test_worked_values(grades: list[int], intervals: list[int], easiness: list[s
 
 def test_new_card() -> None:
     state = CardState.new()
-    assert (state.repetitions, state.easiness, state.interval, state.due, state.last_review) == \
-        (0, Decimal("2.50"), 0, None, None)
+    assert (state.repetitions, state.easiness, state.interval, state.due, state.last_review) == (
+        0,
+        Decimal("2.50"),
+        0,
+        None,
+        None,
+    )
 
 
 def test_fail_resets_and_counts_a_lapse_only_after_a_pass() -> None:

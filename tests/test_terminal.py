@@ -18,8 +18,14 @@ TIMEOUT = 60  # generous: a loaded CI machine starts Python slowly
 
 def _spawn(db_path: Path, *args: str) -> pexpect.spawn:
     env = {**os.environ, "QUIZ_DB": str(db_path), "TERM": "dumb", "COLUMNS": "120"}
-    return pexpect.spawn(sys.executable, ["-m", "quiz", "review", *args], env=env, encoding="utf-8",
-                         timeout=TIMEOUT, dimensions=(40, 120))
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "quiz", "review", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(40, 120),
+    )
 
 
 def _rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlalchemy.orm import Session
 
-    from quiz.connections import Db, Reader
+    from quiz.store.db import Db, Reader
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
@@ -38,7 +38,7 @@ class App:
     def engine(self) -> Engine:
         if self._engine is None:
             from quiz import config
-            from quiz.db import ensure_schema, make_engine, session_scope
+            from quiz.store.schema import ensure_schema, make_engine, session_scope
 
             url = config.database_url(self.db_option)
             engine = make_engine(url)
@@ -62,7 +62,7 @@ class App:
             self._engine = None
 
     def session(self) -> AbstractContextManager[Session]:
-        from quiz.db import session_scope
+        from quiz.store.schema import session_scope
 
         return session_scope(self.engine())
 
@@ -72,7 +72,7 @@ class App:
         driver when the file is ready, so SQLAlchemy is not even imported; else the engine's.
         ``read_only``: one read transaction, every count from the same moment."""
         from quiz import config
-        from quiz.connections import AlchemyDb, SqliteDb, open_sqlite
+        from quiz.store.db import AlchemyDb, SqliteDb, open_sqlite
 
         url = config.database_url(self.db_option)
         found: SqliteDb | AlchemyDb | None = None if self._engine is not None else open_sqlite(url, read_only)
@@ -116,17 +116,26 @@ class QuizGroup(click.Group):
 
 
 def format_option(func: F) -> F:
-    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                        show_default=True, help="Show a table, or JSON for programs.")(func)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json"]),
+        default="table",
+        show_default=True,
+        help="Show a table, or JSON for programs.",
+    )(func)
 
 
 pass_app = click.make_pass_decorator(App)
 
 
 @click.group(cls=QuizGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", metavar="PATH_OR_URL", default=None,
-              help="Database file or SQLAlchemy URL (default: $QUIZ_DB, else quiz.db in your "
-                   "data folder).")
+@click.option(
+    "--db",
+    metavar="PATH_OR_URL",
+    default=None,
+    help="Database file or SQLAlchemy URL (default: $QUIZ_DB, else quiz.db in your data folder).",
+)
 @click.version_option(__version__, prog_name="quiz")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
@@ -138,16 +147,19 @@ def main(ctx: click.Context, db: str | None) -> None:
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--replace", is_flag=True,
-              help="Let a document take over a deck made from a file of another name (the cards it "
-                   "does not make are retired).")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Let a document take over a deck made from a file of another name (the cards it "
+    "does not make are retired).",
+)
 @format_option
 @pass_app
 def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: bool, fmt: str) -> None:
     """Make or update decks from documents (Markdown or text files, or folders of them)."""
     from pathlib import Path
 
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.importing import import_documents
 
     with app.session() as session:
@@ -159,15 +171,19 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: boo
 
 @main.command()
 @click.argument("file", type=click.Path())
-@click.option("--cards", "with_cards", is_flag=True,
-              help="Also list each section's cards, flagged where an automatic check fails, and the "
-                   "text that made no card.")
+@click.option(
+    "--cards",
+    "with_cards",
+    is_flag=True,
+    help="Also list each section's cards, flagged where an automatic check fails, and the "
+    "text that made no card.",
+)
 @format_option
 def outline(file: str, with_cards: bool, fmt: str) -> None:
     """Show the section tree quiz reads in FILE, with the cards each section gives."""
     from pathlib import Path
 
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.documents import outline as outline_of
 
     result = outline_of(Path(file), with_cards=with_cards)
@@ -184,7 +200,7 @@ def outline(file: str, with_cards: bool, fmt: str) -> None:
 @pass_app
 def decks(app: App, fmt: str) -> None:
     """List the decks with their numbers of cards and sections."""
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.browse import list_decks
 
     with app.session() as session:
@@ -199,7 +215,7 @@ def decks(app: App, fmt: str) -> None:
 @pass_app
 def cards(app: App, deck: str, section: str | None, fmt: str) -> None:
     """List a deck's cards in document order."""
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.browse import list_cards
 
     with app.session() as session:
@@ -216,22 +232,44 @@ def _now() -> datetime:
 @main.command()
 @click.argument("deck", required=False)
 @click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
-@click.option("--new", "new_per_day", type=int, metavar="N",
-              help="New cards a day (default 20; remembered for this learner).")
-@click.option("--limit", "reviews_per_day", type=int, metavar="N",
-              help="Reviews a day (default 200; remembered for this learner).")
+@click.option(
+    "--new",
+    "new_per_day",
+    type=int,
+    metavar="N",
+    help="New cards a day (default 20; remembered for this learner).",
+)
+@click.option(
+    "--limit",
+    "reviews_per_day",
+    type=int,
+    metavar="N",
+    help="Reviews a day (default 200; remembered for this learner).",
+)
 @click.option("--learner", metavar="NAME", help="Who reviews (default: your user name).")
 @click.option("--typed", is_flag=True, help="Type each answer; quiz compares it and suggests a grade.")
 @click.option("--cram", is_flag=True, help="Practise cards that are not due: logged, nothing rescheduled.")
-@click.option("--leech-threshold", type=int, metavar="N",
-              help="Failures that make a card a leech (default 8; remembered).")
+@click.option(
+    "--leech-threshold",
+    type=int,
+    metavar="N",
+    help="Failures that make a card a leech (default 8; remembered).",
+)
 @pass_app
-def review(app: App, deck: str | None, section: str | None, new_per_day: int | None,
-           reviews_per_day: int | None, learner: str | None, typed: bool, cram: bool,
-           leech_threshold: int | None) -> None:
+def review(
+    app: App,
+    deck: str | None,
+    section: str | None,
+    new_per_day: int | None,
+    reviews_per_day: int | None,
+    learner: str | None,
+    typed: bool,
+    cram: bool,
+    leech_threshold: int | None,
+) -> None:
     """The daily review: due cards first, then new ones, graded 0 to 5 and scheduled by SM-2."""
-    from quiz import render_review
-    from quiz.review_loop import Loop, Terminal
+    from quiz.cli.review import Loop, Terminal
+    from quiz.render import review as render_review
     from quiz.services.review import ReviewOptions, answer_writer, start_review
 
     options = ReviewOptions(deck, section, learner, new_per_day, reviews_per_day, leech_threshold, cram)
@@ -247,13 +285,14 @@ def review(app: App, deck: str | None, section: str | None, new_per_day: int | N
 @pass_app
 def status(app: App, learner: str | None, fmt: str) -> None:
     """Per deck and section: new, due today, overdue, suspended, and the next 7 days."""
-    from quiz import render_review
+    from quiz.render import review as render_review
     from quiz.services.review import status as status_of
 
     with app.db() as db:
         report = status_of(db, learner, _now())
-    click.echo(render_review.status_json(report) if fmt == "json"
-               else render_review.status_table(report, _color()))
+    click.echo(
+        render_review.status_json(report) if fmt == "json" else render_review.status_table(report, _color())
+    )
 
 
 @main.command()
@@ -263,13 +302,14 @@ def status(app: App, learner: str | None, fmt: str) -> None:
 @pass_app
 def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
     """List the cards failed so often that they were suspended (leeches)."""
-    from quiz import render_review
+    from quiz.render import review as render_review
     from quiz.services.learners import suspended
 
     with app.db() as db:
         report = suspended(db, learner, deck, _now(), leeches_only=True)
-    click.echo(render_review.suspended_json(report) if fmt == "json"
-               else render_review.suspended_table(report))
+    click.echo(
+        render_review.suspended_json(report) if fmt == "json" else render_review.suspended_table(report)
+    )
 
 
 @main.command()
@@ -279,8 +319,14 @@ def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
 @click.option("--leeches", "leeches_only", is_flag=True, help="Only leeches.")
 @click.option("--learner", metavar="NAME", help="Whose cards (default: your user name).")
 @pass_app
-def unsuspend(app: App, deck: str | None, section: str | None, keys: tuple[str, ...],
-              leeches_only: bool, learner: str | None) -> None:
+def unsuspend(
+    app: App,
+    deck: str | None,
+    section: str | None,
+    keys: tuple[str, ...],
+    leeches_only: bool,
+    learner: str | None,
+) -> None:
     """Bring suspended cards (leeches too) back into the review."""
     from quiz.services.learners import unsuspend as release
 
@@ -311,7 +357,7 @@ def learner_add(app: App, name: str) -> None:
 @pass_app
 def learner_list(app: App, fmt: str) -> None:
     """List the learners with their daily limits."""
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services import learners
 
     with app.db() as db:
@@ -346,18 +392,34 @@ def export() -> None:
 @click.option("--suspended", is_flag=True, help="Mark the learner's suspended cards suspended in Anki.")
 @format_option
 @pass_app
-def export_anki(app: App, decks: tuple[str, ...], output: str | None, section: str | None,
-                include_retired: bool, learner: str | None, suspended: bool, fmt: str) -> None:
+def export_anki(
+    app: App,
+    decks: tuple[str, ...],
+    output: str | None,
+    section: str | None,
+    include_retired: bool,
+    learner: str | None,
+    suspended: bool,
+    fmt: str,
+) -> None:
     """Write an Anki package; a later export updates the same notes in Anki, adding no duplicates."""
     from pathlib import Path
 
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.export import export_anki as export_package
 
     target = Path(output or f"{decks[0] if len(decks) == 1 else 'quiz'}.apkg")
     with app.session() as session:
-        result = export_package(session, list(decks), target, _now(), section=section,
-                                include_retired=include_retired, learner=learner, suspended=suspended)
+        result = export_package(
+            session,
+            list(decks),
+            target,
+            _now(),
+            section=section,
+            include_retired=include_retired,
+            learner=learner,
+            suspended=suspended,
+        )
     click.echo(render.to_json(result) if fmt == "json" else render.export_line(result))
 
 
@@ -372,12 +434,13 @@ def _text_export(kind: str, summary: str) -> None:
     def command(app: App, deck: str, output: str | None, include_retired: bool) -> None:
         from pathlib import Path
 
-        from quiz import render
+        from quiz.render import tables as render
         from quiz.services.export import export_text
 
         with app.session() as session:
-            result = export_text(session, deck, Path(output or f"{deck}.{kind}"), kind, _now(),
-                                 include_retired)
+            result = export_text(
+                session, deck, Path(output or f"{deck}.{kind}"), kind, _now(), include_retired
+            )
         click.echo(render.export_line(result))
 
 

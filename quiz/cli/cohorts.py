@@ -10,9 +10,10 @@ import click
 from quiz.cli import App, F, _color, _note, _now, format_option, main, pass_app
 
 if TYPE_CHECKING:
-    from quiz.reports import ProgressReport, Thresholds
+    from quiz.core.measures import ProgressReport, Thresholds
 
 # --- cohorts and progress ------------------------------------------------------------------------------
+
 
 def _names(items: tuple[str, ...]) -> str:
     return ", ".join(items)
@@ -72,8 +73,12 @@ def cohort_remove(app: App, name: str, learners: tuple[str, ...]) -> None:
 @cohort.command("assign")
 @click.argument("name")
 @click.argument("deck")
-@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-              help="The date by which every card should have been learned (sets the pace).")
+@click.option(
+    "--due",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="The date by which every card should have been learned (sets the pace).",
+)
 @click.option("--remove", is_flag=True, help="Take the deck off the cohort instead.")
 @pass_app
 def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: bool) -> None:
@@ -81,8 +86,9 @@ def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: 
     from quiz.services import cohorts
 
     with app.session() as session:
-        cohort_name, row, new = cohorts.assign(session, name, deck, due.date() if due else None, _now(),
-                                               remove=remove)
+        cohort_name, row, new = cohorts.assign(
+            session, name, deck, due.date() if due else None, _now(), remove=remove
+        )
     if row is None:
         click.echo(f"Deck {deck} is no longer assigned to {cohort_name}.")
         return
@@ -95,7 +101,7 @@ def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: 
 @pass_app
 def cohort_list(app: App, fmt: str) -> None:
     """List the cohorts with their numbers of learners and their decks."""
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services import cohorts
 
     with app.session() as session:
@@ -109,7 +115,7 @@ def cohort_list(app: App, fmt: str) -> None:
 @pass_app
 def cohort_show(app: App, name: str, fmt: str) -> None:
     """Show a cohort's learners and assigned decks."""
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services import cohorts
 
     with app.session() as session:
@@ -119,15 +125,19 @@ def cohort_show(app: App, name: str, fmt: str) -> None:
 
 @cohort.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--cohort", "cohort_name", metavar="NAME",
-              help="Only accept learners of this cohort (default: any cohort).")
+@click.option(
+    "--cohort",
+    "cohort_name",
+    metavar="NAME",
+    help="Only accept learners of this cohort (default: any cohort).",
+)
 @format_option
 @pass_app
 def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt: str) -> None:
     """Merge learners' progress files (from quiz progress export); importing one twice changes nothing."""
     from pathlib import Path
 
-    from quiz import render
+    from quiz.render import tables as render
     from quiz.services.progress import import_progress
 
     with app.session() as session:
@@ -137,39 +147,74 @@ def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt
         return
     for item in result.files:
         known = item.reviews - item.added
-        click.echo(f"{item.path}: {item.learner}, {item.added} new review{'s' if item.added != 1 else ''}"
-                   f" ({known} already here), {item.cards} card states replayed.")
+        click.echo(
+            f"{item.path}: {item.learner}, {item.added} new review{'s' if item.added != 1 else ''}"
+            f" ({known} already here), {item.cards} card states replayed."
+        )
 
 
 def _report_options(func: F) -> F:
-    for option in reversed([
-        click.option("--deck", metavar="DECK", help="Only this deck."),
-        click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
-                     help="Reviews and retention from this day (default: the last 30 days)."),
-        click.option("--format", "fmt", type=click.Choice(["table", "csv", "json", "html"]), default="table",
-                     show_default=True, help="A table, CSV, JSON, or one self-contained HTML page."),
-        click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
-        click.option("--inactive-days", type=click.IntRange(1), default=3, show_default=True,
-                     help="At risk after this many days without a review."),
-        click.option("--backlog-days", type=click.FloatRange(0), default=2.0, show_default=True,
-                     help="At risk when overdue cards exceed this many days of workload."),
-        click.option("--min-retention", type=click.FloatRange(0, 1), default=0.8, show_default=True,
-                     help="At risk under this retention (on 20 reviews or more)."),
-        click.option("--pace-margin", type=click.FloatRange(0, 1), default=0.2, show_default=True,
-                     help="At risk when behind an assignment's pace by more than this share."),
-    ]):
+    for option in reversed(
+        [
+            click.option("--deck", metavar="DECK", help="Only this deck."),
+            click.option(
+                "--since",
+                type=click.DateTime(["%Y-%m-%d"]),
+                metavar="YYYY-MM-DD",
+                help="Reviews and retention from this day (default: the last 30 days).",
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["table", "csv", "json", "html"]),
+                default="table",
+                show_default=True,
+                help="A table, CSV, JSON, or one self-contained HTML page.",
+            ),
+            click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
+            click.option(
+                "--inactive-days",
+                type=click.IntRange(1),
+                default=3,
+                show_default=True,
+                help="At risk after this many days without a review.",
+            ),
+            click.option(
+                "--backlog-days",
+                type=click.FloatRange(0),
+                default=2.0,
+                show_default=True,
+                help="At risk when overdue cards exceed this many days of workload.",
+            ),
+            click.option(
+                "--min-retention",
+                type=click.FloatRange(0, 1),
+                default=0.8,
+                show_default=True,
+                help="At risk under this retention (on 20 reviews or more).",
+            ),
+            click.option(
+                "--pace-margin",
+                type=click.FloatRange(0, 1),
+                default=0.2,
+                show_default=True,
+                help="At risk when behind an assignment's pace by more than this share.",
+            ),
+        ]
+    ):
         func = option(func)
     return func
 
 
 def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
-    from quiz import render_reports
+    from quiz.render import reports as render_reports
 
     if fmt == "table":
         text = render_reports.to_table(report, _color() and output is None)
     else:
-        text = {"csv": render_reports.to_csv, "json": render_reports.to_json,
-                "html": render_reports.to_html}[fmt](report)
+        text = {"csv": render_reports.to_csv, "json": render_reports.to_json, "html": render_reports.to_html}[
+            fmt
+        ](report)
     if output is None:
         click.echo(text)
         return
@@ -181,12 +226,17 @@ def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
     _note(f"Wrote {output}")
 
 
-def _thresholds(inactive_days: int, backlog_days: float, min_retention: float,
-                pace_margin: float) -> Thresholds:
-    from quiz.reports import Thresholds
+def _thresholds(
+    inactive_days: int, backlog_days: float, min_retention: float, pace_margin: float
+) -> Thresholds:
+    from quiz.core.measures import Thresholds
 
-    return Thresholds(inactive_days=inactive_days, backlog_days=backlog_days, min_retention=min_retention,
-                      pace_margin=pace_margin)
+    return Thresholds(
+        inactive_days=inactive_days,
+        backlog_days=backlog_days,
+        min_retention=min_retention,
+        pace_margin=pace_margin,
+    )
 
 
 @cohort.command("report")
@@ -194,16 +244,32 @@ def _thresholds(inactive_days: int, backlog_days: float, min_retention: float,
 @_report_options
 @click.option("--anonymize", is_flag=True, help="Stable pseudonyms instead of names, for sharing.")
 @pass_app
-def cohort_report(app: App, name: str, deck: str | None, since: datetime | None, fmt: str,
-                  output: str | None, inactive_days: int, backlog_days: float, min_retention: float,
-                  pace_margin: float, anonymize: bool) -> None:
+def cohort_report(
+    app: App,
+    name: str,
+    deck: str | None,
+    since: datetime | None,
+    fmt: str,
+    output: str | None,
+    inactive_days: int,
+    backlog_days: float,
+    min_retention: float,
+    pace_margin: float,
+    anonymize: bool,
+) -> None:
     """Who is on track, who is at risk and why, and what the cohort keeps forgetting."""
     from quiz.services.reports import cohort_report as report_of
 
     with app.reader() as reader:
-        report = report_of(reader, name, _now(), deck=deck, since=since.date() if since else None,
-                           thresholds=_thresholds(inactive_days, backlog_days, min_retention, pace_margin),
-                           anonymize=anonymize)
+        report = report_of(
+            reader,
+            name,
+            _now(),
+            deck=deck,
+            since=since.date() if since else None,
+            thresholds=_thresholds(inactive_days, backlog_days, min_retention, pace_margin),
+            anonymize=anonymize,
+        )
     _emit_report(report, fmt, output)
 
 
@@ -211,16 +277,26 @@ def cohort_report(app: App, name: str, deck: str | None, since: datetime | None,
 @click.option("--learner", metavar="NAME", help="Whose progress (default: your user name).")
 @_report_options
 @pass_app
-def stats(app: App, learner: str | None, deck: str | None, since: datetime | None, fmt: str,
-          output: str | None, inactive_days: int, backlog_days: float, min_retention: float,
-          pace_margin: float) -> None:
+def stats(
+    app: App,
+    learner: str | None,
+    deck: str | None,
+    since: datetime | None,
+    fmt: str,
+    output: str | None,
+    inactive_days: int,
+    backlog_days: float,
+    min_retention: float,
+    pace_margin: float,
+) -> None:
     """Your own progress: the measures your instructor sees, per deck and section."""
     from quiz.services.reports import learner_stats
 
     with app.reader() as reader:
         limits = _thresholds(inactive_days, backlog_days, min_retention, pace_margin)
-        report = learner_stats(reader, learner, _now(), deck=deck, since=since.date() if since else None,
-                               thresholds=limits)
+        report = learner_stats(
+            reader, learner, _now(), deck=deck, since=since.date() if since else None, thresholds=limits
+        )
     _emit_report(report, fmt, output)
 
 
@@ -241,8 +317,10 @@ def progress_export(app: App, learner: str | None, output: str | None) -> None:
 
     with app.session() as session:
         result = export_progress(session, learner, Path(output) if output else None, _now())
-    click.echo(f"Wrote {result.path}: {result.reviews} reviews by {result.learner}"
-               f" ({', '.join(result.decks) or 'no deck yet'}).")
+    click.echo(
+        f"Wrote {result.path}: {result.reviews} reviews by {result.learner}"
+        f" ({', '.join(result.decks) or 'no deck yet'})."
+    )
 
 
 @main.command()
@@ -250,8 +328,14 @@ def progress_export(app: App, learner: str | None, output: str | None) -> None:
 @click.option("--days", type=int, default=60, show_default=True, help="Days of reviews, ending today.")
 @click.option("--deck", metavar="DECK", help="The deck they study (default: the first deck).")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same cohort.")
-@click.option("--cohort", "cohort_name", default="simulated", show_default=True, metavar="NAME",
-              help="The new cohort's name.")
+@click.option(
+    "--cohort",
+    "cohort_name",
+    default="simulated",
+    show_default=True,
+    metavar="NAME",
+    help="The new cohort's name.",
+)
 @pass_app
 def simulate(app: App, learners: int, days: int, deck: str | None, seed: int, cohort_name: str) -> None:
     """Fill the database with a synthetic cohort reviewing day by day, to try the reports."""
@@ -259,7 +343,9 @@ def simulate(app: App, learners: int, days: int, deck: str | None, seed: int, co
 
     with app.session() as session:
         result = run(session, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
-    click.echo(f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
-               f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "
-               f"({result.cards} cards): {result.reviews} reviews. "
-               f"Next: quiz cohort report {result.cohort}")
+    click.echo(
+        f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
+        f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "
+        f"({result.cards} cards): {result.reviews} reviews. "
+        f"Next: quiz cohort report {result.cohort}"
+    )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Literal
 
+from quiz.core.drafts import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft, SectionDraft, Uncarded
 from quiz.errors import DeckError, StubError
-from quiz.generator.cards import BREADCRUMB_SEPARATOR, CardDraft, generate_cards
+from quiz.generator.cards import generate_cards
 from quiz.generator.document import Document, Section
 from quiz.generator.markdown import parse_markdown
 from quiz.generator.plaintext import parse_plaintext
@@ -21,6 +21,7 @@ __all__ = [
     "CardDraft",
     "DeckDraft",
     "SectionDraft",
+    "Uncarded",
     "decode",
     "generate",
 ]
@@ -31,57 +32,23 @@ _CONTROL = re.compile("[\x00\x05-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _DECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-@dataclass(frozen=True)
-class SectionDraft:
-    path: tuple[str, ...]
-    title: str
-    level: int
-    line: int
-    position: int
-    card_count: int
-    empty: bool
-
-    @property
-    def breadcrumb(self) -> str:
-        return BREADCRUMB_SEPARATOR.join(self.path)
-
-
-@dataclass(frozen=True)
-class Uncarded:
-    """A piece of the document (a bullet, a paragraph, a row) that made no card."""
-
-    section_path: tuple[str, ...]
-    line: int
-    text: str
-
-
-@dataclass(frozen=True)
-class DeckDraft:
-    deck_id: str
-    name: str
-    source: str
-    sections: tuple[SectionDraft, ...]
-    cards: tuple[CardDraft, ...]
-    warnings: tuple[str, ...]
-    tags: tuple[str, ...] = ()
-    images: tuple[str, ...] = ()  # images and embeds the import does not carry, as written
-    uncarded: tuple[Uncarded, ...] = ()
-
-
 def decode(data: bytes, source: str) -> str:
     """The document's text, or a DeckError saying why these bytes are not a document."""
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DeckError(f"is {len(data) / 1e6:.1f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
-                        "limit for one document: split it into several documents", source=source)
+        raise DeckError(
+            f"is {len(data) / 1e6:.1f} MB, over the {MAX_DOCUMENT_BYTES // 2**20} MiB "
+            "limit for one document: split it into several documents",
+            source=source,
+        )
     if b"\x00" in data[:8192]:
-        raise DeckError("is a binary file, not a text document: give a Markdown or .txt file",
-                        source=source)
+        raise DeckError("is a binary file, not a text document: give a Markdown or .txt file", source=source)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DeckError(f"is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8",
-                        source=source, line=line) from None
+        raise DeckError(
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8", source=source, line=line
+        ) from None
     if any(ch in text for ch in "\x01\x02\x03\x04"):
         raise DeckError("contains control characters: save it as plain text", source=source)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -107,21 +74,36 @@ def generate(text: str, source: str, *, fmt: Format | None = None) -> DeckDraft:
         document = parse_markdown(text, source, default_title=stem or "Untitled")
     deck_id = document.deck_id or slug(stem)
     if not _DECK_ID.match(deck_id):
-        raise DeckError(f"front matter id '{deck_id}' is not a slug: use lower-case letters, "
-                        "digits and hyphens", source=source, line=1)
+        raise DeckError(
+            f"front matter id '{deck_id}' is not a slug: use lower-case letters, digits and hyphens",
+            source=source,
+            line=1,
+        )
     if not any(section.items for section in document.root.walk()):
         headings = len(document.root.walk()) - 1
-        what = (f"only headings ({headings})" if headings else
-                "only images" if document.images else "front matter only" if text.lstrip()
-                .startswith("---") else "no text")
-        raise StubError(f"has nothing to learn ({what}): write some notes in it",
-                        source=source)
+        what = (
+            f"only headings ({headings})"
+            if headings
+            else "only images"
+            if document.images
+            else "front matter only"
+            if text.lstrip().startswith("---")
+            else "no text"
+        )
+        raise StubError(f"has nothing to learn ({what}): write some notes in it", source=source)
     cards, warnings, uncarded = generate_cards(document, deck_id)
     sections = _sections(document.root, cards)
-    return DeckDraft(deck_id=deck_id, name=document.title, source=source, sections=sections,
-                     cards=tuple(cards), warnings=tuple(warnings), tags=document.tags,
-                     images=document.images,
-                     uncarded=tuple(Uncarded(path, line, text) for path, line, text in uncarded))
+    return DeckDraft(
+        deck_id=deck_id,
+        name=document.title,
+        source=source,
+        sections=sections,
+        cards=tuple(cards),
+        warnings=tuple(warnings),
+        tags=document.tags,
+        images=document.images,
+        uncarded=tuple(Uncarded(path, line, text) for path, line, text in uncarded),
+    )
 
 
 def _sections(root: Section, cards: list[CardDraft]) -> tuple[SectionDraft, ...]:
@@ -131,8 +113,17 @@ def _sections(root: Section, cards: list[CardDraft]) -> tuple[SectionDraft, ...]
     found: list[SectionDraft] = []
 
     def visit(section: Section, path: tuple[str, ...]) -> None:
-        found.append(SectionDraft(path, section.title, section.level, section.line, len(found),
-                                  counts.get(path, 0), not section.has_content()))
+        found.append(
+            SectionDraft(
+                path,
+                section.title,
+                section.level,
+                section.line,
+                len(found),
+                counts.get(path, 0),
+                not section.has_content(),
+            )
+        )
         for child in section.children:
             visit(child, (*path, child.title))
 

@@ -7,8 +7,8 @@ import functools
 import hashlib
 import itertools
 import re
-from dataclasses import dataclass
 
+from quiz.core.drafts import BREADCRUMB_SEPARATOR, CardDraft
 from quiz.generator import rules, targets
 from quiz.generator.document import Document, Item, Section
 from quiz.generator.text import has_marks, slug, unmark, word_set
@@ -17,57 +17,53 @@ LIST_MIN, LIST_MAX = 2, 5
 LIST_ITEM_MAX_WORDS = 8
 LIST_MAX_THINGS = 8
 _PARTS = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
-_RELATIVE_ROW = re.compile(r"(?:everyone|everybody|all other|all others|other|others|rest|the rest|"
-                           r"remaining|else|otherwise|none of the above)\b", re.IGNORECASE)
+_RELATIVE_ROW = re.compile(
+    r"(?:everyone|everybody|all other|all others|other|others|rest|the rest|"
+    r"remaining|else|otherwise|none of the above)\b",
+    re.IGNORECASE,
+)
 _DEFAULT_CELL = re.compile(r"^(?:-|–|—|present|absent|yes|no|n/?a|nil|\?|x|✓|✔)$", re.IGNORECASE)
 _NUMBER_ONLY = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _BANDS = re.compile(r"\s+/\s+")
-_PRONOUN_START = re.compile(r"(?:it|its|they|their|this|these|those|both|neither|either|such|he|she|"
-                            r"levels?|the same)\b", re.IGNORECASE)
+_PRONOUN_START = re.compile(
+    r"(?:it|its|they|their|this|these|those|both|neither|either|such|he|she|"
+    r"levels?|the same)\b",
+    re.IGNORECASE,
+)
 # A figure restated in another unit beside the gap: "PaCO₂ [...] (32 mmHg)", "<4.3 kPa ([...])".
 _RESTATED = re.compile(r"\[\.\.\.\]\s?\(\s?[<>≤≥~]?\s?\d[^()]{0,20}\)|\d[^\s()]*\s?\w*\s?\(\[\.\.\.\]\)")
 # A short gloss right after the gap: "[...] (the -gliflozins)", "[...] sign (periumbilical bruising)".
-_GLOSS = re.compile(r"\[\.\.\.\](?:\s\w+)?\s\((?!\d)"
-                    r"(?!(?:can|may|might|mimics?|e\.g|eg|such|see|as|or|and)\b)[^()\d\s]+(?:\s[^()\d\s]+){0,3}\)")
+_GLOSS = re.compile(
+    r"\[\.\.\.\](?:\s\w+)?\s\((?!\d)"
+    r"(?!(?:can|may|might|mimics?|e\.g|eg|such|see|as|or|and)\b)[^()\d\s]+(?:\s[^()\d\s]+){0,3}\)"
+)
 _GAP_BEFORE_EXAMPLE = re.compile(r"\[\.\.\.\]\s\((?:such as|e\.g\.|eg|including)\s")
-_STATEMENT = re.compile(r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will|than|"
-                        r"useful|helps?)\b",
-                        re.IGNORECASE)
+_STATEMENT = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|can|could|may|might|should|must|will|than|"
+    r"useful|helps?)\b",
+    re.IGNORECASE,
+)
 WHICH_MAX_OPTIONS = 6
 FRONT_MAX_WORDS = 45
-BREADCRUMB_SEPARATOR = " > "
 ROW_VALUE_MAX_WORDS = 12
 MAX_TARGETS = 12
-_NOTE_COLUMNS = word_set("notes note comments comment remarks details other description explanation "
-                         "additional info information")
+_NOTE_COLUMNS = word_set(
+    "notes note comments comment remarks details other description explanation additional info information"
+)
 # Headings that name a part of a note, not a thing: never the answer to a "which" card.
-_GENERIC = word_set("overview summary introduction background definition definitions aetiology "
-                    "etiology causes epidemiology pathophysiology pathology presentation features "
-                    "signs symptoms examination history investigations investigation diagnosis "
-                    "management treatment prevention complications prognosis notes key points pearls "
-                    "pitfalls general miscellaneous timing impact considerations other others "
-                    "approach assessment monitoring follow-up criteria classification types risk "
-                    "factors indications contraindications side effects adverse effects dose doses "
-                    "dosing mechanism")
+_GENERIC = word_set(
+    "overview summary introduction background definition definitions aetiology "
+    "etiology causes epidemiology pathophysiology pathology presentation features "
+    "signs symptoms examination history investigations investigation diagnosis "
+    "management treatment prevention complications prognosis notes key points pearls "
+    "pitfalls general miscellaneous timing impact considerations other others "
+    "approach assessment monitoring follow-up criteria classification types risk "
+    "factors indications contraindications side effects adverse effects dose doses "
+    "dosing mechanism"
+)
 _CONNECTIVES = word_set("of on and for in to with the a an or vs")
 # A capability several options share ("Can detect A, B and C") does not tell one option from another.
 _SHARED_CAPABILITY = ("can ", "could ", "may ", "might ", "useful ", "helpful ", "used ")
-
-
-@dataclass(frozen=True)
-class CardDraft:
-    key: str
-    kind: str  # definition | cloze | list | which | explicit
-    section_path: tuple[str, ...]
-    front: str
-    back: str
-    source_line: int
-    references: tuple[str, ...]
-    source_text: str  # what the card was made from, for matching it after an edit
-
-    @property
-    def breadcrumb(self) -> str:
-        return BREADCRUMB_SEPARATOR.join(self.section_path)
 
 
 def card_key(deck_id: str, path: tuple[str, ...], kind: str, source_text: str, target: str) -> str:
@@ -89,8 +85,16 @@ class _Collector:
         self.carried: set[int] = set()
         self._seen: set[object] = set()
 
-    def add(self, path: tuple[str, ...], kind: str, front: str, back: str, items: list[Item],
-            refs: tuple[str, ...], source_text: str) -> bool:
+    def add(
+        self,
+        path: tuple[str, ...],
+        kind: str,
+        front: str,
+        back: str,
+        items: list[Item],
+        refs: tuple[str, ...],
+        source_text: str,
+    ) -> bool:
         front, back = front.strip(), back.strip()
         if not front or not back:
             return False
@@ -122,7 +126,7 @@ def _fit(lead: str, front: str, gap_at: int) -> str:
     size = FRONT_MAX_WORDS - 2  # room for the ellipses
     gap_word = len(front[:gap_at].split())
     start = max(0, min(gap_word - size // 2, len(words) - size))
-    window = words[start:start + size]
+    window = words[start : start + size]
     return ("… " if start else "") + " ".join(window) + (" …" if start + size < len(words) else "")
 
 
@@ -137,8 +141,15 @@ def _item_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
     explicit = rules.explicit_clozes(text)
     for front, back in explicit:
         lead = _lead(item)
-        out.add(path, "explicit", f"{lead}: {front}" if lead else front, back, [item],
-                item.references, unmark(text))
+        out.add(
+            path,
+            "explicit",
+            f"{lead}: {front}" if lead else front,
+            back,
+            [item],
+            item.references,
+            unmark(text),
+        )
     if explicit or item.links_only or rules.is_lead_in(text):
         return
     if item.kind == "row" and len(item.cells) > 1:
@@ -158,8 +169,16 @@ def _item_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
         previous = unmark(piece)
 
 
-def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str, breadcrumb: str,
-                 avoid: str, context: int = 0, lead: str | None = None) -> None:
+def _piece_cards(
+    out: _Collector,
+    path: tuple[str, ...],
+    item: Item,
+    piece: str,
+    breadcrumb: str,
+    avoid: str,
+    context: int = 0,
+    lead: str | None = None,
+) -> None:
     """Cards from one sentence or bullet. `context` is the length of a lead the piece starts with
     (a table row's label before a remark): context only, never asked, and no label card."""
     plain = unmark(piece)
@@ -181,22 +200,33 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
         spans = [t.span for t in found_targets if t.kind != "term" or t.span[0] >= label_end]
         if label_span is not None:
             spans = [s for s in spans if s[1] <= label_span[0] or s[0] >= label_span[1]]
-    if label_span is not None and not targets.is_term_label(plain[label_span[0]:label_span[1]]):
+    if label_span is not None and not targets.is_term_label(plain[label_span[0] : label_span[1]]):
         label_span = None
     author_marked = bool(author_spans)
     value_start = len(plain) - len(label[1]) if label is not None else 0
     # A target that is most of the value (an enumeration) asks what the label card would.
-    covering = [s for s in spans
-                if s[0] >= value_start - 1 and (s[1] - s[0]) * 10 >= 6 * (len(plain) - value_start)]
-    if label is not None and not covering and (
-            label_span is not None or not [s for s in spans if s[0] >= len(label[0])]):
+    covering = [
+        s for s in spans if s[0] >= value_start - 1 and (s[1] - s[0]) * 10 >= 6 * (len(plain) - value_start)
+    ]
+    if (
+        label is not None
+        and not covering
+        and (label_span is not None or not [s for s in spans if s[0] >= len(label[0])])
+    ):
         # "**Term** - value" defines the term; "Term: value" with nothing else to ask in the value
         # asks for the value.
         term, value, _separator = label
         front = f"{term}: {rules.CLOZE_GAP}"
         if not rules.gives_away(value, f"{breadcrumb} {term}"):
-            out.add(path, "definition", _fit(_lead(item), front, len(front)), value, [item],
-                    item.references, plain)
+            out.add(
+                path,
+                "definition",
+                _fit(_lead(item), front, len(front)),
+                value,
+                [item],
+                item.references,
+                plain,
+            )
     if label_span is not None:
         spans = sorted([*spans, label_span])
     # A line with more to ask than this is no single fact; and a hostile one costs no more.
@@ -212,8 +242,11 @@ def _piece_cards(out: _Collector, path: tuple[str, ...], item: Item, piece: str,
         grown = targets.with_abbreviation(plain, span)
         if grown is not None:
             front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
-        if "(" in front and (_GAP_BEFORE_EXAMPLE.search(front) or _RESTATED.search(front) or (
-                _GLOSS.search(front) and not targets.figures(answer))):
+        if "(" in front and (
+            _GAP_BEFORE_EXAMPLE.search(front)
+            or _RESTATED.search(front)
+            or (_GLOSS.search(front) and not targets.figures(answer))
+        ):
             # "[...] (such as indomethacin)": the example names its class; "<4.3 kPa ([...])",
             # "[...] (the -gliflozins)": the front says it again.
             continue
@@ -242,8 +275,15 @@ def _fallback_cards(out: _Collector, path: tuple[str, ...], item: Item) -> None:
         made = rules.cloze(plain, span)
         if made is None or rules.gives_away(made[1], f"{breadcrumb} {made[0]}"):
             continue
-        out.add(path, "cloze", _fit(_lead(item), made[0], made[0].find(rules.CLOZE_GAP)), made[1],
-                [item], item.references, plain)
+        out.add(
+            path,
+            "cloze",
+            _fit(_lead(item), made[0], made[0].find(rules.CLOZE_GAP)),
+            made[1],
+            [item],
+            item.references,
+            plain,
+        )
 
 
 def _row_cards(out: _Collector, path: tuple[str, ...], item: Item, section_title: str) -> None:
@@ -258,17 +298,28 @@ def _row_cards(out: _Collector, path: tuple[str, ...], item: Item, section_title
         for header, value in cells:
             for part in _BANDS.split(value):
                 front = f"{section_title} — {label}: {part}?"
-                out.add(path, "definition", front, header, [item], item.references,
-                        f"{label}: {part}; {header}")
+                out.add(
+                    path, "definition", front, header, [item], item.references, f"{label}: {part}; {header}"
+                )
         return
     banded = _banded(cells)
     for header, value in cells:
-        if header.casefold() in _NOTE_COLUMNS or len(value.split()) > ROW_VALUE_MAX_WORDS or (
-                len(targets.figures(value)) > 1 and not banded):
+        if (
+            header.casefold() in _NOTE_COLUMNS
+            or len(value.split()) > ROW_VALUE_MAX_WORDS
+            or (len(targets.figures(value)) > 1 and not banded)
+        ):
             # A column of remarks holds sentences, not a value: asked as sentences about the row.
             for sentence in rules.sentences(value):
-                _piece_cards(out, path, item, f"{label}: {sentence}", breadcrumb, breadcrumb.casefold(),
-                             context=len(label) + 2)
+                _piece_cards(
+                    out,
+                    path,
+                    item,
+                    f"{label}: {sentence}",
+                    breadcrumb,
+                    breadcrumb.casefold(),
+                    context=len(label) + 2,
+                )
             continue
         if banded and header == banded[1]:
             continue  # asked with its bands, below
@@ -276,15 +327,31 @@ def _row_cards(out: _Collector, path: tuple[str, ...], item: Item, section_title
             # "Urea 6.5-7.9 / 8.0-9.9 | 2 / 3": one card a band, its points the answer.
             for part, points in zip(_BANDS.split(value), _BANDS.split(dict(cells)[banded[1]]), strict=True):
                 front = f"{label} {part} — {banded[1]}?"
-                out.add(path, "definition", front, points, [item], item.references,
-                        f"{label} {part}; {banded[1]}: {points}")
+                out.add(
+                    path,
+                    "definition",
+                    front,
+                    points,
+                    [item],
+                    item.references,
+                    f"{label} {part}; {banded[1]}: {points}",
+                )
             continue
         front = f"{label} — {header}?"
-        if rules.gives_away(value, f"{breadcrumb} {front}") and not value.strip("<>≤≥ ").replace(
-                ".", "").isdigit():
+        if (
+            rules.gives_away(value, f"{breadcrumb} {front}")
+            and not value.strip("<>≤≥ ").replace(".", "").isdigit()
+        ):
             continue
-        out.add(path, "definition", front, value, [item], item.references,
-                f"{label_header}: {label}; {header}: {value}")
+        out.add(
+            path,
+            "definition",
+            front,
+            value,
+            [item],
+            item.references,
+            f"{label_header}: {label}; {header}: {value}",
+        )
 
 
 def _banded(cells: list[tuple[str, str]]) -> tuple[str, str] | None:
@@ -304,8 +371,12 @@ def _is_plain(item: Item) -> bool:
 def _list_items(section: Section) -> list[list[Item]]:
     groups: dict[int, list[Item]] = {}
     for item in section.items:
-        if item.kind == "bullet" and _is_plain(item) and not rules.is_lead_in(item.text) \
-                and not item.links_only:
+        if (
+            item.kind == "bullet"
+            and _is_plain(item)
+            and not rules.is_lead_in(item.text)
+            and not item.links_only
+        ):
             groups.setdefault(item.group, []).append(item)
     return list(groups.values())
 
@@ -322,8 +393,12 @@ def _list_cards(out: _Collector, path: tuple[str, ...], section: Section) -> Non
         # "Clarithromycin, erythromycin" is two things to recall, not one.
         things = sum(e.count(", ") + 1 for e in bare)
         labelled = {rules.label(i.text) is not None for i in items}
-        if LIST_MIN <= len(entries) <= LIST_MAX and short and things <= LIST_MAX_THINGS \
-                and len(labelled) == 1:
+        if (
+            LIST_MIN <= len(entries) <= LIST_MAX
+            and short
+            and things <= LIST_MAX_THINGS
+            and len(labelled) == 1
+        ):
             if intro:
                 front = f"{intro}: name all {len(entries)}."
             elif len(lists) == 1 and not any(i.lead for i in items):
@@ -332,8 +407,15 @@ def _list_cards(out: _Collector, path: tuple[str, ...], section: Section) -> Non
                 front = ""
             if front:
                 refs = tuple(dict.fromkeys(r for i in items for r in i.references))
-                out.add(path, "list", front, "\n".join(entries), items, refs,
-                        "\n".join(unmark(i.text) for i in items))
+                out.add(
+                    path,
+                    "list",
+                    front,
+                    "\n".join(entries),
+                    items,
+                    refs,
+                    "\n".join(unmark(i.text) for i in items),
+                )
         if len(entries) > LIST_MAX:
             _context_clozes(out, path, section, items)
     _children_list(out, path, section)
@@ -354,19 +436,26 @@ def _context_clozes(out: _Collector, path: tuple[str, ...], section: Section, it
             continue
         before = texts[index - 1] if index else ""
         after = texts[index + 1] if index + 1 < len(texts) else ""
-        window = [p for p in (("… " if index > 1 else "") + before, rules.CLOZE_GAP,
-                              after + (" …" if index + 2 < len(texts) else "")) if p.strip()]
-        options = ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1:]], window) if whole else (window,)
+        window = [
+            p
+            for p in (
+                ("… " if index > 1 else "") + before,
+                rules.CLOZE_GAP,
+                after + (" …" if index + 2 < len(texts) else ""),
+            )
+            if p.strip()
+        ]
+        options = ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1 :]], window) if whole else (window,)
         for shown in options:
             front = f"{intro}: " + "; ".join(shown)
             if len(front.split()) <= FRONT_MAX_WORDS and not rules.gives_away(
-                    texts[index], f"{breadcrumb} {front}"):
+                texts[index], f"{breadcrumb} {front}"
+            ):
                 out.add(path, "cloze", front, texts[index], [item], item.references, texts[index])
                 break
 
 
-def _last_part_cloze(out: _Collector, path: tuple[str, ...], item: Item, intro: str,
-                     breadcrumb: str) -> bool:
+def _last_part_cloze(out: _Collector, path: tuple[str, ...], item: Item, intro: str, breadcrumb: str) -> bool:
     """An item that is itself a short enumeration ("Heat, edema, and local flushing") asks for its
     last part, the others shown."""
     text = unmark(item.text)
@@ -386,15 +475,28 @@ def _children_list(out: _Collector, path: tuple[str, ...], section: Section) -> 
     if lead_ins and not _list_items(section) and LIST_MIN <= len(section.children) <= LIST_MAX:
         intro = unmark(lead_ins[0].text).rstrip(":").strip()
         titles = [child.title for child in section.children]
-        out.add(path, "list", f"{intro}: name them.", "\n".join(titles), [lead_ins[0]],
-                lead_ins[0].references, unmark(lead_ins[0].text) + "\n" + "\n".join(titles))
+        out.add(
+            path,
+            "list",
+            f"{intro}: name them.",
+            "\n".join(titles),
+            [lead_ins[0]],
+            lead_ins[0].references,
+            unmark(lead_ins[0].text) + "\n" + "\n".join(titles),
+        )
 
 
 def _facts(section: Section) -> list[Item]:
     found: list[Item] = []
     for sub in section.walk():
-        found.extend(i for i in sub.items if i.kind in ("bullet", "row") and _is_plain(i)
-                     and not rules.is_lead_in(i.text) and not i.links_only)
+        found.extend(
+            i
+            for i in sub.items
+            if i.kind in ("bullet", "row")
+            and _is_plain(i)
+            and not rules.is_lead_in(i.text)
+            and not i.links_only
+        )
     return found
 
 
@@ -427,8 +529,10 @@ def _which_cards(out: _Collector, path: tuple[str, ...], section: Section) -> No
                 fact = f"{lead}: {fact}"
             if fact.lower().startswith(_SHARED_CAPABILITY) and targets.enumerations(fact, ""):
                 continue
-            if rules.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True) or \
-                    rules.stems_shown(child.title, fact) * 2 >= len(rules.stems(child.title)) > 0:
+            if (
+                rules.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True)
+                or rules.stems_shown(child.title, fact) * 2 >= len(rules.stems(child.title)) > 0
+            ):
                 continue
             front = f"Which of the {len(options)} under {section.title}: “{fact}”?"
             if len(front.split()) > FRONT_MAX_WORDS:
@@ -436,8 +540,9 @@ def _which_cards(out: _Collector, path: tuple[str, ...], section: Section) -> No
             out.add(path, "which", front, child.title, [item], item.references, fact)
 
 
-def generate_cards(document: Document, deck_id: str
-                   ) -> tuple[list[CardDraft], list[str], list[tuple[tuple[str, ...], int, str]]]:
+def generate_cards(
+    document: Document, deck_id: str
+) -> tuple[list[CardDraft], list[str], list[tuple[tuple[str, ...], int, str]]]:
     """Every card the document yields, in document order; a warning per empty section; and the
     text that made no card, with its section and line."""
     out = _Collector(deck_id)
@@ -456,13 +561,16 @@ def generate_cards(document: Document, deck_id: str
         _list_cards(out, path, section)
         _which_cards(out, path, section)
         for item in section.items:
-            if id(item) not in out.carried and not item.links_only and not rules.is_lead_in(item.text) \
-                    and not rules.is_meta(item.text):
+            if (
+                id(item) not in out.carried
+                and not item.links_only
+                and not rules.is_lead_in(item.text)
+                and not rules.is_meta(item.text)
+            ):
                 _fallback_cards(out, path, item)
         for child in section.children:
             visit(child, (*path, child.title))
 
     visit(document.root, (document.root.title,))
-    uncarded = [(path, item.line, unmark(item.text)) for path, item in pieces
-                if id(item) not in out.carried]
+    uncarded = [(path, item.line, unmark(item.text)) for path, item in pieces if id(item) not in out.carried]
     return out.cards, warnings, uncarded

@@ -7,7 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quiz.generator.cards import CardDraft
+    from quiz.core.drafts import CardDraft
 
 FRONT_MAX_WORDS = 45
 LIST_MAX_ITEMS = 5
@@ -20,21 +20,110 @@ MARKUP = re.compile(
 )
 _WORD = re.compile(r"[^\W_]{4,}")
 # Words that say nothing of the answer on their own: seeing one on the front gives nothing away.
-_FILLER = frozenset({
-    "with", "from", "into", "that", "this", "than", "then", "them", "they", "their", "there",
-    "other", "others", "forms", "form", "also", "such", "some", "most", "more", "less", "very",
-    "only", "each", "both", "when", "which", "what", "where", "after", "before", "about", "over",
-    "under", "between", "within", "without", "through", "during", "including", "include",
-    "includes", "used", "uses", "using", "patients", "patient", "have", "been", "being", "will",
-    "should", "could", "would", "does", "done", "make", "made", "many", "much", "well", "were",
-    "these", "those", "your", "least", "times", "time", "days", "hours", "minutes", "weeks",
-    "give", "take", "months", "years", "seconds",
-})
+_FILLER = frozenset(
+    {
+        "with",
+        "from",
+        "into",
+        "that",
+        "this",
+        "than",
+        "then",
+        "them",
+        "they",
+        "their",
+        "there",
+        "other",
+        "others",
+        "forms",
+        "form",
+        "also",
+        "such",
+        "some",
+        "most",
+        "more",
+        "less",
+        "very",
+        "only",
+        "each",
+        "both",
+        "when",
+        "which",
+        "what",
+        "where",
+        "after",
+        "before",
+        "about",
+        "over",
+        "under",
+        "between",
+        "within",
+        "without",
+        "through",
+        "during",
+        "including",
+        "include",
+        "includes",
+        "used",
+        "uses",
+        "using",
+        "patients",
+        "patient",
+        "have",
+        "been",
+        "being",
+        "will",
+        "should",
+        "could",
+        "would",
+        "does",
+        "done",
+        "make",
+        "made",
+        "many",
+        "much",
+        "well",
+        "were",
+        "these",
+        "those",
+        "your",
+        "least",
+        "times",
+        "time",
+        "days",
+        "hours",
+        "minutes",
+        "weeks",
+        "give",
+        "take",
+        "months",
+        "years",
+        "seconds",
+    }
+)
 # Units: the same unit on the front is no leak; only the same value would be.
-_UNITS = frozenset({
-    "mmhg", "mmol", "µmol", "μmol", "umol", "nmol", "pmol", "mosm", "units", "unit", "beats", "breaths",
-    "mins", "micrograms", "microgram", "litre", "litres", "kpa",
-})
+_UNITS = frozenset(
+    {
+        "mmhg",
+        "mmol",
+        "µmol",
+        "μmol",
+        "umol",
+        "nmol",
+        "pmol",
+        "mosm",
+        "units",
+        "unit",
+        "beats",
+        "breaths",
+        "mins",
+        "micrograms",
+        "microgram",
+        "litre",
+        "litres",
+        "kpa",
+    }
+)
 FLAGS = ("front over 45 words", "list over 5 items", "markup left", "answer words on the front")
 
 
@@ -78,8 +167,11 @@ def card_flags(card: CardDraft) -> tuple[str, ...]:
         flags.append(FLAGS[0])
     if card.kind == "list" and len(card.back.split("\n")) > LIST_MAX_ITEMS:
         flags.append(FLAGS[1])
-    if MARKUP.search(card.front) or MARKUP.search(card.back) or any(
-            MARKUP.search(title) for title in card.section_path):
+    if (
+        MARKUP.search(card.front)
+        or MARKUP.search(card.back)
+        or any(MARKUP.search(title) for title in card.section_path)
+    ):
         flags.append(FLAGS[2])
     if not authored and card.kind != "list" and _gives_away(card):
         flags.append(FLAGS[3])

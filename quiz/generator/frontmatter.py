@@ -32,9 +32,12 @@ def split_front_matter(text: str, source: str) -> tuple[FrontMatter, str]:
         if lines[end].strip() in ("---", "..."):
             break
     else:
-        raise DeckError("front matter opened with '---' is never closed within "
-                        f"{MAX_FRONT_MATTER_LINES} lines: add a '---' line after it",
-                        source=source, line=1)
+        raise DeckError(
+            "front matter opened with '---' is never closed within "
+            f"{MAX_FRONT_MATTER_LINES} lines: add a '---' line after it",
+            source=source,
+            line=1,
+        )
     data = _load("\n".join(lines[1:end]), source)
     rest = text.split("\n", end + 1)[end + 1] if text.count("\n") > end else ""
     return _read(data, source), "\n" * (end + 1) + rest
@@ -48,18 +51,21 @@ def _load(body: str, source: str) -> dict[str, Any]:
         for event in yaml.parse(body, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 line = event.start_mark.line + 2 if event.start_mark else 1
-                raise DeckError("front matter uses a YAML alias ('*name'): write the value out",
-                                source=source, line=line)
+                raise DeckError(
+                    "front matter uses a YAML alias ('*name'): write the value out", source=source, line=line
+                )
         data = yaml.safe_load(body)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise DeckError(f"front matter is not valid YAML ({problem}): fix or remove it",
-                        source=source, line=line) from None
+        raise DeckError(
+            f"front matter is not valid YAML ({problem}): fix or remove it", source=source, line=line
+        ) from None
     except RecursionError:
-        raise DeckError("front matter is nested too deeply: fix or remove it",
-                        source=source, line=1) from None
+        raise DeckError(
+            "front matter is nested too deeply: fix or remove it", source=source, line=1
+        ) from None
     if not isinstance(data, dict):
         raise DeckError("front matter must be 'key: value' lines", source=source, line=2)
     return data

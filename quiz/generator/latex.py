@@ -20,8 +20,9 @@ def _script(match: re.Match[str]) -> str:
     body = match.group(2) if match.group(2) is not None else match.group(3)
     table = _SUPERSCRIPT if match.group(1) == "^" else _SUBSCRIPT
     converted = body.translate(table)
-    if any(ch in converted for ch in body if ch not in "0123456789+-=()n" or (
-            ch == "n" and table is _SUBSCRIPT)):
+    if any(
+        ch in converted for ch in body if ch not in "0123456789+-=()n" or (ch == "n" and table is _SUBSCRIPT)
+    ):
         return body  # no script form for some character: the plain text reads better than half
     return converted
 

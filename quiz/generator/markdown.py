@@ -30,8 +30,14 @@ from quiz.generator.latex import math_text
 from quiz.generator.text import mark_highlights, strip_bracket_references, tidy, unmark
 
 _O = pyromark.Options
-OPTIONS = (_O.ENABLE_TABLES | _O.ENABLE_FOOTNOTES | _O.ENABLE_STRIKETHROUGH | _O.ENABLE_TASKLISTS
-           | _O.ENABLE_MATH | _O.ENABLE_WIKILINKS)
+OPTIONS = (
+    _O.ENABLE_TABLES
+    | _O.ENABLE_FOOTNOTES
+    | _O.ENABLE_STRIKETHROUGH
+    | _O.ENABLE_TASKLISTS
+    | _O.ENABLE_MATH
+    | _O.ENABLE_WIKILINKS
+)
 _PARSER = pyromark.Markdown(options=OPTIONS)
 
 _SKIP = re.compile(r"^\s*<!--\s*quiz:\s*skip\s*-->\s*$", re.IGNORECASE)
@@ -43,11 +49,15 @@ _EQUATION_LINE = re.compile(r"^[^=\n]{1,30}\s=\s\S")
 _NOT_KNOWLEDGE = re.compile(
     r"^(?:sources?|references?|bibliography|citations?|further reading|reading list|links?|"
     r"external links|see also|related(?: notes| topics| links)?|resources|backlinks|footnotes|"
-    r"tags|notes? to self|to ?do)$", re.IGNORECASE)
+    r"tags|notes? to self|to ?do)$",
+    re.IGNORECASE,
+)
 # Footnote text that is a citation (kept as the card's reference) rather than a statement.
 _CITATION = re.compile(
     r"https?://|\bwww\.|\bdoi\b|\bpmid\b|\bet al\b|\bibid\b|\bop\.? cit\b|\bjournal\b|\bguidelines?\b"
-    r"|\b(?:19|20)\d{2}\b|^\W*\d+\W*$|^\W*[A-Z][A-Za-z'-]+,? ?\W*$", re.IGNORECASE)
+    r"|\b(?:19|20)\d{2}\b|^\W*\d+\W*$|^\W*[A-Z][A-Za-z'-]+,? ?\W*$",
+    re.IGNORECASE,
+)
 _CODE_EQUALS = "\ue001"  # an "=" inside code, kept from being read as a highlight
 # Obsidian's inline tags ("#renal"): filing marks, not text.
 _TAG = re.compile(r"(?<![\w&#/])#[A-Za-z][\w/-]*")
@@ -170,8 +180,11 @@ class _Reader:
                     self.buffer.parts.append(f"{NOTE_OPEN}{value}{NOTE_CLOSE}")
             elif kind == "Html":
                 self.html.append(value)
-            elif kind == "InlineHtml" and self.buffer is not None \
-                    and re.match(r"<br\s*/?>", value, re.IGNORECASE):
+            elif (
+                kind == "InlineHtml"
+                and self.buffer is not None
+                and re.match(r"<br\s*/?>", value, re.IGNORECASE)
+            ):
                 self.buffer.parts.append(" ")
 
     def _skipping(self, event: Any, offset: int) -> None:
@@ -180,8 +193,12 @@ class _Reader:
         kind = next(iter(event))
         if self.skip_heading:
             value = event[kind]
-            if kind == "Start" and isinstance(value, dict) and "Heading" in value \
-                    and int(value["Heading"]["level"][1]) <= self.skip_heading:
+            if (
+                kind == "Start"
+                and isinstance(value, dict)
+                and "Heading" in value
+                and int(value["Heading"]["level"][1]) <= self.skip_heading
+            ):
                 self.skip_heading = 0
                 self._start(value, offset)
             return
@@ -208,8 +225,7 @@ class _Reader:
 
     def _start(self, tag: Any, offset: int) -> None:
         name = tag if isinstance(tag, str) else next(iter(tag))
-        if self.skip_next and name in ("Heading", "Paragraph", "Item", "Table", "BlockQuote",
-                                       "CodeBlock"):
+        if self.skip_next and name in ("Heading", "Paragraph", "Item", "Table", "BlockQuote", "CodeBlock"):
             self.skip_next = False
             self.skipped += 1
             if name == "Heading":
@@ -341,7 +357,7 @@ class _Reader:
             quote.first = False
             callout = _CALLOUT.match(text)
             if callout:
-                title, _, text = text[callout.end():].partition("\n")
+                title, _, text = text[callout.end() :].partition("\n")
                 # The title leads the callout's content, as a "...:" line would.
                 heading = tidy(unmark(_plain(title)[0])).rstrip(":")
                 quote.title = f"{heading}:" if heading else None
@@ -349,8 +365,11 @@ class _Reader:
                 if not text.strip():
                     return
         question = next((c for c in reversed(self.containers) if isinstance(c, _QuoteContext)), None)
-        if question is not None and question.question and not any(
-                isinstance(c, _ItemContext) for c in self.containers):
+        if (
+            question is not None
+            and question.question
+            and not any(isinstance(c, _ItemContext) for c in self.containers)
+        ):
             # "> [!question] Why ...?" and its answer: a card as the author would write it.
             self._add(Item("paragraph", f"{question.question} :: {' '.join(text.split())}", buffer.line))
             question.question = None
@@ -362,20 +381,32 @@ class _Reader:
                 self._item_text(item, buffer)
                 return
             lead = tidy(unmark(item.item.text))
-            self._add(Item("paragraph", text, buffer.line, depth=item.depth, lead=lead,
-                           links_only=_links_only(buffer)))
+            self._add(
+                Item(
+                    "paragraph",
+                    text,
+                    buffer.line,
+                    depth=item.depth,
+                    lead=lead,
+                    links_only=_links_only(buffer),
+                )
+            )
             return
         lines = text.split("\n")
-        if len(lines) > 1 and all(_EXPLICIT_LINE.search(line) or _LABEL_LINE.match(line)
-                                  or _EQUATION_LINE.match(unmark(line)) for line in lines if line.strip()):
+        if len(lines) > 1 and all(
+            _EXPLICIT_LINE.search(line) or _LABEL_LINE.match(line) or _EQUATION_LINE.match(unmark(line))
+            for line in lines
+            if line.strip()
+        ):
             # "Question :: Answer" cards and "Label: value" lines stand one a line.
             for offset, line in enumerate(lines):
                 if line.strip():
                     self._add(Item("paragraph", line, buffer.line + offset, lead=self._callout_title()))
             self.pending_lead = None
             return
-        added = self._add(Item("paragraph", text, buffer.line, lead=self._callout_title(),
-                               links_only=_links_only(buffer)))
+        added = self._add(
+            Item("paragraph", text, buffer.line, lead=self._callout_title(), links_only=_links_only(buffer))
+        )
         plain = tidy(unmark(_plain(text)[0])) if text.rstrip().endswith(":") else ""
         self.pending_lead = plain if added and plain.endswith(":") else None
 
@@ -383,8 +414,15 @@ class _Reader:
         buffer = buffer or self.buffer
         if buffer is None:
             return
-        item = Item("bullet", buffer.text(), context.line, depth=context.depth,
-                    lead=context.list.lead, group=context.list.group, links_only=_links_only(buffer))
+        item = Item(
+            "bullet",
+            buffer.text(),
+            context.line,
+            depth=context.depth,
+            lead=context.list.lead,
+            group=context.list.group,
+            links_only=_links_only(buffer),
+        )
         context.item = item
         if not context.task:
             self._add(item)
@@ -407,7 +445,7 @@ class _Reader:
             number = self.code_line + offset
             bullet = _PROSE_BULLET.match(stripped)
             if bullet:
-                last = Item("bullet", stripped[bullet.end():], number, lead=lead, group=self.groups)
+                last = Item("bullet", stripped[bullet.end() :], number, lead=lead, group=self.groups)
             else:
                 last = Item("paragraph", stripped, number)
                 lead = stripped if stripped.endswith(":") else None
@@ -468,8 +506,7 @@ def _plain(raw: str) -> tuple[str, tuple[str, ...]]:
 _FOOTNOTE = re.compile(f"{NOTE_OPEN}([^{NOTE_CLOSE}]*){NOTE_CLOSE}")
 
 
-def _resolve_footnotes(text: str, footnotes: dict[str, str]
-                       ) -> tuple[str, tuple[str, ...], list[str]]:
+def _resolve_footnotes(text: str, footnotes: dict[str, str]) -> tuple[str, tuple[str, ...], list[str]]:
     """A footnote that cites a source becomes a reference; a short one that states a fact is
     carried, in parentheses, where the line cites it; a longer statement is returned, to stand as
     its own item led by the line."""
@@ -519,13 +556,22 @@ def parse_markdown(text: str, source: str, default_title: str) -> Document:
             item.text, item.references = tidy(rendered), tuple(dict.fromkeys(refs))
             if unmark(item.text).strip():
                 kept.append(item)
-                kept.extend(Item("paragraph", tidy(note), item.line, depth=item.depth,
-                                 lead=_citing_sentence(item.text))
-                            for note in statements)
+                kept.extend(
+                    Item(
+                        "paragraph", tidy(note), item.line, depth=item.depth, lead=_citing_sentence(item.text)
+                    )
+                    for note in statements
+                )
         section.items = kept
-    return Document(title=title, root=root, deck_id=meta.deck_id, tags=meta.tags,
-                    references=meta.references, skipped=reader.skipped,
-                    images=tuple(dict.fromkeys(reader.images)))
+    return Document(
+        title=title,
+        root=root,
+        deck_id=meta.deck_id,
+        tags=meta.tags,
+        references=meta.references,
+        skipped=reader.skipped,
+        images=tuple(dict.fromkeys(reader.images)),
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -559,8 +605,12 @@ def _tree(reader: _Reader, meta: FrontMatter, default_title: str) -> tuple[str, 
         while stack[-1][0] >= heading.depth:
             stack.pop()
         parent = stack[-1][1]
-        section = Section(title=heading.title or "(untitled)", level=parent.level + 1,
-                          line=heading.line, items=heading.items)
+        section = Section(
+            title=heading.title or "(untitled)",
+            level=parent.level + 1,
+            line=heading.line,
+            items=heading.items,
+        )
         section.knowledge = parent.knowledge and not _NOT_KNOWLEDGE.match(heading.title.strip(" :"))
         parent.children.append(section)
         stack.append((heading.depth, section))

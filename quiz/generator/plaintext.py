@@ -79,8 +79,11 @@ class _Builder:
 
     def content_section(self) -> Section:
         # Prose after a label list belongs to the section around the label.
-        return self.innermost("heading", "numbered") if self.kinds[id(self.stack[-1])] == "label" \
+        return (
+            self.innermost("heading", "numbered")
+            if self.kinds[id(self.stack[-1])] == "label"
             else self.stack[-1]
+        )
 
 
 def _heading_levels(lines: list[_Line], i: int, builder: _Builder, after_numbered: bool) -> list[int]:
@@ -109,13 +112,11 @@ def parse_plaintext(text: str, source: str) -> Document:
     lines = [_classify(n + 1, raw) for n, raw in enumerate(raw_lines) if raw.strip()]
     first = lines[0]
     if first.kind == "bullet" or _words(first.text) > TITLE_MAX_WORDS:
-        raise DeckError("the first line should be the document's title", source=source,
-                        line=first.number)
+        raise DeckError("the first line should be the document's title", source=source, line=first.number)
     root = Section(title=tidy(first.text), level=0, line=first.number)
     lines = lines[1:]
     if not any(line.kind in ("heading", "numbered", "label") for line in lines):
-        raise DeckError("has no headings: put each section's name on a short line of its own",
-                        source=source)
+        raise DeckError("has no headings: put each section's name on a short line of its own", source=source)
     builder = _Builder(root)
     previous: str | None = None
     i = 0
@@ -132,8 +133,9 @@ def parse_plaintext(text: str, source: str) -> Document:
             continue
         if line.kind == "numbered":
             parent = builder.innermost("heading")
-            builder.place(Section(title=tidy(line.text), level=parent.level + 1, line=line.number),
-                          "numbered")
+            builder.place(
+                Section(title=tidy(line.text), level=parent.level + 1, line=line.number), "numbered"
+            )
         elif line.kind == "label":
             _place_label(builder, line)
         elif line.kind == "bullet":
@@ -170,8 +172,13 @@ def _add_bullet(builder: _Builder, lines: list[_Line], i: int, line: _Line, nxt:
     run_start = line
     for earlier in reversed(lines[:i]):
         if earlier.kind != "bullet":
-            if depth == 0 and earlier.kind == "paragraph" and earlier.text.rstrip().endswith(":") \
-                    and section.items and section.items[-1].line >= earlier.number:
+            if (
+                depth == 0
+                and earlier.kind == "paragraph"
+                and earlier.text.rstrip().endswith(":")
+                and section.items
+                and section.items[-1].line >= earlier.number
+            ):
                 lead = tidy(strip_trailing_references(earlier.text)[0])  # "...but involves:"
             break
         run_start = earlier
@@ -183,8 +190,9 @@ def _add_bullet(builder: _Builder, lines: list[_Line], i: int, line: _Line, nxt:
                 lead = tidy(strip_trailing_references(earlier.text)[0])
     # Bullets of one list share a group: the run they stand in, or their parent bullet.
     group = ancestor.number * 2 + 1 if ancestor is not None else run_start.number * 2
-    section.items.append(Item(kind="bullet", text=body, line=line.number, references=refs,
-                              depth=depth, lead=lead, group=group))
+    section.items.append(
+        Item(kind="bullet", text=body, line=line.number, references=refs, depth=depth, lead=lead, group=group)
+    )
 
 
 def _add_paragraph(section: Section, line: _Line) -> None:

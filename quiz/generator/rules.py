@@ -15,34 +15,85 @@ _DEFINITION = re.compile(
     r"^(?P<term>[A-Z][^,;:()]{1,80}?)(?P<abbr>\s\([A-Z][A-Za-z0-9-]{1,12}\))?"
     r"\s(?:is|are)\s(?P<def>(?:the|a|an)\s.{8,})$"
 )
-_RANKING = re.compile(r"the (?:commonest|most|main|leading|first|second|third|best|only|usual|"
-                      r"preferred|least|emergency)\b|an? (?:option|alternative|choice)\b", re.IGNORECASE)
+_RANKING = re.compile(
+    r"the (?:commonest|most|main|leading|first|second|third|best|only|usual|"
+    r"preferred|least|emergency)\b|an? (?:option|alternative|choice)\b",
+    re.IGNORECASE,
+)
 _EQUATION = re.compile(r"^(?P<term>[^=<>≤≥]{1,40}?)\s=\s(?P<def>[^=]{2,})$")
 # "**Term** - explanation", "Term: value", "Term — value": a label and what it stands for.
 _LABEL = re.compile(r"^(?P<term>[^:–—]{1,60}?)(?:\s[-–—]\s|:\s)(?P<def>\S.*)$")
-_NOT_A_TERM = {"the", "this", "that", "these", "those", "it", "there", "a", "an", "its", "their",
-               "such", "each", "every", "some", "most", "many", "one", "another", "which", "what"}
+_NOT_A_TERM = {
+    "the",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "there",
+    "a",
+    "an",
+    "its",
+    "their",
+    "such",
+    "each",
+    "every",
+    "some",
+    "most",
+    "many",
+    "one",
+    "another",
+    "which",
+    "what",
+}
 # A label that opens a clause of circumstance, not a term: "In early stages: ...".
-_CIRCUMSTANCE = re.compile(r"^(?:in|at|on|for|if|when|during|after|before|with|without|by|from|"
-                           r"once|while|until|since|as|to|note|nb|see|also|e\.g|i\.e)\b", re.IGNORECASE)
+_CIRCUMSTANCE = re.compile(
+    r"^(?:in|at|on|for|if|when|during|after|before|with|without|by|from|"
+    r"once|while|until|since|as|to|note|nb|see|also|e\.g|i\.e)\b",
+    re.IGNORECASE,
+)
 # Whole definition clauses end before a participle that adds a second fact ("..., occurring due to").
-_SECOND_CLAUSE = re.compile(r",\s(?:occurring|resulting|caused|leading|which|characterised|"
-                            r"characterized|usually|typically|often|associated)\b|\s[-–—]\s|;\s")
+_SECOND_CLAUSE = re.compile(
+    r",\s(?:occurring|resulting|caused|leading|which|characterised|"
+    r"characterized|usually|typically|often|associated)\b|\s[-–—]\s|;\s"
+)
 _EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::([^{}]+?)(?:::([^{}]*?))?\}\}")
 # "Question :: Answer", and the Obsidian plug-in's "Question::Answer" (not Anki's "{{c1::").
 _EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)\s*(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")
-_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
-                           r"([.!?])\s+(?=\x01?[A-Z(])")
+_SENTENCE_END = re.compile(
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
+    r"([.!?])\s+(?=\x01?[A-Z(])"
+)
 # Words that make a sentence a platitude when nothing exact stands beside them.
-_VAGUE = re.compile(r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
-                    r"significantly|substantially|appropriate|appropriately|critical|careful|"
-                    r"carefully|timely|prompt|optimal|comprehensive|holistic)\b", re.IGNORECASE)
-_VAGUE_STEMS = ("essential", "important", "crucial", "vital", "key", "paramount", "significant",
-                "substantial", "appropriate", "critical", "careful", "timely", "prompt", "optimal",
-                "comprehensive", "holistic")
-_VAGUE_WORDS = word_set("essential important importance crucial vital key paramount significant "
-                        "significantly substantially appropriate appropriately critical careful "
-                        "carefully timely prompt optimal comprehensive holistic")
+_VAGUE = re.compile(
+    r"\b(?:essential|important|importance|crucial|vital|key|paramount|significant|"
+    r"significantly|substantially|appropriate|appropriately|critical|careful|"
+    r"carefully|timely|prompt|optimal|comprehensive|holistic)\b",
+    re.IGNORECASE,
+)
+_VAGUE_STEMS = (
+    "essential",
+    "important",
+    "crucial",
+    "vital",
+    "key",
+    "paramount",
+    "significant",
+    "substantial",
+    "appropriate",
+    "critical",
+    "careful",
+    "timely",
+    "prompt",
+    "optimal",
+    "comprehensive",
+    "holistic",
+)
+_VAGUE_WORDS = word_set(
+    "essential important importance crucial vital key paramount significant "
+    "significantly substantially appropriate appropriately critical careful "
+    "carefully timely prompt optimal comprehensive holistic"
+)
 _DIGIT = re.compile(r"\d")
 _LABEL_SEPARATOR = re.compile(r"\s?(?:[-–—]|:)\s")
 _WORDS = re.compile(r"\w+")
@@ -83,8 +134,11 @@ def definition(sentence: str) -> tuple[str, str] | None:
     if " = " in plain:
         prefix, _, equation = plain.rpartition(": ")
         match = _EQUATION.match(equation)
-        if match and len(match.group("term").split()) <= LABEL_MAX_WORDS and not any(
-                ch.isdigit() for ch in match.group("term").replace("₂", "")):
+        if (
+            match
+            and len(match.group("term").split()) <= LABEL_MAX_WORDS
+            and not any(ch.isdigit() for ch in match.group("term").replace("₂", ""))
+        ):
             term = match.group("term").strip()
             if prefix and len(prefix.split()) <= LABEL_MAX_WORDS:
                 return f"{prefix}: what is {term}?", match.group("def").strip()
@@ -108,10 +162,17 @@ def label(text: str) -> tuple[str, str, str] | None:
     if not match:
         return None
     term, value = match.group("term").strip(), match.group("def").strip().rstrip(".")
-    separator = ":" if plain[len(match.group("term")):].lstrip().startswith(":") else "-"
-    if (not term or len(term.split()) > LABEL_MAX_WORDS or _CIRCUMSTANCE.match(term) or value.endswith(":")
-            or term.split()[0].lower() in _NOT_A_TERM or len(value.split()) > DEFINITION_MAX_WORDS
-            or _PAIR.search(term) or not (any(ch.isalpha() for ch in value) or _SCORE.fullmatch(value))):
+    separator = ":" if plain[len(match.group("term")) :].lstrip().startswith(":") else "-"
+    if (
+        not term
+        or len(term.split()) > LABEL_MAX_WORDS
+        or _CIRCUMSTANCE.match(term)
+        or value.endswith(":")
+        or term.split()[0].lower() in _NOT_A_TERM
+        or len(value.split()) > DEFINITION_MAX_WORDS
+        or _PAIR.search(term)
+        or not (any(ch.isalpha() for ch in value) or _SCORE.fullmatch(value))
+    ):
         return None
     return term, value, separator
 
@@ -126,7 +187,7 @@ def label_span(text: str) -> Span | None:
         return None
     plain = unmark(text)
     end = spans[0][1]
-    if _LABEL_SEPARATOR.match(plain, end) or plain[end:end + 1] == ":":
+    if _LABEL_SEPARATOR.match(plain, end) or plain[end : end + 1] == ":":
         return spans[0]
     return None
 
@@ -137,7 +198,7 @@ def _is_proper(term: str) -> bool:
 
 
 def is_platitude(sentence: str) -> bool:
-    """"Early recognition and appropriate management are essential...": vague words and nothing
+    """ "Early recognition and appropriate management are essential...": vague words and nothing
     exact (no figure, no technical term marked or found) to recall."""
     plain = unmark(sentence)
     lowered = plain.lower()
@@ -155,11 +216,17 @@ def cloze(text: str, span: Span) -> tuple[str, str] | None:
     start, end = span
     answer = plain[start:end].strip()
     visible = plain[:start] + plain[end:]
-    if not answer or len(answer) > MAX_ANSWER_SHARE * len(plain.strip()) or \
-            _ENOUGH_LETTERS.search(visible) is None:
+    if (
+        not answer
+        or len(answer) > MAX_ANSWER_SHARE * len(plain.strip())
+        or _ENOUGH_LETTERS.search(visible) is None
+    ):
         return None
-    if len(answer) < 8 and not any(ch.isdigit() for ch in answer) and all(
-            w.lower() in FUNCTION_WORDS for w in _WORDS.findall(answer)):
+    if (
+        len(answer) < 8
+        and not any(ch.isdigit() for ch in answer)
+        and all(w.lower() in FUNCTION_WORDS for w in _WORDS.findall(answer))
+    ):
         return None  # "and", "the": nothing to recall
     return plain[:start] + CLOZE_GAP + plain[end:], answer
 
@@ -168,7 +235,7 @@ def in_pair(text: str, span: Span) -> bool:
     """True for one half of an ordered pair ("axial > appendicular"): the other half, left on the
     front, gives it away."""
     plain = unmark(text)
-    before, after = plain[max(0, span[0] - 12):span[0]], plain[span[1]:span[1] + 12]
+    before, after = plain[max(0, span[0] - 12) : span[0]], plain[span[1] : span[1] + 12]
     return bool(_PAIR_BEFORE.search(before) or _PAIR_AFTER.match(after))
 
 
@@ -205,9 +272,35 @@ def explicit_clozes(text: str) -> list[tuple[str, str]]:
 _WORD = re.compile(r"[^\W\d_]{4,}")
 _NUMBERS = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?![\w])")
 _ABBREVIATIONS_SHOWN = re.compile(r"\b[A-Z][A-Z0-9]+s?\b")
-_STOPWORDS = {"and", "the", "for", "with", "from", "into", "other", "forms", "form", "this", "that",
-              "than", "more", "less", "least", "most", "times", "baseline", "normal", "hours", "days",
-              "weeks", "minutes", "months", "years", "units", "unit"}
+_STOPWORDS = {
+    "and",
+    "the",
+    "for",
+    "with",
+    "from",
+    "into",
+    "other",
+    "forms",
+    "form",
+    "this",
+    "that",
+    "than",
+    "more",
+    "less",
+    "least",
+    "most",
+    "times",
+    "baseline",
+    "normal",
+    "hours",
+    "days",
+    "weeks",
+    "minutes",
+    "months",
+    "years",
+    "units",
+    "unit",
+}
 
 
 def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
@@ -238,8 +331,11 @@ def gives_away(answer: str, shown: str, *, every_word: bool = False) -> bool:
     # Ossificans Progressiva").
     spelled = [a.lower() for a in abbreviations if len(a) >= 3 and a.isalpha()]
     if spelled:
-        initials = "".join(w[0] for w in _LETTERS.findall(shown)
-                           if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to")).lower()
+        initials = "".join(
+            w[0]
+            for w in _LETTERS.findall(shown)
+            if w.lower() not in _STOPWORDS and w.lower() not in ("of", "in", "to")
+        ).lower()
         return any(a in initials for a in spelled)
     return False
 
@@ -266,14 +362,16 @@ def _derivable(answer: str, shown: str) -> bool:
     if unit is None:
         return False
     values = [float(n.replace(",", ".")) for n in _NUMBERS.findall(answer)]
-    others = [float(n.replace(",", ".")) for m in _figures_in(unit.group()).finditer(shown)
-              for n in m.groups() if n]
+    others = [
+        float(n.replace(",", ".")) for m in _figures_in(unit.group()).finditer(shown) for n in m.groups() if n
+    ]
     if unit.group() == "%" and any(a + b == 100 for a in values for b in others):
         return True
     # Bands meet at a boundary: only a band (a range or a threshold) is worked out from its neighbour.
     banded = any(ch in answer for ch in "<>≤≥-–")
-    return banded and any(0 < abs(a - b) <= 1 and a.is_integer() and b.is_integer()
-                          for a in values for b in others)
+    return banded and any(
+        0 < abs(a - b) <= 1 and a.is_integer() and b.is_integer() for a in values for b in others
+    )
 
 
 def shows_verbatim(answer: str, shown: str) -> bool:
@@ -283,7 +381,8 @@ def shows_verbatim(answer: str, shown: str) -> bool:
     while start >= 0:
         end = start + len(needle)
         if (start == 0 or not haystack[start - 1].isalnum()) and (
-                end == len(haystack) or not haystack[end].isalnum()):
+            end == len(haystack) or not haystack[end].isalnum()
+        ):
             return True
         start = haystack.find(needle, start + 1)
     return False
@@ -300,11 +399,13 @@ def stems_shown(answer: str, shown: str) -> int:
 
 
 # A line about the note itself, not about medicine: its sources, where else to look.
-_META_START = re.compile(r"(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|"
-                         r"references?:|based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|"
-                         r"pulled together\b|compiled from\b|related\b|links?:|back to\b|"
-                         r"mostly (?:from|nice|based)\b|written (?:up )?(?:after|from|during|for)\b)",
-                         re.IGNORECASE)
+_META_START = re.compile(
+    r"(?:see(?: also)?\b|cf\.|notes? (?:from|on|for)\b|(?:main )?sources?\b|"
+    r"references?:|based on\b|adapted from\b|taken from\b|summari[sz]ed from\b|"
+    r"pulled together\b|compiled from\b|related\b|links?:|back to\b|"
+    r"mostly (?:from|nice|based)\b|written (?:up )?(?:after|from|during|for)\b)",
+    re.IGNORECASE,
+)
 _META_ANYWHERE = (" live in ", "see also", "this note", "these notes", "my notes")
 
 
@@ -334,5 +435,8 @@ def marked_spans(text: str) -> list[Span]:
     if not has_marks(text):
         return []
     plain = unmark(text)
-    return [(start, end) for start, end in marked_terms(text)
-            if not (end < len(plain) and plain[end].isalnum()) and not (start and plain[start - 1].isalnum())]
+    return [
+        (start, end)
+        for start, end in marked_terms(text)
+        if not (end < len(plain) and plain[end].isalnum()) and not (start and plain[start - 1].isalnum())
+    ]

@@ -28,8 +28,10 @@ _UNITS = (
     r"x ?10\^?9/L|×\s?10\^?9/L|×10⁹/L|x10⁹/L|"
     r"seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|weeks?|wks?|months?|years?|yrs?|ms|s"
 )
-_QUALIFIER = (r"(?:(?:at least|at most|up to|more than|less than|fewer than|over|under|above|below|"
-              r"about|around|approximately|roughly)\s|~\s?)")
+_QUALIFIER = (
+    r"(?:(?:at least|at most|up to|more than|less than|fewer than|over|under|above|below|"
+    r"about|around|approximately|roughly)\s|~\s?)"
+)
 _FIGURE = re.compile(
     # A blood pressure is one figure: "≤185/110 mmHg".
     rf"(?<![\w.])(?:{_COMPARATOR})?\d{{2,3}}/\d{{2,3}}\s?mmHg\b|"
@@ -47,47 +49,66 @@ _PREFIXED = re.compile(
     rf"(?P<value>(?:{_COMPARATOR})?{_RANGE}%?)(?![\w.])"
 )
 _NUMBER_START = re.compile(r"(?<![\w.])\d")
-_LEAD_BEFORE = re.compile(rf"(?<![\w.])(?:{_QUALIFIER}|{_COMPARATOR}|"
-                          rf"(?:at least|at most|more than|fewer than|less than|any)\s)$")
+_LEAD_BEFORE = re.compile(
+    rf"(?<![\w.])(?:{_QUALIFIER}|{_COMPARATOR}|"
+    rf"(?:at least|at most|more than|fewer than|less than|any)\s)$"
+)
 _COMPARATOR_CHAR = re.compile("[<>≤≥±]")
 _PREFIX_WORD = re.compile(r"pH|INR|GCS|score|SpO2|SaO2|FiO2|HbA1c|FEV1|qSOFA|NEWS|Wells")
 # A bare threshold: a comparator before a number, no unit ("<0.70", "≥ 3").
 _THRESHOLD = re.compile(rf"(?<![\w.]){_COMPARATOR}{_NUMBER}(?![\w.%])")
-_SYMBOL = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b(?:\s(?:inhibitors?|blockers?|antagonists?|agonists?|"
-                     r"receptors?|antibod(?:y|ies))\b)?")
-_VARIANT = re.compile(r"(?<!\w)(?:c\.[0-9_+*-]+[ACGT]+>[ACGT]+"
-                      r"|p\.(?:\([A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}\)|[A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}))")
-_EXAMPLE = re.compile(r"\b(?:such as|e\.g\.,?|eg\b,?|for example,?|like)\s+"
-                      r"([^,;)(]+?)(?=\s*(?:[,;)]|$|\.\s|\.$))")
-_ADVERBIAL_START = word_set("in at on for with during after before when if once while although unless "
-                            "until since by")
+_SYMBOL = re.compile(
+    r"\b[A-Z][A-Z0-9]{1,9}\b(?:\s(?:inhibitors?|blockers?|antagonists?|agonists?|"
+    r"receptors?|antibod(?:y|ies))\b)?"
+)
+_VARIANT = re.compile(
+    r"(?<!\w)(?:c\.[0-9_+*-]+[ACGT]+>[ACGT]+"
+    r"|p\.(?:\([A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}\)|[A-Z][a-z]{0,2}\d+[A-Z][a-z]{0,2}))"
+)
+_EXAMPLE = re.compile(
+    r"\b(?:such as|e\.g\.,?|eg\b,?|for example,?|like)\s+"
+    r"([^,;)(]+?)(?=\s*(?:[,;)]|$|\.\s|\.$))"
+)
+_ADVERBIAL_START = word_set(
+    "in at on for with during after before when if once while although unless until since by"
+)
 _EXAMPLE_CUE = re.compile(r"(?:such as|e\.g\.?|eg|for example|including|like|i\.e\.?)\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z0-9]*[A-Z0-9]s?)(?=[,;)])")
 # Cue words before what a clinician must recall: the cause, the risk, the mimic.
-_CUE = re.compile(r"\b(?:risk of|risks of|mimics?|secondary to|leads? to|results? in|"
-                  r"complicated by|contraindicated in|indicated in|indicated for|treated with|"
-                  r"treatment of choice is|drug of choice is)\s+", re.IGNORECASE)
+_CUE = re.compile(
+    r"\b(?:risk of|risks of|mimics?|secondary to|leads? to|results? in|"
+    r"complicated by|contraindicated in|indicated in|indicated for|treated with|"
+    r"treatment of choice is|drug of choice is)\s+",
+    re.IGNORECASE,
+)
 _CUE_HINTS = ("risk", "mimic", "secondary", "lead", "result", "complicat", "indicat", "treated", "choice")
-_PHRASE_END = re.compile(r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|as|than|rather|but|and|or|"
-                         r"in|on|at|for|with|by|from|of|to|outside|inside|within|before|after|"
-                         r"during|because|including|especially|particularly)\s", re.IGNORECASE)
+_PHRASE_END = re.compile(
+    r"[,;:.()\[\]]|\s(?:that|which|who|when|where|while|if|as|than|rather|but|and|or|"
+    r"in|on|at|for|with|by|from|of|to|outside|inside|within|before|after|"
+    r"during|because|including|especially|particularly)\s",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 _VERBISH = re.compile(r"(?:ed|en|ing)$|^(?:is|are|was|were|has|have|can|may)$")
 _ADJECTIVE = re.compile(r"(?:al|ic|ous|ive|ary|oid|ar|ial|ine|ior)$")
 _ENUM_SEPARATOR = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+|;\s+")
-_ENUM_STOP = word_set("to of the a an in on for with by as from at is are be was were can may might "
-                      "could will affects affect include includes including involve involves "
-                      "involving mimic mimics such detect detects assess assessing assessment "
-                      "evaluate evaluating causes cause lead leads than via into shows show identify "
-                      "identifies increased decreased reduced severe potential")
+_ENUM_STOP = word_set(
+    "to of the a an in on for with by as from at is are be was were can may might "
+    "could will affects affect include includes including involve involves "
+    "involving mimic mimics such detect detects assess assessing assessment "
+    "evaluate evaluating causes cause lead leads than via into shows show identify "
+    "identifies increased decreased reduced severe potential"
+)
 RARE_ZIPF = 3.1
 # Rare words that name a kind of thing, not a fact: never a cloze on their own.
-_GENERIC_TERMS = word_set("modality modalities pathogenesis aetiology etiology mechanism mechanisms "
-                          "manifestation manifestations parameter parameters criteria criterion "
-                          "mutations malformations approximately typically predominantly particularly "
-                          "potentially subsequently additionally characterized characterised "
-                          "characteristic characteristics respectively clinician clinicians causative "
-                          "electrolytes")
+_GENERIC_TERMS = word_set(
+    "modality modalities pathogenesis aetiology etiology mechanism mechanisms "
+    "manifestation manifestations parameter parameters criteria criterion "
+    "mutations malformations approximately typically predominantly particularly "
+    "potentially subsequently additionally characterized characterised "
+    "characteristic characteristics respectively clinician clinicians causative "
+    "electrolytes"
+)
 NAME_MAX_WORDS = 4
 
 
@@ -120,7 +141,7 @@ def _figure_spans(text: str) -> list[Span]:
         if at < reached:
             continue
         lead = _LEAD_BEFORE.search(text, max(reached, at - 16), at)
-        for start in ((lead.start(), at) if lead else (at,)):
+        for start in (lead.start(), at) if lead else (at,):
             match = _FIGURE.match(text, start)
             if match and match.end() > at:
                 spans.append(match.span())
@@ -152,10 +173,17 @@ def is_gene(text: str, match: re.Match[str]) -> bool:
     before = text[match.start() - 1] if match.start() else " "
     after = text[match.end()] if match.end() < len(text) else " "
     # A guideline's code ("NICE NG51", "CG141") is a document's name, not a gene.
-    if _GUIDELINE.match(symbol) or text[max(0, match.start() - 5):match.start()].strip() in ("NICE", "SIGN"):
+    if _GUIDELINE.match(symbol) or text[max(0, match.start() - 5) : match.start()].strip() in (
+        "NICE",
+        "SIGN",
+    ):
         return False
-    return (any(c.isdigit() for c in symbol) and sum(c.isalpha() for c in symbol) >= 2
-            and before not in ".>-" and after not in ">-")
+    return (
+        any(c.isdigit() for c in symbol)
+        and sum(c.isalpha() for c in symbol) >= 2
+        and before not in ".>-"
+        and after not in ">-"
+    )
 
 
 def expansion(text: str, paren_start: int, abbr: str) -> Span | None:
@@ -172,7 +200,7 @@ def expansion(text: str, paren_start: int, abbr: str) -> Span | None:
             if part:
                 initials.append((part[0].upper(), offset))
             offset += len(part) + 1
-    tail = initials[-len(letters):]
+    tail = initials[-len(letters) :]
     if len(tail) == len(letters) and [c for c, _ in tail] == letters:
         return tail[0][1], len(text[:paren_start].rstrip())
     return None
@@ -183,13 +211,13 @@ def with_abbreviation(text: str, span: Span) -> tuple[str, str] | None:
     "(MSCs)" or "(NSAIDs, such as ...)": left on the front, it would give the answer away. None
     when no abbreviation follows."""
     start, end = span
-    if "(" not in text[end:end + 3]:
+    if "(" not in text[end : end + 3]:
         return None
     match = _ABBREVIATION_AFTER.match(text, end)
     if not match:
         return None
     answer = f"{text[start:end].strip()} ({match.group(1)})"
-    after = text[match.end():]
+    after = text[match.end() :]
     if match.group(2) == ")":
         return f"{text[:start]}\x00{after}", answer
     # "(NSAIDs, such as indomethacin)": the rest of the parentheses stays on the front.
@@ -211,8 +239,11 @@ def enumerations(text: str, avoid: str) -> list[Span]:
         begins = [0] + [m.end() for m in separators]
         ends = [m.start() for m in separators] + [len(body)]
         count = len(begins)
-        in_parentheses = start > 0 and "(" in text[max(0, start - 40):start] and \
-            text.rfind("(", 0, start) > text.rfind(")", 0, start)
+        in_parentheses = (
+            start > 0
+            and "(" in text[max(0, start - 40) : start]
+            and text.rfind("(", 0, start) > text.rfind(")", 0, start)
+        )
         if not (3 if not in_parentheses else 2) <= count <= 5:
             continue
         if "," not in body and ";" not in body and not in_parentheses:
@@ -220,8 +251,12 @@ def enumerations(text: str, avoid: str) -> list[Span]:
         if any(_GERUND_START.match(body[b:e]) for b, e in zip(begins[1:], ends[1:], strict=True)):
             continue  # "..., checking U&E and potassium": a clause, not an item
         tail = [len(body[b:e].split()) for b, e in zip(begins[1:], ends[1:], strict=True)]
-        if min(tail) == 0 or max(tail) > 4 or _ETC.search(body) or any(
-                _EXAMPLE_CUE.match(body[b:e]) for b, e in zip(begins[1:], ends[1:], strict=True)):
+        if (
+            min(tail) == 0
+            or max(tail) > 4
+            or _ETC.search(body)
+            or any(_EXAMPLE_CUE.match(body[b:e]) for b, e in zip(begins[1:], ends[1:], strict=True))
+        ):
             continue
         words = list(_NONSPACE.finditer(body, 0, ends[0]))
         if words and words[0].group().lower() in _ADVERBIAL_START and not in_parentheses:
@@ -236,7 +271,7 @@ def enumerations(text: str, avoid: str) -> list[Span]:
             continue
         begins[0] = first
         k = 0
-        while k < count - 2 and _named(body[begins[k]:ends[k]], avoid):
+        while k < count - 2 and _named(body[begins[k] : ends[k]], avoid):
             k += 1
         found.append((start + begins[k], end))
     return found
@@ -303,7 +338,7 @@ def cues(text: str) -> list[Span]:
     """The phrase after "risk of", "due to", "mimic"...: a consequence or a cause."""
     spans: list[Span] = []
     for match in _CUE.finditer(text):
-        rest = text[match.end():]
+        rest = text[match.end() :]
         stop = _PHRASE_END.search(rest)
         phrase = rest[: stop.start()] if stop else rest
         phrase = phrase.rstrip(" .")
@@ -325,19 +360,29 @@ def terms(text: str, avoid: str) -> list[Span]:
             i += 1
             continue
         j = i
-        while j + 1 < len(words) and rare[j + 1] and text[words[j].end():words[j + 1].start()] == " ":
+        while j + 1 < len(words) and rare[j + 1] and text[words[j].end() : words[j + 1].start()] == " ":
             j += 1
         start, end = words[i].start(), words[j].end()
-        if i > 0 and text[words[i - 1].end():start] == " " and _noun_like(words[i - 1].group(), avoid) \
-                and (_ADJECTIVE.search(words[i - 1].group().lower()) or (
-                    words[i - 1].group()[0].isupper() and words[i - 1].start() > 0)):
+        if (
+            i > 0
+            and text[words[i - 1].end() : start] == " "
+            and _noun_like(words[i - 1].group(), avoid)
+            and (
+                _ADJECTIVE.search(words[i - 1].group().lower())
+                or (words[i - 1].group()[0].isupper() and words[i - 1].start() > 0)
+            )
+        ):
             # The term's own modifier: "posterior fossa", "Grey Turner's", not "the" or "severe".
             start = words[i - 1].start()
         if _ADJECTIVE.search(words[j].group().lower()):
             # An adjective takes its noun: "osteochondral lesions", "congestive heart failure".
             k = j + 1
-            while k < len(words) and k <= j + 2 and text[words[k - 1].end():words[k].start()] == " " \
-                    and _noun_like(words[k].group(), avoid):
+            while (
+                k < len(words)
+                and k <= j + 2
+                and text[words[k - 1].end() : words[k].start()] == " "
+                and _noun_like(words[k].group(), avoid)
+            ):
                 end = words[k].end()
                 if not _ADJECTIVE.search(words[k].group().lower()) and not is_rare(words[k].group()):
                     k += 1
@@ -352,24 +397,34 @@ def is_term_label(label: str) -> bool:
     """A label worth asking for ("Kussmaul breathing", "Omalizumab"), not a heading's word
     ("Drugs", "Causes")."""
     words = _WORD.findall(label)
-    return bool(words) and (any(is_rare(w) for w in words if len(w) >= 5) or any(
-        ch.isdigit() for ch in label) or (len(words) >= 2 and not all(
-            w.lower() in _GENERIC_LABELS for w in words)))
+    return bool(words) and (
+        any(is_rare(w) for w in words if len(w) >= 5)
+        or any(ch.isdigit() for ch in label)
+        or (len(words) >= 2 and not all(w.lower() in _GENERIC_LABELS for w in words))
+    )
 
 
-_GENERIC_LABELS = word_set("drugs drug causes cause other others signs symptoms notes note tests test "
-                           "treatment management dose doses risk factors features")
+_GENERIC_LABELS = word_set(
+    "drugs drug causes cause other others signs symptoms notes note tests test "
+    "treatment management dose doses risk factors features"
+)
 
 
 def _noun_like(word: str, avoid: str) -> bool:
     lowered = word.lower()
-    return not (_named(word, avoid) or lowered in _ENUM_STOP or lowered in FUNCTION_WORDS
-                or _VERBISH.search(word))
+    return not (
+        _named(word, avoid) or lowered in _ENUM_STOP or lowered in FUNCTION_WORDS or _VERBISH.search(word)
+    )
 
 
 def _is_term(word: str, avoid: str) -> bool:
-    return not (len(word) < 5 or word.isupper() or word.lower() in _GENERIC_TERMS
-                or not is_rare(word) or _named(word, avoid))
+    return not (
+        len(word) < 5
+        or word.isupper()
+        or word.lower() in _GENERIC_TERMS
+        or not is_rare(word)
+        or _named(word, avoid)
+    )
 
 
 _VERB = re.compile(
@@ -377,7 +432,8 @@ _VERB = re.compile(
     r"(?:helps?|shows?|demonstrates?|identif(?:y|ies)|increases?|decreases?|reduces?|raises?|lowers?|"
     r"determines?|indicates?|predicts?|improves?|worsens?|requires?|suggests?|confirms?|excludes?|"
     r"prevents?|causes?|triggers?|inhibits?|blocks?|activates?|stimulates?|detects?|measures?|"
-    r"compromises?|impairs?|delays?|limits?|affects?|produces?|releases?|binds?|converts?)\s+")
+    r"compromises?|impairs?|delays?|limits?|affects?|produces?|releases?|binds?|converts?)\s+"
+)
 
 
 def main_object(text: str, avoid: str) -> Span | None:
@@ -386,16 +442,22 @@ def main_object(text: str, avoid: str) -> Span | None:
     match = _VERB.search(text)
     if not match or match.start() == 0:
         return None
-    rest = text[match.end():]
+    rest = text[match.end() :]
     stop = re.search(r"[,;:.()]|\s(?:and|but|which|that|because|while|although|if|when)\s", rest)
     phrase = (rest[: stop.start()] if stop else rest).rstrip(" .")
-    if phrase and len(phrase.split()) <= 8 and not any(
-            _named(w, avoid) for w in _WORD.findall(phrase) if len(w) > 3):
+    if (
+        phrase
+        and len(phrase.split()) <= 8
+        and not any(_named(w, avoid) for w in _WORD.findall(phrase) if len(w) > 3)
+    ):
         return match.end(), match.end() + len(phrase)
     # "Serial imaging helps determine optimal timing" under "Timing of Intervention": the subject.
     subject = text[: match.start()].strip()
-    if 1 <= len(subject.split()) <= 4 and not any(ch in subject for ch in ",;:()") and not any(
-            w.lower() in _MODAL or w.lower().endswith("ly") for w in subject.split()):
+    if (
+        1 <= len(subject.split()) <= 4
+        and not any(ch in subject for ch in ",;:()")
+        and not any(w.lower() in _MODAL or w.lower().endswith("ly") for w in subject.split())
+    ):
         return 0, len(subject)
     return None
 
@@ -405,9 +467,17 @@ def _variants(text: str) -> list[Span]:
     p.R206H") are one answer: either on the front gives the other away."""
     spans: list[Span] = []
     for match in _VARIANT.finditer(text):
-        if spans and re.fullmatch(r"[;,]?\s*\(?", text[spans[-1][1]:match.start()]):
-            spans[-1] = (spans[-1][0], match.end() + (1 if text[spans[-1][1]:match.start()].endswith("(")
-                                                      and text[match.end():match.end() + 1] == ")" else 0))
+        if spans and re.fullmatch(r"[;,]?\s*\(?", text[spans[-1][1] : match.start()]):
+            spans[-1] = (
+                spans[-1][0],
+                match.end()
+                + (
+                    1
+                    if text[spans[-1][1] : match.start()].endswith("(")
+                    and text[match.end() : match.end() + 1] == ")"
+                    else 0
+                ),
+            )
         else:
             spans.append(match.span())
     return spans
@@ -422,8 +492,13 @@ def salient(text: str, avoid: str) -> list[Target]:
         found += [Target(s, "figure") for s in figures(text)]
         found += [Target(m.span(), "symbol") for m in _SYMBOL.finditer(text) if is_gene(text, m)]
     lowered = text.lower()
-    if "such as" in lowered or "e.g" in lowered or "eg" in lowered or "example" in lowered \
-            or " like " in lowered:
+    if (
+        "such as" in lowered
+        or "e.g" in lowered
+        or "eg" in lowered
+        or "example" in lowered
+        or " like " in lowered
+    ):
         for match in _EXAMPLE.finditer(text):
             term = match.group(1).strip()
             if term and len(term.split()) <= 4:
@@ -439,15 +514,25 @@ def salient(text: str, avoid: str) -> list[Target]:
     if len(text.split()) > NAME_MAX_WORDS and not found:
         # A bare name ("Progressive osseous heteroplasia") is recalled whole, in its list; and where
         # a figure, a cause or a list says what matters, a rare word beside it is not the point.
-        found += [Target(s, "term") for s in terms(text, avoid)
-                  # "than [...]" and "casting or [...]": an open comparison, a near-synonym
-                  if not text[:s[0]].endswith(("than ", " or "))
-                  and "/" not in text[max(0, s[0] - 1):s[1] + 1]]
+        found += [
+            Target(s, "term")
+            for s in terms(text, avoid)
+            # "than [...]" and "casting or [...]": an open comparison, a near-synonym
+            if not text[: s[0]].endswith(("than ", " or ")) and "/" not in text[max(0, s[0] - 1) : s[1] + 1]
+        ]
     return _without_overlaps(found)
 
 
-_PRIORITY = {"variant": 0, "figure": 0, "symbol": 0, "abbreviation": 1, "example": 1,
-             "enumeration": 2, "cue": 3, "term": 4}
+_PRIORITY = {
+    "variant": 0,
+    "figure": 0,
+    "symbol": 0,
+    "abbreviation": 1,
+    "example": 1,
+    "enumeration": 2,
+    "cue": 3,
+    "term": 4,
+}
 
 
 def _without_overlaps(targets: list[Target]) -> list[Target]:
@@ -458,8 +543,10 @@ def _without_overlaps(targets: list[Target]) -> list[Target]:
     kept: list[Target] = []
     starts: list[int] = []  # the kept spans, in text order (they never overlap)
     ends: list[int] = []
-    order = sorted(set(targets), key=lambda t: (_PRIORITY[t.kind] > 0, -(t.span[1] - t.span[0]),
-                                                _PRIORITY[t.kind], t.span[0]))
+    order = sorted(
+        set(targets),
+        key=lambda t: (_PRIORITY[t.kind] > 0, -(t.span[1] - t.span[0]), _PRIORITY[t.kind], t.span[0]),
+    )
     for target in order:
         start, end = target.span
         if end <= start:

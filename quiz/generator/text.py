@@ -25,11 +25,13 @@ def word_set(words: str) -> frozenset[str]:
 
 
 # Words that carry no fact of their own: never an answer alone, never part of a term.
-FUNCTION_WORDS = word_set("and or but not nor no the a an of to in on at by for with from as so is are be "
-                          "been was were has have had than then if it its their there here this that "
-                          "these those within without over under after before during also only very "
-                          "more less most least all any some each every both either neither other "
-                          "another such")
+FUNCTION_WORDS = word_set(
+    "and or but not nor no the a an of to in on at by for with from as so is are be "
+    "been was were has have had than then if it its their there here this that "
+    "these those within without over under after before during also only very "
+    "more less most least all any some each every both either neither other "
+    "another such"
+)
 
 
 def split_refs(raw: str) -> list[str]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from quiz import store
+from quiz.core.matching import pick_deck
 from quiz.errors import NotFoundError
-from quiz.matching import pick_deck
-from quiz.models import Deck
+from quiz.store.models import Deck
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ def list_cards(session: Session, deck_name: str, section: str | None = None) -> 
         wanted = section.strip().casefold()
         paths = [p for p in store.section_paths(session, deck.id) if wanted in p.casefold()]
         if not paths:
-            raise NotFoundError(f"no section of deck '{deck.slug}' matches '{section}': "
-                                f"see quiz outline or quiz cards {deck.slug}")
+            raise NotFoundError(
+                f"no section of deck '{deck.slug}' matches '{section}': "
+                f"see quiz outline or quiz cards {deck.slug}"
+            )
     return CardsResult(deck.slug, deck.name, section, tuple(store.card_rows(session, deck, paths)))

@@ -8,12 +8,12 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from quiz import store
-from quiz.connections import AlchemyDb
 from quiz.errors import NotFoundError, QuizError
-from quiz.models import Cohort
 from quiz.services import learners
 from quiz.services.browse import find_deck
 from quiz.store.cohorts import AssignmentRow
+from quiz.store.db import AlchemyDb
+from quiz.store.models import Cohort
 
 MAX_NAME = 200
 
@@ -45,8 +45,9 @@ def find_cohort(session: Session, name: str) -> Cohort:
     cohort = store.cohorts.cohort_by_name(session, name.strip())
     if cohort is None:
         known = ", ".join(c.name for c in store.cohorts.cohorts(session)) or "none yet"
-        raise NotFoundError(f"no cohort '{name}' (the cohorts are: {known}): "
-                            f"create one with quiz cohort create {name}")
+        raise NotFoundError(
+            f"no cohort '{name}' (the cohorts are: {known}): create one with quiz cohort create {name}"
+        )
     return cohort
 
 
@@ -73,7 +74,8 @@ def add(session: Session, cohort_name: str, names: tuple[str, ...], now: datetim
         if found is None:
             created.append(learner.name)
         (added if store.cohorts.add_member(session, cohort.id, learner.id, now) else already).append(
-            learner.name)
+            learner.name
+        )
     return MembershipChange(cohort.name, tuple(added), tuple(already), tuple(created))
 
 
@@ -87,12 +89,19 @@ def remove(session: Session, cohort_name: str, names: tuple[str, ...]) -> Member
         if learner is None:
             raise NotFoundError(f"no learner '{name}': see quiz cohort show {cohort.name}")
         (removed if store.cohorts.remove_member(session, cohort.id, learner.id) else absent).append(
-            learner.name)
+            learner.name
+        )
     return MembershipChange(cohort.name, tuple(removed), tuple(absent))
 
 
-def assign(session: Session, cohort_name: str, deck_name: str, due_date: date | None, now: datetime,
-           remove: bool = False) -> tuple[str, AssignmentRow | None, bool]:
+def assign(
+    session: Session,
+    cohort_name: str,
+    deck_name: str,
+    due_date: date | None,
+    now: datetime,
+    remove: bool = False,
+) -> tuple[str, AssignmentRow | None, bool]:
     """Assign a deck to a cohort, with the date every card should be learned by (or change it).
 
     Returns the cohort's name, the assignment (None once removed) and whether it is new."""
@@ -112,12 +121,17 @@ def assign(session: Session, cohort_name: str, deck_name: str, due_date: date | 
 def list_all(session: Session) -> tuple[CohortSummary, ...]:
     counts = store.cohorts.member_counts(session)
     decks = store.cohorts.assignments(session)
-    return tuple(CohortSummary(c.name, counts.get(c.id, 0), tuple(decks.get(c.id, [])))
-                 for c in store.cohorts.cohorts(session))
+    return tuple(
+        CohortSummary(c.name, counts.get(c.id, 0), tuple(decks.get(c.id, [])))
+        for c in store.cohorts.cohorts(session)
+    )
 
 
 def show(session: Session, cohort_name: str) -> CohortDetail:
     cohort = find_cohort(session, cohort_name)
-    return CohortDetail(cohort.name, cohort.created_at,
-                        tuple(m.name for m in store.cohorts.members(session, cohort.id)),
-                        tuple(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])))
+    return CohortDetail(
+        cohort.name,
+        cohort.created_at,
+        tuple(m.name for m in store.cohorts.members(session, cohort.id)),
+        tuple(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])),
+    )

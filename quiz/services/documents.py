@@ -27,9 +27,13 @@ def find_documents(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise QuizError(f"{path}: no such file or folder: check the path")
         if path.is_dir():
-            inside = sorted(p for p in path.rglob("*")
-                            if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in DOCUMENT_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not inside:
                 raise QuizError(f"{path}: folder has no documents (.md or .txt files) to import")
             found.extend(inside)
@@ -61,8 +65,10 @@ def read_documents(paths: list[Path]) -> tuple[list[Document], list[Skipped]]:
                 stubs.append(Skipped(str(document_path), exc.reason))
         # A folder of nothing but stubs is most likely not the folder meant (attachments, templates).
         if path.is_dir() and len(stubs) == len(found):
-            raise QuizError(f"{path}: no document in this folder has anything to learn ({len(stubs)} "
-                            "stubs: front matter or images only): name the folder that holds the notes")
+            raise QuizError(
+                f"{path}: no document in this folder has anything to learn ({len(stubs)} "
+                "stubs: front matter or images only): name the folder that holds the notes"
+            )
         skipped.extend(stubs)
     return documents, skipped
 
@@ -71,8 +77,7 @@ def read_document(path: Path) -> Document:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DeckError(f"cannot be read ({exc.strerror}): check its permissions",
-                        source=str(path)) from None
+        raise DeckError(f"cannot be read ({exc.strerror}): check its permissions", source=str(path)) from None
     text = decode(data, str(path))
     return Document(generate(text, str(path)), hashlib.sha256(data).hexdigest())
 
@@ -114,10 +119,32 @@ def outline(path: Path, *, with_cards: bool = False) -> OutlineResult:
     if not path.is_file():
         raise NotFoundError(f"{path}: no such file: check the path")
     draft = read_document(path).draft
-    card_list = tuple(
-        OutlineCard(card.key, card.kind, card.section_path, card.front, card.back, card.source_line,
-                    card.references, card_flags(card))
-        for card in draft.cards) if with_cards else ()
-    return OutlineResult(draft.source, draft.deck_id, draft.name, draft.sections, len(draft.cards),
-                         draft.warnings, draft.images, with_cards, card_list,
-                         draft.uncarded if with_cards else ())
+    card_list = (
+        tuple(
+            OutlineCard(
+                card.key,
+                card.kind,
+                card.section_path,
+                card.front,
+                card.back,
+                card.source_line,
+                card.references,
+                card_flags(card),
+            )
+            for card in draft.cards
+        )
+        if with_cards
+        else ()
+    )
+    return OutlineResult(
+        draft.source,
+        draft.deck_id,
+        draft.name,
+        draft.sections,
+        len(draft.cards),
+        draft.warnings,
+        draft.images,
+        with_cards,
+        card_list,
+        draft.uncarded if with_cards else (),
+    )

@@ -11,13 +11,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from quiz import exporter, store
-from quiz.connections import AlchemyDb
+from quiz import store
+from quiz.anki import export as exporter
 from quiz.errors import QuizError
 from quiz.files import write_atomically
 from quiz.services.browse import find_deck
 from quiz.services.review import resolve_learner
 from quiz.store import ExportRow
+from quiz.store.db import AlchemyDb
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,14 @@ class ExportResult:
     suspended: int = 0
 
 
-def cards_to_export(session: Session, deck_names: list[str], section: str | None, include_retired: bool,
-           learner: str | None, now: datetime) -> tuple[list[ExportRow], list[str]]:
+def cards_to_export(
+    session: Session,
+    deck_names: list[str],
+    section: str | None,
+    include_retired: bool,
+    learner: str | None,
+    now: datetime,
+) -> tuple[list[ExportRow], list[str]]:
     decks = [find_deck(session, name) for name in deck_names] if deck_names else store.all_decks(session)
     if not decks:
         raise QuizError("there are no decks to export: run quiz import FILE first")
@@ -42,8 +49,9 @@ def cards_to_export(session: Session, deck_names: list[str], section: str | None
         section_ids = store.matching_sections(session, section, deck_ids)
         if not section_ids:
             raise QuizError(f"no section matches '{section}': see quiz outline FILE")
-    learner_id = (resolve_learner(AlchemyDb.in_session(session), learner, now).id
-                  if learner is not None else None)
+    learner_id = (
+        resolve_learner(AlchemyDb.in_session(session), learner, now).id if learner is not None else None
+    )
     rows = store.export_rows(session, deck_ids, section_ids, include_retired, learner_id)
     if not rows:
         names = ", ".join(deck.slug for deck in decks)
@@ -51,23 +59,33 @@ def cards_to_export(session: Session, deck_names: list[str], section: str | None
     return rows, [deck.slug for deck in decks]
 
 
-
-def export_anki(session: Session, deck_names: list[str], output: Path, now: datetime, *,
-                section: str | None = None, include_retired: bool = False,
-                learner: str | None = None, suspended: bool = False) -> ExportResult:
+def export_anki(
+    session: Session,
+    deck_names: list[str],
+    output: Path,
+    now: datetime,
+    *,
+    section: str | None = None,
+    include_retired: bool = False,
+    learner: str | None = None,
+    suspended: bool = False,
+) -> ExportResult:
     if suspended and learner is None:
         raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
-    cards, decks = cards_to_export(session, deck_names, section, include_retired,
-                          learner if suspended else None, now)
+    cards, decks = cards_to_export(
+        session, deck_names, section, include_retired, learner if suspended else None, now
+    )
     package, summary = exporter.anki_package(cards)
     # The real export time: Anki applies an edit only from a package newer than the last one.
     write_atomically(output, lambda path: package.write_to_file(str(path), timestamp=now.timestamp()))
-    return ExportResult(str(output), "anki", tuple(decks), summary.notes, summary.cloze,
-                        len(summary.decks), summary.suspended)
+    return ExportResult(
+        str(output), "anki", tuple(decks), summary.notes, summary.cloze, len(summary.decks), summary.suspended
+    )
 
 
-def export_text(session: Session, deck_name: str, output: Path, fmt: str, now: datetime,
-                include_retired: bool = False) -> ExportResult:
+def export_text(
+    session: Session, deck_name: str, output: Path, fmt: str, now: datetime, include_retired: bool = False
+) -> ExportResult:
     cards, decks = cards_to_export(session, [deck_name], None, include_retired, None, now)
     if fmt == "csv":
         text = exporter.anki_csv(cards, cards[0].section_path[0])

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from quiz import store
 from quiz.config import bundled_decks_dir
+from quiz.core.identity import ImportPlan, plan_import
 from quiz.errors import QuizError
 from quiz.generator import guess_format
-from quiz.identity import ImportPlan, plan_import
 from quiz.services.documents import Document, Skipped, read_documents
 
 
@@ -42,8 +42,14 @@ class ImportResult:
     skipped: tuple[Skipped, ...] = ()
 
 
-def import_documents(session: Session, paths: list[Path], *, dry_run: bool = False,
-                     replace: bool = False, now: datetime | None = None) -> ImportResult:
+def import_documents(
+    session: Session,
+    paths: list[Path],
+    *,
+    dry_run: bool = False,
+    replace: bool = False,
+    now: datetime | None = None,
+) -> ImportResult:
     """Import every document, or none: all are read and checked before anything is written.
 
     Stubs (nothing to learn) are skipped, not refused. A document whose deck came from a file of
@@ -65,24 +71,27 @@ def _batch() -> Iterator[None]:
             gc.enable()
 
 
-def _import_documents(session: Session, paths: list[Path], dry_run: bool, replace: bool,
-                      now: datetime | None) -> ImportResult:
+def _import_documents(
+    session: Session, paths: list[Path], dry_run: bool, replace: bool, now: datetime | None
+) -> ImportResult:
     documents, skipped = read_documents(paths)
     seen: dict[str, str] = {}
     for document in documents:
         other = seen.setdefault(document.draft.deck_id, document.draft.source)
         if other != document.draft.source:
-            raise QuizError(f"{document.draft.source}: deck id '{document.draft.deck_id}' is also "
-                            f"the id of {other}: give one of them another 'id' in its front matter")
+            raise QuizError(
+                f"{document.draft.source}: deck id '{document.draft.deck_id}' is also "
+                f"the id of {other}: give one of them another 'id' in its front matter"
+            )
     plans = [_plan(session, document, replace) for document in documents]  # every check first
     now = now or datetime.now(UTC)
-    results = [_import_one(session, document, plan, replaced, dry_run, now)
-               for document, plan, replaced in plans]
+    results = [
+        _import_one(session, document, plan, replaced, dry_run, now) for document, plan, replaced in plans
+    ]
     return ImportResult(tuple(results), dry_run, tuple(skipped))
 
 
-def _plan(session: Session, document: Document,
-          replace: bool) -> tuple[Document, ImportPlan, str | None]:
+def _plan(session: Session, document: Document, replace: bool) -> tuple[Document, ImportPlan, str | None]:
     """What importing the document would change, and the deck's earlier source when this document
     takes the deck over from a file of another name (refused without ``replace``)."""
     draft = document.draft
@@ -92,13 +101,19 @@ def _plan(session: Session, document: Document,
     replaced = _other_source(deck.source_path if deck is not None else None, draft.source)
     if replaced is not None and not replace:
         live = sum(1 for card in stored if not card.retired)
-        change = (f"would retire {len(plan.retired)} of its {live} cards" if plan.retired
-                  else "would make this file its source")
+        change = (
+            f"would retire {len(plan.retired)} of its {live} cards"
+            if plan.retired
+            else "would make this file its source"
+        )
         # A text file has no front matter: its name is its deck's id.
-        fix = ("another name" if guess_format(draft.source) == "text"
-               else "another 'id' (front matter) or name")
-        raise QuizError(f"{draft.source}: deck '{draft.deck_id}' came from {_file_name(replaced)}; "
-                        f"importing this file {change}: give this file {fix}, or pass --replace")
+        fix = (
+            "another name" if guess_format(draft.source) == "text" else "another 'id' (front matter) or name"
+        )
+        raise QuizError(
+            f"{draft.source}: deck '{draft.deck_id}' came from {_file_name(replaced)}; "
+            f"importing this file {change}: give this file {fix}, or pass --replace"
+        )
     return document, plan, replaced
 
 
@@ -115,16 +130,24 @@ def _other_source(stored: str | None, source: str) -> str | None:
     return stored
 
 
-def _import_one(session: Session, document: Document, plan: ImportPlan, replaced: str | None,
-                dry_run: bool, now: datetime) -> DeckImportResult:
+def _import_one(
+    session: Session, document: Document, plan: ImportPlan, replaced: str | None, dry_run: bool, now: datetime
+) -> DeckImportResult:
     draft = document.draft
     if not dry_run:
         store.save_deck(session, draft, plan, document.digest, now)
     return DeckImportResult(
-        deck=draft.deck_id, name=draft.name, source=draft.source, cards=len(draft.cards),
-        added=len(plan.added) + len(plan.restored), updated=len(plan.updated),
-        unchanged=len(plan.unchanged), retired=len(plan.retired), warnings=draft.warnings,
-        images=draft.images, replaced_source=replaced,
+        deck=draft.deck_id,
+        name=draft.name,
+        source=draft.source,
+        cards=len(draft.cards),
+        added=len(plan.added) + len(plan.restored),
+        updated=len(plan.updated),
+        unchanged=len(plan.unchanged),
+        retired=len(plan.retired),
+        warnings=draft.warnings,
+        images=draft.images,
+        replaced_source=replaced,
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from quiz.connections import Db
 from quiz.errors import QuizError
 from quiz.services.review import resolve_learner, resolve_scope
 from quiz.store import review as store_review
+from quiz.store.db import Db
 from quiz.store.review import LearnerInfo, QueuedCard
 
 MAX_NAME = 200
@@ -50,8 +50,9 @@ def rename(db: Db, old: str, new: str, now: datetime) -> LearnerInfo:
     return replace(learner, name=new)
 
 
-def suspended(db: Db, learner_name: str | None, deck: str | None, now: datetime,
-              leeches_only: bool) -> SuspendedReport:
+def suspended(
+    db: Db, learner_name: str | None, deck: str | None, now: datetime, leeches_only: bool
+) -> SuspendedReport:
     with db.transaction():
         learner = resolve_learner(db, learner_name, now)
     scope = resolve_scope(db, deck, None)
@@ -59,24 +60,39 @@ def suspended(db: Db, learner_name: str | None, deck: str | None, now: datetime,
     return SuspendedReport(learner.name, tuple(cards), leeches_only)
 
 
-def unsuspend(db: Db, learner_name: str | None, deck: str | None, section: str | None,
-              keys: tuple[str, ...], leeches_only: bool, now: datetime) -> tuple[str, int]:
+def unsuspend(
+    db: Db,
+    learner_name: str | None,
+    deck: str | None,
+    section: str | None,
+    keys: tuple[str, ...],
+    leeches_only: bool,
+    now: datetime,
+) -> tuple[str, int]:
     """Bring suspended cards back into the review; returns the learner and how many."""
     with db.transaction():
         return _unsuspend(db, learner_name, deck, section, keys, leeches_only, now)
 
 
-def _unsuspend(db: Db, learner_name: str | None, deck: str | None, section: str | None,
-               keys: tuple[str, ...], leeches_only: bool, now: datetime) -> tuple[str, int]:
+def _unsuspend(
+    db: Db,
+    learner_name: str | None,
+    deck: str | None,
+    section: str | None,
+    keys: tuple[str, ...],
+    leeches_only: bool,
+    now: datetime,
+) -> tuple[str, int]:
     learner = resolve_learner(db, learner_name, now)
     scope = resolve_scope(db, deck, section)
-    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, scope.section_ids,
-                                         leeches_only)
+    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, scope.section_ids, leeches_only)
     if keys:
         wanted = set(keys)
         unknown = wanted - {c.key for c in cards}
         if unknown:
-            raise QuizError(f"not a suspended card of {learner.name}: {', '.join(sorted(unknown))} "
-                            "(quiz leeches lists them)")
+            raise QuizError(
+                f"not a suspended card of {learner.name}: {', '.join(sorted(unknown))} "
+                "(quiz leeches lists them)"
+            )
         cards = [c for c in cards if c.key in wanted]
     return learner.name, store_review.release(db, learner.id, [c.card_id for c in cards])

@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import __version__, store
-from quiz.connections import AlchemyDb
+from quiz.core.replay import LoggedReview, replay
 from quiz.errors import QuizError
 from quiz.files import write_text
-from quiz.replay import LoggedReview, replay
 from quiz.services.review import resolve_learner
+from quiz.store.db import AlchemyDb
 from quiz.store.progress import LogRow
 from quiz.store.review import LearnerInfo, StoredState
 
@@ -60,18 +60,25 @@ def checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-
-def export_progress(session: Session, learner_name: str | None, target: Path | None,
-                    now: datetime) -> ProgressExport:
+def export_progress(
+    session: Session, learner_name: str | None, target: Path | None, now: datetime
+) -> ProgressExport:
     """Write the learner's whole review log to a progress file (default: progress-NAME.json)."""
     learner = resolve_learner(AlchemyDb.in_session(session), learner_name, now)
     log = store.progress.learner_log(session, learner.id)
     decks = sorted({row.deck for row in log})
     body: dict[str, Any] = {
-        "format": FORMAT, "version": VERSION, "quiz": __version__, "learner": learner.name,
-        "exported_at": now.astimezone(UTC).isoformat(), "decks": decks, "columns": COLUMNS,
-        "reviews": [[r.uid, r.key, r.grade, r.kind, r.reviewed_at.isoformat(), r.day.isoformat(),
-                     r.seconds] for r in log],
+        "format": FORMAT,
+        "version": VERSION,
+        "quiz": __version__,
+        "learner": learner.name,
+        "exported_at": now.astimezone(UTC).isoformat(),
+        "decks": decks,
+        "columns": COLUMNS,
+        "reviews": [
+            [r.uid, r.key, r.grade, r.kind, r.reviewed_at.isoformat(), r.day.isoformat(), r.seconds]
+            for r in log
+        ],
     }
     body["checksum"] = checksum(body)
     path = target or Path(f"progress-{_file_safe(learner.name)}.json")
@@ -84,6 +91,7 @@ def _file_safe(name: str) -> str:
 
 
 # --- reading a file -----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class _Entry:
@@ -127,8 +135,10 @@ def _read(path: Path) -> _File:
     except json.JSONDecodeError as exc:
         if not raw.lstrip().startswith(b"{"):
             raise _refuse(name, "is not a quiz progress file (made by quiz progress export)") from None
-        raise _refuse(name, f"is damaged (not valid JSON at line {exc.lineno}): ask for a new "
-                            "export (quiz progress export)") from None
+        raise _refuse(
+            name,
+            f"is damaged (not valid JSON at line {exc.lineno}): ask for a new export (quiz progress export)",
+        ) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _refuse(name, "is not a quiz progress file (made by quiz progress export)")
     version = body.get("version")
@@ -136,8 +146,11 @@ def _read(path: Path) -> _File:
         raise _refuse(name, f"was written by a newer quiz (format version {version!r}): upgrade quiz")
     stated = body.pop("checksum", None)
     if stated != checksum(body):
-        raise _refuse(name, "was changed after it was exported (its checksum does not match): "
-                            "ask the learner for a new export")
+        raise _refuse(
+            name,
+            "was changed after it was exported (its checksum does not match): "
+            "ask the learner for a new export",
+        )
     try:
         learner = body["learner"]
         if not isinstance(learner, str) or not learner.strip():
@@ -169,6 +182,7 @@ def _entry(row: Any) -> _Entry:
 
 # --- merging ----------------------------------------------------------------------------------------------
 
+
 def import_progress(session: Session, paths: list[Path], cohort_name: str | None = None) -> ProgressImport:
     """Merge progress files: every file is read and checked before anything is written."""
     from quiz.services.cohorts import find_cohort
@@ -180,25 +194,37 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
     for file in files:
         learner = store.review.learner_by_name(AlchemyDb.in_session(session), file.learner)
         if learner is None:
-            raise _refuse(file.path, f"its learner '{file.learner}' is not known here: add them to "
-                                     f"the cohort with quiz cohort add COHORT {file.learner}")
+            raise _refuse(
+                file.path,
+                f"its learner '{file.learner}' is not known here: add them to "
+                f"the cohort with quiz cohort add COHORT {file.learner}",
+            )
         cohorts = [c.name for c in store.cohorts.cohorts_of(session, learner.id)]
         if (cohort is not None and cohort.name not in cohorts) or not cohorts:
             where = f"cohort '{cohort.name}'" if cohort is not None else "any cohort"
-            raise _refuse(file.path, f"its learner '{file.learner}' is not in {where}: add them with "
-                                     f"quiz cohort add {cohort.name if cohort else 'COHORT'} {file.learner}")
+            raise _refuse(
+                file.path,
+                f"its learner '{file.learner}' is not in {where}: add them with "
+                f"quiz cohort add {cohort.name if cohort else 'COHORT'} {file.learner}",
+            )
         unknown = [d for d in file.decks if d not in known_decks]
         if unknown:
-            raise _refuse(file.path, f"it is for deck '{unknown[0]}', which this database does not "
-                                     "have: import the deck's source first (quiz import FILE)")
+            raise _refuse(
+                file.path,
+                f"it is for deck '{unknown[0]}', which this database does not "
+                "have: import the deck's source first (quiz import FILE)",
+            )
         learners[file.path] = learner
     cards = store.progress.cards_by_key(session, sorted({e.key for f in files for e in f.entries}))
     for file in files:
         missing = [e.key for e in file.entries if e.key not in cards]
         if missing:
-            raise _refuse(file.path, f"{len(missing)} review(s) are of cards this database does not "
-                                     f"have (such as {missing[0]}): import the same version of the "
-                                     "deck's source the learner has")
+            raise _refuse(
+                file.path,
+                f"{len(missing)} review(s) are of cards this database does not "
+                f"have (such as {missing[0]}): import the same version of the "
+                "deck's source the learner has",
+            )
     stored = store.progress.logged_uids(session, sorted({e.uid for f in files for e in f.entries}))
     new: dict[int, dict[str, _Entry]] = defaultdict(dict)  # learner id -> uid -> entry
     for file in files:
@@ -210,29 +236,50 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
                 stored[entry.uid] = (learner.id, card_id, entry.grade)
                 new[learner.id][entry.uid] = entry
             elif seen != (learner.id, card_id, entry.grade):
-                raise _refuse(file.path, f"review {entry.uid} is stored here, or in another file, with "
-                                         "another learner, card or grade: the file was edited or mixed up")
+                raise _refuse(
+                    file.path,
+                    f"review {entry.uid} is stored here, or in another file, with "
+                    "another learner, card or grade: the file was edited or mixed up",
+                )
     by_id = {learner.id: learner for learner in learners.values()}
-    replayed = {learner_id: _merge(session, by_id[learner_id], entries, cards)
-                for learner_id, entries in new.items()}
+    replayed = {
+        learner_id: _merge(session, by_id[learner_id], entries, cards) for learner_id, entries in new.items()
+    }
     results = []
     for file in files:
         learner = learners[file.path]
         added = sum(1 for e in file.entries if e.uid in new[learner.id])
-        results.append(FileImport(file.path, file.learner, len(file.entries), added,
-                                  replayed.get(learner.id, 0) if added else 0))
+        results.append(
+            FileImport(
+                file.path, file.learner, len(file.entries), added, replayed.get(learner.id, 0) if added else 0
+            )
+        )
     return ProgressImport(tuple(results))
 
 
-def _merge(session: Session, learner: LearnerInfo, entries: dict[str, _Entry],
-           cards: dict[str, tuple[int, int, str]]) -> int:
+def _merge(
+    session: Session, learner: LearnerInfo, entries: dict[str, _Entry], cards: dict[str, tuple[int, int, str]]
+) -> int:
     """Add a learner's new reviews and rebuild their states of the cards they touch by replaying
     each card's whole log, old and new reviews in time order; returns how many cards."""
     by_card: dict[int, list[LogRow]] = defaultdict(list)
     for entry in entries.values():
         card_id, section_id, deck = cards[entry.key]
-        by_card[card_id].append(LogRow(entry.uid, learner.id, card_id, section_id, entry.key, deck,
-                                       entry.grade, entry.kind, entry.reviewed_at, entry.day, entry.seconds))
+        by_card[card_id].append(
+            LogRow(
+                entry.uid,
+                learner.id,
+                card_id,
+                section_id,
+                entry.key,
+                deck,
+                entry.grade,
+                entry.kind,
+                entry.reviewed_at,
+                entry.day,
+                entry.seconds,
+            )
+        )
     touched = sorted(by_card)
     for row in store.progress.card_logs(session, learner.id, touched):
         by_card[row.card_id].append(row)
@@ -242,27 +289,50 @@ def _merge(session: Session, learner: LearnerInfo, entries: dict[str, _Entry],
     for card_id, rows in by_card.items():
         rows.sort(key=lambda r: (r.reviewed_at, r.uid))
         try:
-            result = replay((LoggedReview(r.uid, r.grade, r.kind, r.day) for r in rows),
-                            learner.leech_threshold)
+            result = replay(
+                (LoggedReview(r.uid, r.grade, r.kind, r.day) for r in rows), learner.leech_threshold
+            )
         except ValueError as exc:
-            raise QuizError(f"the reviews of card {rows[0].key} by {learner.name} do not replay ({exc}): "
-                            "nothing was imported") from None
+            raise QuizError(
+                f"the reviews of card {rows[0].key} by {learner.name} do not replay ({exc}): "
+                "nothing was imported"
+            ) from None
         for row, outcome in zip(rows, result.reviews, strict=True):
-            values = {"kind": outcome.kind, "passed_before": outcome.passed_before,
-                      **store.review.outcome_values(outcome.state)}
+            values = {
+                "kind": outcome.kind,
+                "passed_before": outcome.passed_before,
+                **store.review.outcome_values(outcome.state),
+            }
             if row.uid in entries:
-                added.append({"uid": row.uid, "learner_id": learner.id, "card_id": card_id,
-                              "section_id": row.section_id, "grade": row.grade,
-                              "reviewed_at": row.reviewed_at, "day": row.day, "seconds": row.seconds,
-                              **values})
+                added.append(
+                    {
+                        "uid": row.uid,
+                        "learner_id": learner.id,
+                        "card_id": card_id,
+                        "section_id": row.section_id,
+                        "grade": row.grade,
+                        "reviewed_at": row.reviewed_at,
+                        "day": row.day,
+                        "seconds": row.seconds,
+                        **values,
+                    }
+                )
             elif (row.kind, row.passed_before, row.interval, row.easiness, row.due) != tuple(values.values()):
                 corrections.append({"uid": row.uid, **values})  # an older review the merge reorders
         before = existing.get(card_id)
         if result.state is not None:
             held = before is not None and before.suspended and not before.leech
-            states[card_id] = (rows[0].section_id, StoredState(
-                result.state, result.introduced, held or result.leech, result.leech,
-                before.buried_until if before else None, (before.version + 1) if before else 1))
+            states[card_id] = (
+                rows[0].section_id,
+                StoredState(
+                    result.state,
+                    result.introduced,
+                    held or result.leech,
+                    result.leech,
+                    before.buried_until if before else None,
+                    (before.version + 1) if before else 1,
+                ),
+            )
     store.progress.add_reviews(session, added)
     store.progress.set_review_outcomes(session, corrections)
     store.progress.put_states(session, learner.id, states, existing)

@@ -8,13 +8,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from quiz import reports
 from quiz.config import default_learner_name
-from quiz.connections import Reader
-from quiz.days import learner_day
-from quiz.errors import NotFoundError, QuizError
-from quiz.matching import pick_deck
-from quiz.reports import (
+from quiz.core import measures as reports
+from quiz.core.days import learner_day
+from quiz.core.matching import pick_deck
+from quiz.core.measures import (
     FORECAST_DAYS,
     LEECH_MIN_LEARNERS,
     RETENTION_DAYS,
@@ -22,7 +20,9 @@ from quiz.reports import (
     ProgressReport,
     Thresholds,
 )
+from quiz.errors import NotFoundError, QuizError
 from quiz.store import reports as counts
+from quiz.store.db import Reader
 
 
 def report_day(now: datetime) -> date:
@@ -33,8 +33,9 @@ def report_day(now: datetime) -> date:
 def _window(today: date, since: date | None) -> date:
     start = since or today - timedelta(days=RETENTION_DAYS - 1)
     if start > today:
-        raise QuizError(f"--since {start.isoformat()} is after today ({today.isoformat()}): "
-                        "give an earlier date")
+        raise QuizError(
+            f"--since {start.isoformat()} is after today ({today.isoformat()}): give an earlier date"
+        )
     return start
 
 
@@ -45,52 +46,100 @@ def _deck_ids(deck: str | None, among: list[tuple[int, str, str]]) -> list[int]:
     return [d[0] for d in among if d[1] == slug]
 
 
-def cohort_report(reader: Reader, cohort_name: str, now: datetime, *, deck: str | None = None,
-                  since: date | None = None, thresholds: Thresholds | None = None,
-                  anonymize: bool = False) -> ProgressReport:
+def cohort_report(
+    reader: Reader,
+    cohort_name: str,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    since: date | None = None,
+    thresholds: Thresholds | None = None,
+    anonymize: bool = False,
+) -> ProgressReport:
     """Who is on track, who is at risk and why, and which sections and cards the cohort forgets."""
     found = counts.cohort(reader, cohort_name.strip())
     if found is None:
         known = ", ".join(counts.cohort_names(reader)) or "none yet"
-        raise NotFoundError(f"no cohort '{cohort_name}' (the cohorts are: {known}): "
-                            f"create one with quiz cohort create {cohort_name}")
+        raise NotFoundError(
+            f"no cohort '{cohort_name}' (the cohorts are: {known}): "
+            f"create one with quiz cohort create {cohort_name}"
+        )
     cohort_id, name, created = found
     assigned_rows = counts.assignments(reader, cohort_id)
     if deck is None and not assigned_rows:
-        raise QuizError(f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK "
-                        "(or name one with --deck)")
+        raise QuizError(
+            f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK (or name one with --deck)"
+        )
     every_deck = counts.decks(reader)
     candidates = [(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None else every_deck
     deck_ids = _deck_ids(deck, candidates)
     every = {d[0] for d in every_deck} == set(deck_ids)
-    report = _build(reader, name, counts.members(reader, cohort_id),
-                    counts.scope(None, cohort_id, deck_ids, every), deck_ids,
-                    [a for a in assigned_rows if a[0] in deck_ids], now, since, thresholds or Thresholds())
+    report = _build(
+        reader,
+        name,
+        counts.members(reader, cohort_id),
+        counts.scope(None, cohort_id, deck_ids, every),
+        deck_ids,
+        [a for a in assigned_rows if a[0] in deck_ids],
+        now,
+        since,
+        thresholds or Thresholds(),
+    )
     return anonymized(report, created) if anonymize else report
 
 
-def learner_stats(reader: Reader, learner_name: str | None, now: datetime, *, deck: str | None = None,
-                  since: date | None = None, thresholds: Thresholds | None = None) -> ProgressReport:
+def learner_stats(
+    reader: Reader,
+    learner_name: str | None,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    since: date | None = None,
+    thresholds: Thresholds | None = None,
+) -> ProgressReport:
     """A learner's own view: the same measures, over every deck (or one), with the pace of the
     decks assigned to their cohorts."""
     name = learner_name or default_learner_name()
     found = counts.learner(reader, name)
     if found is None:
-        hint = ("run quiz review to start" if learner_name is None
-                else f"see quiz learner list, or add one with quiz learner add {name}")
+        hint = (
+            "run quiz review to start"
+            if learner_name is None
+            else f"see quiz learner list, or add one with quiz learner add {name}"
+        )
         raise NotFoundError(f"no learner '{name}' yet: {hint}")
     every_deck = counts.decks(reader)
     deck_ids = _deck_ids(deck, every_deck)
-    assigned_rows = [row for cohort in counts.cohorts_of(reader, found[0])
-                     for row in counts.assignments(reader, cohort) if row[0] in deck_ids]
-    return _build(reader, found[1], [found],
-                  counts.scope([found[0]], None, deck_ids, len(deck_ids) == len(every_deck)), deck_ids,
-                  assigned_rows, now, since, thresholds or Thresholds())
+    assigned_rows = [
+        row
+        for cohort in counts.cohorts_of(reader, found[0])
+        for row in counts.assignments(reader, cohort)
+        if row[0] in deck_ids
+    ]
+    return _build(
+        reader,
+        found[1],
+        [found],
+        counts.scope([found[0]], None, deck_ids, len(deck_ids) == len(every_deck)),
+        deck_ids,
+        assigned_rows,
+        now,
+        since,
+        thresholds or Thresholds(),
+    )
 
 
-def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], where: counts.Scope,
-           deck_ids: list[int], assigned_rows: list[tuple[int, str, str, date | None, date]],
-           now: datetime, since: date | None, thresholds: Thresholds) -> ProgressReport:
+def _build(
+    reader: Reader,
+    title: str,
+    members: list[tuple[int, str, date]],
+    where: counts.Scope,
+    deck_ids: list[int],
+    assigned_rows: list[tuple[int, str, str, date | None, date]],
+    now: datetime,
+    since: date | None,
+    thresholds: Thresholds,
+) -> ProgressReport:
     today = report_day(now)
     start = _window(today, since)
     first = min(start, today - timedelta(days=WORKLOAD_DAYS - 1))
@@ -101,15 +150,26 @@ def _build(reader: Reader, title: str, members: list[tuple[int, str, date]], whe
     by_learner: dict[int, set[date]] = {}
     for row in days:
         by_learner.setdefault(row.learner_id, set()).add(row.day)
-    extra = {p.id: counts.earlier_active_days(reader, p.id, first) for p in people
-             if reports.streak(by_learner.get(p.id, set()), today) > (today - first).days}
+    extra = {
+        p.id: counts.earlier_active_days(reader, p.id, first)
+        for p in people
+        if reports.streak(by_learner.get(p.id, set()), today) > (today - first).days
+    }
     return reports.build(
-        title, today, start, people, reports.assigned(assigned_rows, section_rows), section_rows,
-        counts.state_counts(reader, where, today), days,
+        title,
+        today,
+        start,
+        people,
+        reports.assigned(assigned_rows, section_rows),
+        section_rows,
+        counts.state_counts(reader, where, today),
+        days,
         counts.section_retention(reader, where, start, today),
         counts.forecast(reader, where, today, today + timedelta(days=FORECAST_DAYS - 1)),
         counts.with_texts(reader, reports.leech_rows(counts.card_lapses(reader, where, LEECH_MIN_LEARNERS))),
-        thresholds, extra)
+        thresholds,
+        extra,
+    )
 
 
 def anonymized(report: ProgressReport, salt: str) -> ProgressReport:

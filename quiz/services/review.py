@@ -2,7 +2,7 @@
 
 A ReviewSession holds one sitting's queue in memory. Answers and undos go through the store's
 AnswerWriter, one committed transaction each, so an answer is saved before the next card shows;
-suspend and bury are one transaction each. Everything runs on a Db (quiz.connections), so the
+suspend and bury are one transaction each. Everything runs on a Db (quiz.store.db), so the
 review needs no ORM.
 """
 
@@ -16,12 +16,12 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from quiz.config import default_learner_name
-from quiz.connections import Db
+from quiz.core.answers import abbreviations
+from quiz.core.matching import pick_deck
+from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
 from quiz.errors import ConflictError, NotFoundError, QuizError
-from quiz.grading import abbreviations
-from quiz.matching import pick_deck
-from quiz.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
 from quiz.store import review as store_review
+from quiz.store.db import Db
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
 from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
@@ -49,8 +49,9 @@ class Scope:
     deck_slugs: frozenset[str] | None = None
 
     def holds(self, card: QueuedCard) -> bool:
-        return ((self.deck_slugs is None or card.deck in self.deck_slugs)
-                and (self.section_ids is None or card.section_id in self.section_ids))
+        return (self.deck_slugs is None or card.deck in self.deck_slugs) and (
+            self.section_ids is None or card.section_id in self.section_ids
+        )
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ def resolve_learner(db: Db, name: str | None, now: datetime) -> LearnerInfo:
     learner = store_review.learner_by_name(db, name)
     if learner is None:
         known = ", ".join(other.name for other in store_review.learners(db)) or "none yet"
-        raise NotFoundError(f"no learner '{name}' (the learners are: {known}): "
-                            f"add one with quiz learner add {name}")
+        raise NotFoundError(
+            f"no learner '{name}' (the learners are: {known}): add one with quiz learner add {name}"
+        )
     return learner
 
 
@@ -119,8 +121,14 @@ def _positive(value: int | None, name: str) -> None:
 class ReviewSession:
     """One sitting: what is left to show, the same-day repeats and the answers that can be undone."""
 
-    def __init__(self, learner: LearnerInfo, today: date, queue: list[QueuedCard],
-                 repeats: list[QueuedCard], cram: bool) -> None:
+    def __init__(
+        self,
+        learner: LearnerInfo,
+        today: date,
+        queue: list[QueuedCard],
+        repeats: list[QueuedCard],
+        cram: bool,
+    ) -> None:
         self.learner = learner
         self.today = today
         self.cram = cram
@@ -167,27 +175,39 @@ class ReviewSession:
             kind = "review"
             if state is not None and state.last_review is not None and state.last_review > self.today:
                 # Only a clock moved back (or a hand-edited database) gives this: refuse, save nothing.
-                raise ConflictError(f"card {card.key} was last reviewed on {state.last_review}, after today "
-                                    f"({self.today}): check this computer's date and time zone; this "
-                                    "answer was not saved")
+                raise ConflictError(
+                    f"card {card.key} was last reviewed on {state.last_review}, after today "
+                    f"({self.today}): check this computer's date and time zone; this "
+                    "answer was not saved"
+                )
             new_state = review(state or CardState.new(), q, self.today)
-            leech = (q < PASS_GRADE and new_state.failures >= self.learner.leech_threshold
-                     and (before is None or not before.leech))
+            leech = (
+                q < PASS_GRADE
+                and new_state.failures >= self.learner.leech_threshold
+                and (before is None or not before.leech)
+            )
             after = answered_state(before, new_state, leech, self.today)
         else:
             kind = "repeat"  # graded again the same day: logged, nothing rescheduled
         shown = after or before
         uid = review_uid(now)
         logged = {
-            "uid": uid, "learner_id": self.learner.id, "card_id": card.card_id, "grade": q, "kind": kind,
+            "uid": uid,
+            "learner_id": self.learner.id,
+            "card_id": card.card_id,
+            "grade": q,
+            "kind": kind,
             "section_id": card.section_id,
             "passed_before": kind == "review" and state is not None and state.repetitions > 0,
-            "reviewed_at": now, "day": self.today, "seconds": round(seconds, 3),
+            "reviewed_at": now,
+            "day": self.today,
+            "seconds": round(seconds, 3),
             **store_review.outcome_values(shown.state if shown else None),
         }
         if not writer.answer(self.learner.id, card, before, after, logged):
-            raise ConflictError(f"card {card.key} was answered in another session just now: "
-                                "this answer was not counted twice")
+            raise ConflictError(
+                f"card {card.key} was answered in another session just now: this answer was not counted twice"
+            )
         _card, from_repeats = self._take()
         done = Answered(card, q, kind, uid, before, after, leech, from_repeats)
         self.history.append(done)
@@ -202,8 +222,11 @@ class ReviewSession:
         if not self.history:
             return None
         last = self.history[-1]
-        restored = replace(last.before, version=last.after.version + 1) \
-            if last.before is not None and last.after is not None else last.before
+        restored = (
+            replace(last.before, version=last.after.version + 1)
+            if last.before is not None and last.after is not None
+            else last.before
+        )
         if not writer.undo(self.learner.id, last.card, last.after, restored, last.uid):
             raise ConflictError(f"card {last.card.key} changed in another session: cannot undo")
         self.history.pop()
@@ -243,12 +266,15 @@ class ReviewSession:
     def summary(self, db: Db, seconds: float) -> ReviewSummary:
         answered = len(self.history)
         correct = sum(1 for a in self.history if a.grade >= PASS_GRADE)
-        forecast = store_review.due_forecast(db, self.learner.id, self.today + timedelta(days=1),
-                                             self.today + timedelta(days=FORECAST_DAYS))
+        forecast = store_review.due_forecast(
+            db, self.learner.id, self.today + timedelta(days=1), self.today + timedelta(days=FORECAST_DAYS)
+        )
         return ReviewSummary(
-            learner=self.learner.name, answered=answered,
+            learner=self.learner.name,
+            answered=answered,
             cards=len({a.card.card_id for a in self.history}),
-            correct_share=correct / answered if answered else None, seconds=seconds,
+            correct_share=correct / answered if answered else None,
+            seconds=seconds,
             streak=store_review.streak(db, self.learner.id, self.today),
             leeches=tuple(self.leeches),
             due_tomorrow=forecast.get(self.today + timedelta(days=1), 0),
@@ -271,21 +297,33 @@ def answered_state(before: StoredState | None, state: CardState, leech: bool, to
     """The stored state after a counted answer; a new leech is suspended at once."""
     if before is None:
         return StoredState(state, today, leech, leech, None, 1)
-    return StoredState(state, before.introduced or today, before.suspended or leech,
-                       before.leech or leech, before.buried_until, before.version + 1)
+    return StoredState(
+        state,
+        before.introduced or today,
+        before.suspended or leech,
+        before.leech or leech,
+        before.buried_until,
+        before.version + 1,
+    )
 
 
 def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession:
     """The sitting's queue: due cards (most overdue first), then new ones, within the day's limits."""
-    for value, name in ((options.new_per_day, "--new"), (options.reviews_per_day, "--limit"),
-                        (options.leech_threshold, "--leech-threshold")):
+    for value, name in (
+        (options.new_per_day, "--new"),
+        (options.reviews_per_day, "--limit"),
+        (options.leech_threshold, "--leech-threshold"),
+    ):
         _positive(value, name)
     with db.transaction():
         info = resolve_learner(db, options.learner, now)
         # Limits given on the command line are remembered for the next sessions.
-        limits = replace(info, new_per_day=_given(options.new_per_day, info.new_per_day),
-                         reviews_per_day=_given(options.reviews_per_day, info.reviews_per_day),
-                         leech_threshold=max(1, _given(options.leech_threshold, info.leech_threshold)))
+        limits = replace(
+            info,
+            new_per_day=_given(options.new_per_day, info.new_per_day),
+            reviews_per_day=_given(options.reviews_per_day, info.reviews_per_day),
+            leech_threshold=max(1, _given(options.leech_threshold, info.leech_threshold)),
+        )
         if limits != info:
             store_review.set_limits(db, limits)
         info = limits
@@ -298,10 +336,17 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
     seen_today = [card_id for card_id, _grade, _kind in todays]
     new_today = store_review.introduced_among(db, info.id, today, seen_today)
     counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
-    due = store_review.due_cards(db, info.id, today, info.reviews_per_day - (counted_today - new_today),
-                                 scope.deck_ids, scope.section_ids)
-    new = store_review.new_cards(db, info.id, today, info.new_per_day - new_today,
-                                 scope.deck_ids, scope.section_ids)
+    due = store_review.due_cards(
+        db,
+        info.id,
+        today,
+        info.reviews_per_day - (counted_today - new_today),
+        scope.deck_ids,
+        scope.section_ids,
+    )
+    new = store_review.new_cards(
+        db, info.id, today, info.new_per_day - new_today, scope.deck_ids, scope.section_ids
+    )
     # Cards whose last grade today was under 4 are still to be repeated.
     last_grade: dict[int, int] = {}
     for card_id, grade, kind in todays:
@@ -309,8 +354,11 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
             last_grade[card_id] = grade
     pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
     queued = {c.card_id for c in due} | {c.card_id for c in new}
-    repeats = [c for c in store_review.cards_by_id(db, info.id, [i for i in pending if i not in queued])
-               if (c.stored is None or not c.stored.suspended) and scope.holds(c)]
+    repeats = [
+        c
+        for c in store_review.cards_by_id(db, info.id, [i for i in pending if i not in queued])
+        if (c.stored is None or not c.stored.suspended) and scope.holds(c)
+    ]
     return ReviewSession(info, today, due + new, repeats, cram=False)
 
 
@@ -339,8 +387,16 @@ def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
         learner = resolve_learner(db, learner_name, now)
     today = learner_day(now.astimezone(), learner.day_starts_at)
     rows = tuple(
-        StatusRow(c.deck, c.deck_name, c.path, new=c.cards - c.introduced - c.suspended_new,
-                  due=c.due_by_day[0], overdue=c.overdue, suspended=c.suspended,
-                  forecast=c.due_by_day[1:])
-        for c in status_counts(db, learner.id, today, FORECAST_DAYS))
+        StatusRow(
+            c.deck,
+            c.deck_name,
+            c.path,
+            new=c.cards - c.introduced - c.suspended_new,
+            due=c.due_by_day[0],
+            overdue=c.overdue,
+            suspended=c.suspended,
+            forecast=c.due_by_day[1:],
+        )
+        for c in status_counts(db, learner.id, today, FORECAST_DAYS)
+    )
     return StatusReport(learner.name, today, rows)

@@ -16,11 +16,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import store
-from quiz.connections import AlchemyDb
+from quiz.core.scheduler import PASS_GRADE, CardState, learner_day, review
 from quiz.errors import QuizError
-from quiz.scheduler import PASS_GRADE, CardState, learner_day, review
 from quiz.services.browse import find_deck
 from quiz.services.review import REPEAT_BELOW, answered_state
+from quiz.store.db import AlchemyDb
 from quiz.store.review import StoredState
 
 LEECH_THRESHOLD = 8
@@ -48,8 +48,11 @@ class _Profile:
 
 
 def _profile(rng: random.Random) -> _Profile:
-    return _Profile(diligence=rng.uniform(0.5, 0.98), memory=rng.uniform(0.72, 0.97),
-                    new_per_day=rng.choice((10, 15, 20, 25)))
+    return _Profile(
+        diligence=rng.uniform(0.5, 0.98),
+        memory=rng.uniform(0.72, 0.97),
+        new_per_day=rng.choice((10, 15, 20, 25)),
+    )
 
 
 def _uid(rng: random.Random, at: datetime) -> str:
@@ -57,8 +60,16 @@ def _uid(rng: random.Random, at: datetime) -> str:
     return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
-def simulate(session: Session, learners: int, days: int, now: datetime, *, deck: str | None = None,
-             seed: int = 1, cohort: str = "simulated") -> SimulationResult:
+def simulate(
+    session: Session,
+    learners: int,
+    days: int,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    seed: int = 1,
+    cohort: str = "simulated",
+) -> SimulationResult:
     """Add ``learners`` learners to a new cohort and ``days`` days of their reviews, ending today."""
     if not 1 <= learners <= 10_000:
         raise QuizError(f"--learners must be 1 to 10000, not {learners}")
@@ -96,9 +107,14 @@ def simulate(session: Session, learners: int, days: int, now: datetime, *, deck:
     return SimulationResult(group.name, chosen.slug, learners, days, len(cards), written, first, today)
 
 
-def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, cards: list[tuple[int, int]],
-                     first: date, days: int) -> tuple[dict[int, tuple[int, StoredState]],
-                                                      list[dict[str, Any]]]:
+def _learner_history(
+    rng: random.Random,
+    profile: _Profile,
+    learner_id: int,
+    cards: list[tuple[int, int]],
+    first: date,
+    days: int,
+) -> tuple[dict[int, tuple[int, StoredState]], list[dict[str, Any]]]:
     stored: dict[int, StoredState] = {}
     section = dict(cards)
     rows: list[dict[str, Any]] = []
@@ -113,7 +129,7 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
         at = datetime.combine(day, time(18), UTC) + timedelta(minutes=rng.randint(0, 240))
         backlog.sort()  # most overdue first
         queue, backlog = [card_id for _due, card_id in backlog[:REVIEWS_PER_DAY]], backlog[REVIEWS_PER_DAY:]
-        fresh = [c for c, _s in cards[next_new:next_new + profile.new_per_day]]
+        fresh = [c for c, _s in cards[next_new : next_new + profile.new_per_day]]
         next_new += len(fresh)
         repeats = []
         for card_id in queue + fresh:
@@ -123,7 +139,7 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
                 chance = profile.memory * 0.85
             else:
                 late = max(1.0, (day - (state.last_review or day)).days / max(1, state.interval))
-                chance = profile.memory ** late
+                chance = profile.memory**late
             grade = rng.choice((3, 4, 4, 5, 5)) if rng.random() < chance else rng.choice((0, 1, 2, 2))
             new_state = review(state, grade, day)
             leech = grade < PASS_GRADE and new_state.failures >= LEECH_THRESHOLD
@@ -132,20 +148,63 @@ def _learner_history(rng: random.Random, profile: _Profile, learner_id: int, car
             if not leech and new_state.due is not None:  # a leech is suspended: never due again
                 falling_due.setdefault(new_state.due, []).append(card_id)
             at += timedelta(seconds=rng.uniform(3, 20))
-            rows.append(_row(rng, learner_id, card_id, section[card_id], grade, "review", at, day, after,
-                             before is not None and state.repetitions > 0))
+            rows.append(
+                _row(
+                    rng,
+                    learner_id,
+                    card_id,
+                    section[card_id],
+                    grade,
+                    "review",
+                    at,
+                    day,
+                    after,
+                    before is not None and state.repetitions > 0,
+                )
+            )
             if grade < REPEAT_BELOW and not leech:
                 repeats.append(card_id)
         for card_id in repeats:  # the same-day repeats: seen again until recalled well
             at += timedelta(seconds=rng.uniform(3, 12))
-            rows.append(_row(rng, learner_id, card_id, section[card_id], rng.choice((4, 4, 5)), "repeat", at,
-                             day, stored[card_id], False))
+            rows.append(
+                _row(
+                    rng,
+                    learner_id,
+                    card_id,
+                    section[card_id],
+                    rng.choice((4, 4, 5)),
+                    "repeat",
+                    at,
+                    day,
+                    stored[card_id],
+                    False,
+                )
+            )
     return {card_id: (section[card_id], s) for card_id, s in stored.items()}, rows
 
 
-def _row(rng: random.Random, learner_id: int, card_id: int, section_id: int, grade: int, kind: str,
-         at: datetime, day: date, shown: StoredState, passed_before: bool) -> dict[str, Any]:
-    return {"uid": _uid(rng, at), "learner_id": learner_id, "card_id": card_id, "section_id": section_id,
-            "grade": grade, "kind": kind, "reviewed_at": at, "day": day,
-            "seconds": round(rng.uniform(3, 20), 1),
-            "passed_before": passed_before, **store.review.outcome_values(shown.state)}
+def _row(
+    rng: random.Random,
+    learner_id: int,
+    card_id: int,
+    section_id: int,
+    grade: int,
+    kind: str,
+    at: datetime,
+    day: date,
+    shown: StoredState,
+    passed_before: bool,
+) -> dict[str, Any]:
+    return {
+        "uid": _uid(rng, at),
+        "learner_id": learner_id,
+        "card_id": card_id,
+        "section_id": section_id,
+        "grade": grade,
+        "kind": kind,
+        "reviewed_at": at,
+        "day": day,
+        "seconds": round(rng.uniform(3, 20), 1),
+        "passed_before": passed_before,
+        **store.review.outcome_values(shown.state),
+    }

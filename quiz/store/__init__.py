@@ -1,5 +1,5 @@
 """Storage: every query and write quiz makes, one module per area. Functions take the session (or,
-for the review, the status and the reports, a plain-SQL Db: quiz.connections) first and never
+for the review, the status and the reports, a plain-SQL Db: quiz.store.db) first and never
 commit; the one exception is the review's AnswerWriter, which must make each answer durable before
 the next card shows.
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from quiz.models import Assignment, Cohort, Deck, Learner, Membership
+from quiz.store.models import Assignment, Cohort, Deck, Learner, Membership
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,14 @@ def add_cohort(session: Session, name: str, now: datetime) -> Cohort:
 
 
 def members(session: Session, cohort_id: int) -> list[Learner]:
-    return list(session.scalars(select(Learner).join(Membership, Membership.learner_id == Learner.id)
-                                .where(Membership.cohort_id == cohort_id).order_by(Learner.name)))
+    return list(
+        session.scalars(
+            select(Learner)
+            .join(Membership, Membership.learner_id == Learner.id)
+            .where(Membership.cohort_id == cohort_id)
+            .order_by(Learner.name)
+        )
+    )
 
 
 def member_counts(session: Session) -> dict[int, int]:
@@ -46,8 +52,14 @@ def member_counts(session: Session) -> dict[int, int]:
 
 
 def cohorts_of(session: Session, learner_id: int) -> list[Cohort]:
-    return list(session.scalars(select(Cohort).join(Membership, Membership.cohort_id == Cohort.id)
-                                .where(Membership.learner_id == learner_id).order_by(Cohort.name)))
+    return list(
+        session.scalars(
+            select(Cohort)
+            .join(Membership, Membership.cohort_id == Cohort.id)
+            .where(Membership.learner_id == learner_id)
+            .order_by(Cohort.name)
+        )
+    )
 
 
 def add_member(session: Session, cohort_id: int, learner_id: int, now: datetime) -> bool:
@@ -60,16 +72,21 @@ def add_member(session: Session, cohort_id: int, learner_id: int, now: datetime)
 
 
 def remove_member(session: Session, cohort_id: int, learner_id: int) -> bool:
-    result = session.execute(delete(Membership).where(Membership.cohort_id == cohort_id,
-                                                      Membership.learner_id == learner_id))
+    result = session.execute(
+        delete(Membership).where(Membership.cohort_id == cohort_id, Membership.learner_id == learner_id)
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def assignments(session: Session, cohort_id: int | None = None) -> dict[int, list[AssignmentRow]]:
     """The decks assigned, per cohort id, in the order of their deck names."""
-    query = (select(Assignment.cohort_id, Deck.id, Deck.slug, Deck.name, Assignment.due_date,
-                    Assignment.assigned_at)
-             .join(Deck, Deck.id == Assignment.deck_id).order_by(Deck.name))
+    query = (
+        select(
+            Assignment.cohort_id, Deck.id, Deck.slug, Deck.name, Assignment.due_date, Assignment.assigned_at
+        )
+        .join(Deck, Deck.id == Assignment.deck_id)
+        .order_by(Deck.name)
+    )
     if cohort_id is not None:
         query = query.where(Assignment.cohort_id == cohort_id)
     found: dict[int, list[AssignmentRow]] = {}
@@ -80,8 +97,9 @@ def assignments(session: Session, cohort_id: int | None = None) -> dict[int, lis
 
 def assign(session: Session, cohort_id: int, deck_id: int, due_date: date | None, now: datetime) -> bool:
     """Assign a deck (or change its date); True when it was not assigned before."""
-    existing = session.scalars(select(Assignment).where(Assignment.cohort_id == cohort_id,
-                                                        Assignment.deck_id == deck_id)).first()
+    existing = session.scalars(
+        select(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.deck_id == deck_id)
+    ).first()
     if existing is not None:
         existing.due_date = due_date
         session.flush()
@@ -92,6 +110,7 @@ def assign(session: Session, cohort_id: int, deck_id: int, due_date: date | None
 
 
 def unassign(session: Session, cohort_id: int, deck_id: int) -> bool:
-    result = session.execute(delete(Assignment).where(Assignment.cohort_id == cohort_id,
-                                                      Assignment.deck_id == deck_id))
+    result = session.execute(
+        delete(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.deck_id == deck_id)
+    )
     return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -9,9 +9,9 @@ from typing import Any, cast
 from sqlalchemy import Table, case, false, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from quiz.generator import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
-from quiz.identity import ImportPlan, StoredCard
-from quiz.models import Card, CardState, Deck, Section
+from quiz.core.drafts import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
+from quiz.core.identity import ImportPlan, StoredCard
+from quiz.store.models import Card, CardState, Deck, Section
 
 # Core tables for bulk writes: thousands of rows in one executemany, without the ORM's per-row work.
 CARDS = cast(Table, Card.__table__)
@@ -56,37 +56,71 @@ def count_decks(session: Session) -> int:
 
 def live_cards(session: Session, deck_id: int) -> list[tuple[int, int]]:
     """(card id, section id) of a deck's live cards, in the document's order."""
-    rows = session.execute(select(Card.id, Card.section_id).where(Card.deck_id == deck_id,
-                                                                  Card.retired.is_(False))
-                           .order_by(Card.position))
+    rows = session.execute(
+        select(Card.id, Card.section_id)
+        .where(Card.deck_id == deck_id, Card.retired.is_(False))
+        .order_by(Card.position)
+    )
     return [(int(r[0]), int(r[1])) for r in rows]
 
 
 def stored_cards(session: Session, deck_id: int) -> list[StoredCard]:
     rows = session.execute(
-        select(Card.id, Card.key, Card.source_key, Section.path, Card.kind, Card.source_text,
-               Card.back, Card.retired)
+        select(
+            Card.id,
+            Card.key,
+            Card.source_key,
+            Section.path,
+            Card.kind,
+            Card.source_text,
+            Card.back,
+            Card.retired,
+        )
         .join(Section, Card.section_id == Section.id)
         .where(Card.deck_id == deck_id)
     )
-    return [StoredCard(r.id, r.key, r.source_key, tuple(r.path.split(BREADCRUMB_SEPARATOR)), r.kind,
-                       r.source_text, r.back, r.retired) for r in rows]
+    return [
+        StoredCard(
+            r.id,
+            r.key,
+            r.source_key,
+            tuple(r.path.split(BREADCRUMB_SEPARATOR)),
+            r.kind,
+            r.source_text,
+            r.back,
+            r.retired,
+        )
+        for r in rows
+    ]
 
 
 def _card_values(draft: CardDraft, section_id: int, position: int) -> dict[str, object]:
-    return {"source_key": draft.key, "kind": draft.kind, "front": draft.front, "back": draft.back,
-            "source_text": draft.source_text, "source_line": draft.source_line,
-            "references": list(draft.references), "position": position, "section_id": section_id}
+    return {
+        "source_key": draft.key,
+        "kind": draft.kind,
+        "front": draft.front,
+        "back": draft.back,
+        "source_text": draft.source_text,
+        "source_line": draft.source_line,
+        "references": list(draft.references),
+        "position": position,
+        "section_id": section_id,
+    }
 
 
-def save_deck(session: Session, draft: DeckDraft, plan: ImportPlan, source_hash: str,
-              now: datetime) -> Deck:
+def save_deck(session: Session, draft: DeckDraft, plan: ImportPlan, source_hash: str, now: datetime) -> Deck:
     """Write one imported deck: its row, its sections and its cards as the plan says."""
     deck = deck_by_slug(session, draft.deck_id)
     new_deck = deck is None
     if deck is None:
-        deck = Deck(slug=draft.deck_id, name=draft.name, source_path=draft.source,
-                    source_hash=source_hash, created_at=now, imported_at=now)
+        deck = Deck(
+            slug=draft.deck_id,
+            name=draft.name,
+            source_path=draft.source,
+            source_hash=source_hash,
+            created_at=now,
+            imported_at=now,
+        )
         session.add(deck)
         session.flush()
     else:
@@ -96,41 +130,56 @@ def save_deck(session: Session, draft: DeckDraft, plan: ImportPlan, source_hash:
     positions = {card.key: index for index, card in enumerate(draft.cards)}
 
     def values(draft_card: CardDraft) -> dict[str, object]:
-        return _card_values(draft_card, section_ids[draft_card.section_path],
-                            positions[draft_card.key])
+        return _card_values(draft_card, section_ids[draft_card.section_path], positions[draft_card.key])
 
     changes = [{"id": card_id, **values(d)} for card_id, d in plan.unchanged]
     changes += [{"id": card_id, **values(d), "updated_at": now} for card_id, d in plan.updated]
-    changes += [{"id": card_id, **values(d), "retired": False, "updated_at": now}
-                for card_id, d in plan.restored]
+    changes += [
+        {"id": card_id, **values(d), "retired": False, "updated_at": now} for card_id, d in plan.restored
+    ]
     changes += [{"id": card_id, "retired": True, "updated_at": now} for card_id in plan.retired]
     if changes:
         session.execute(update(Card), changes)  # by primary key, as one executemany
     if plan.added:
-        taken = set() if new_deck else set(
-            session.scalars(select(Card.key).where(Card.deck_id == deck.id)))
+        taken = set() if new_deck else set(session.scalars(select(Card.key).where(Card.deck_id == deck.id)))
         rows = []
         for d in plan.added:
             key = d.key
             while key in taken:  # the first key of a card that has since changed
                 key += "~"
             taken.add(key)
-            rows.append({**values(d), "key": key, "deck_id": deck.id, "retired": False,
-                         "created_at": now, "updated_at": now})
+            rows.append(
+                {
+                    **values(d),
+                    "key": key,
+                    "deck_id": deck.id,
+                    "retired": False,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         session.execute(insert(CARDS), rows)
     session.flush()
     return deck
 
 
 def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tuple[str, ...], int]:
-    existing = {path: sid for sid, path in session.execute(
-        select(Section.id, Section.path).where(Section.deck_id == deck_id))}
+    existing = {
+        path: sid
+        for sid, path in session.execute(select(Section.id, Section.path).where(Section.deck_id == deck_id))
+    }
     wanted = {s.breadcrumb: s for s in draft.sections}
     changes: list[dict[str, object]] = []
     new_rows: list[dict[str, object]] = []
     for path, section in wanted.items():
-        values = {"title": section.title, "level": section.level, "position": section.position,
-                  "source_line": section.line, "empty": section.empty, "retired": False}
+        values = {
+            "title": section.title,
+            "level": section.level,
+            "position": section.position,
+            "source_line": section.line,
+            "empty": section.empty,
+            "retired": False,
+        }
         if path in existing:
             changes.append({"id": existing[path], **values})
         else:
@@ -147,49 +196,91 @@ def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tup
 
 def deck_rows(session: Session) -> list[DeckRow]:
     card_counts = (
-        select(Card.deck_id,
-               func.sum(case((Card.retired == false(), 1), else_=0)).label("active"),
-               func.sum(case((Card.retired == true(), 1), else_=0)).label("retired"))
-        .group_by(Card.deck_id).subquery()
+        select(
+            Card.deck_id,
+            func.sum(case((Card.retired == false(), 1), else_=0)).label("active"),
+            func.sum(case((Card.retired == true(), 1), else_=0)).label("retired"),
+        )
+        .group_by(Card.deck_id)
+        .subquery()
     )
     section_counts = (
-        select(Section.deck_id, func.count(Section.id).label("sections"),
-               func.sum(case((Section.empty == true(), 1), else_=0)).label("empty"))
-        .where(Section.retired == false()).group_by(Section.deck_id).subquery()
+        select(
+            Section.deck_id,
+            func.count(Section.id).label("sections"),
+            func.sum(case((Section.empty == true(), 1), else_=0)).label("empty"),
+        )
+        .where(Section.retired == false())
+        .group_by(Section.deck_id)
+        .subquery()
     )
     rows = session.execute(
-        select(Deck, card_counts.c.active, card_counts.c.retired, section_counts.c.sections,
-               section_counts.c.empty)
+        select(
+            Deck,
+            card_counts.c.active,
+            card_counts.c.retired,
+            section_counts.c.sections,
+            section_counts.c.empty,
+        )
         .outerjoin(card_counts, card_counts.c.deck_id == Deck.id)
         .outerjoin(section_counts, section_counts.c.deck_id == Deck.id)
         .order_by(Deck.name)
     )
-    return [DeckRow(deck.slug, deck.name, deck.source_path, deck.imported_at, int(active or 0),
-                    int(retired or 0), int(sections or 0), int(empty or 0))
-            for deck, active, retired, sections, empty in rows]
+    return [
+        DeckRow(
+            deck.slug,
+            deck.name,
+            deck.source_path,
+            deck.imported_at,
+            int(active or 0),
+            int(retired or 0),
+            int(sections or 0),
+            int(empty or 0),
+        )
+        for deck, active, retired, sections, empty in rows
+    ]
 
 
 def section_paths(session: Session, deck_id: int) -> list[str]:
-    return list(session.scalars(select(Section.path).where(Section.deck_id == deck_id,
-                                                           Section.retired == false())
-                                .order_by(Section.position)))
+    return list(
+        session.scalars(
+            select(Section.path)
+            .where(Section.deck_id == deck_id, Section.retired == false())
+            .order_by(Section.position)
+        )
+    )
 
 
 def card_rows(session: Session, deck: Deck, section_paths: list[str] | None = None) -> list[CardRow]:
     """The deck's active cards in document order, optionally only those of some sections."""
-    query = (select(Card, Section.path).join(Section, Card.section_id == Section.id)
-             .where(Card.deck_id == deck.id, Card.retired == false()).order_by(Card.position))
+    query = (
+        select(Card, Section.path)
+        .join(Section, Card.section_id == Section.id)
+        .where(Card.deck_id == deck.id, Card.retired == false())
+        .order_by(Card.position)
+    )
     if section_paths is not None:
         query = query.where(Section.path.in_(section_paths))
-    return [CardRow(card.key, deck.slug, tuple(path.split(BREADCRUMB_SEPARATOR)), card.kind,
-                    card.front, card.back, tuple(card.references), card.source_line)
-            for card, path in session.execute(query)]
+    return [
+        CardRow(
+            card.key,
+            deck.slug,
+            tuple(path.split(BREADCRUMB_SEPARATOR)),
+            card.kind,
+            card.front,
+            card.back,
+            tuple(card.references),
+            card.source_line,
+        )
+        for card, path in session.execute(query)
+    ]
 
 
 def matching_sections(session: Session, text: str, deck_ids: list[int] | None = None) -> list[int]:
     """Ids of the live sections whose path contains ``text`` (any case)."""
-    query = select(Section.id).where(Section.retired == false(),
-                                     func.lower(Section.path).contains(text.strip().lower()))
+    query = select(Section.id).where(
+        Section.retired == false(), func.lower(Section.path).contains(text.strip().lower())
+    )
     if deck_ids is not None:
         query = query.where(Section.deck_id.in_(deck_ids))
     return list(session.scalars(query))
@@ -203,25 +294,43 @@ class ExportRow(CardRow):
     suspended: bool
 
 
-def export_rows(session: Session, deck_ids: list[int], section_ids: list[int] | None,
-                include_retired: bool, learner_id: int | None) -> list[ExportRow]:
+def export_rows(
+    session: Session,
+    deck_ids: list[int],
+    section_ids: list[int] | None,
+    include_retired: bool,
+    learner_id: int | None,
+) -> list[ExportRow]:
     """The cards to export, in document order, with the learner's suspensions if one is named.
 
     Core tables, not ORM entities: an export reads every card of a deck."""
     decks_table = cast(Table, Deck.__table__)
     states = cast(Table, CardState.__table__)
-    joined: Any = (CARDS.join(SECTIONS, CARDS.c.section_id == SECTIONS.c.id)
-                   .join(decks_table, CARDS.c.deck_id == decks_table.c.id))
+    joined: Any = CARDS.join(SECTIONS, CARDS.c.section_id == SECTIONS.c.id).join(
+        decks_table, CARDS.c.deck_id == decks_table.c.id
+    )
     suspended: Any = false()
     if learner_id is not None:
         mine = (states.c.card_id == CARDS.c.id) & (states.c.learner_id == learner_id)
         joined = joined.outerjoin(states, mine)
         suspended = func.coalesce(states.c.suspended, false())
-    query = (select(CARDS.c.key, decks_table.c.slug, SECTIONS.c.path, CARDS.c.kind, CARDS.c.front,
-                    CARDS.c.back, CARDS.c.references, decks_table.c.source_path, CARDS.c.source_line,
-                    suspended.label("suspended"))
-             .select_from(joined).where(CARDS.c.deck_id.in_(deck_ids))
-             .order_by(decks_table.c.name, CARDS.c.position))
+    query = (
+        select(
+            CARDS.c.key,
+            decks_table.c.slug,
+            SECTIONS.c.path,
+            CARDS.c.kind,
+            CARDS.c.front,
+            CARDS.c.back,
+            CARDS.c.references,
+            decks_table.c.source_path,
+            CARDS.c.source_line,
+            suspended.label("suspended"),
+        )
+        .select_from(joined)
+        .where(CARDS.c.deck_id.in_(deck_ids))
+        .order_by(decks_table.c.name, CARDS.c.position)
+    )
     if not include_retired:
         query = query.where(CARDS.c.retired == false())
     if section_ids is not None:
@@ -231,6 +340,18 @@ def export_rows(session: Session, deck_ids: list[int], section_ids: list[int] | 
     for key, slug, path, kind, front, back, references, source, line, held in session.execute(query):
         if path not in paths:
             paths[path] = tuple(path.split(BREADCRUMB_SEPARATOR))
-        rows.append(ExportRow(key, slug, paths[path], kind, front, back, tuple(references or ()), line,
-                              source_path=source, suspended=bool(held)))
+        rows.append(
+            ExportRow(
+                key,
+                slug,
+                paths[path],
+                kind,
+                front,
+                back,
+                tuple(references or ()),
+                line,
+                source_path=source,
+                suspended=bool(held),
+            )
+        )
     return rows

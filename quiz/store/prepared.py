@@ -27,8 +27,10 @@ class Prepared:
                 self.processors[name] = processor
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
-        processed = {name: (self.processors[name](value) if name in self.processors and value is not None
-                            else value) for name, value in values.items()}
+        processed = {
+            name: (self.processors[name](value) if name in self.processors and value is not None else value)
+            for name, value in values.items()
+        }
         if self.positional:
             return tuple(processed[name] for name in self.order)
         return processed

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from quiz.connections import Reader, as_day, sql_ids
-from quiz.reports import (
+from quiz.core.measures import (
     CardLapses,
     DayCounts,
     Person,
@@ -21,6 +20,7 @@ from quiz.reports import (
     SectionRetention,
     StateCounts,
 )
+from quiz.store.db import Reader, as_day, sql_ids
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,28 @@ class Scope:
         return self.params.get("cohort")
 
 
-def scope(learner_ids: Sequence[int] | None, cohort_id: int | None, deck_ids: Sequence[int],
-          every_deck: bool = False) -> Scope:
+def scope(
+    learner_ids: Sequence[int] | None,
+    cohort_id: int | None,
+    deck_ids: Sequence[int],
+    every_deck: bool = False,
+) -> Scope:
     """``every_deck``: the decks are all the database has, so no row needs checking for its deck."""
     if cohort_id is not None:
         learners = "learner_id IN (SELECT learner_id FROM memberships WHERE cohort_id = :cohort)"
     else:
         learners = f"learner_id IN ({sql_ids(learner_ids or [])})"
-    sections = ("1 = 1" if every_deck else
-                f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({sql_ids(deck_ids)}))")
+    sections = (
+        "1 = 1"
+        if every_deck
+        else f"section_id IN (SELECT id FROM sections WHERE deck_id IN ({sql_ids(deck_ids)}))"
+    )
     decks = "1 = 1" if every_deck else f"deck_id IN ({sql_ids(deck_ids)})"
     return Scope(learners, sections, decks, {"cohort": cohort_id} if cohort_id is not None else {})
 
 
 # --- who and what ----------------------------------------------------------------------------------------
+
 
 def cohort(reader: Reader, name: str) -> tuple[int, str, str] | None:
     """(id, name, created) of the cohort with this name."""
@@ -70,36 +78,54 @@ def learner(reader: Reader, name: str) -> tuple[int, str, date] | None:
 
 def cohorts_of(reader: Reader, learner_id: int) -> list[int]:
     """The ids of the cohorts a learner is in."""
-    return [int(r[0]) for r in reader.rows("SELECT cohort_id FROM memberships WHERE learner_id = :learner",
-                                           {"learner": learner_id})]
+    return [
+        int(r[0])
+        for r in reader.rows(
+            "SELECT cohort_id FROM memberships WHERE learner_id = :learner", {"learner": learner_id}
+        )
+    ]
 
 
 def members(reader: Reader, cohort_id: int) -> list[tuple[int, str, date]]:
-    return [(int(r[0]), str(r[1]), as_day(r[2])) for r in reader.rows(
-        "SELECT l.id, l.name, m.joined_at FROM memberships m JOIN learners l ON l.id = m.learner_id "
-        "WHERE m.cohort_id = :cohort ORDER BY l.name", {"cohort": cohort_id})]
+    return [
+        (int(r[0]), str(r[1]), as_day(r[2]))
+        for r in reader.rows(
+            "SELECT l.id, l.name, m.joined_at FROM memberships m JOIN learners l ON l.id = m.learner_id "
+            "WHERE m.cohort_id = :cohort ORDER BY l.name",
+            {"cohort": cohort_id},
+        )
+    ]
 
 
 def decks(reader: Reader) -> list[tuple[int, str, str]]:
     """(id, slug, name) of every deck, by name."""
-    return [(int(r[0]), str(r[1]), str(r[2]))
-            for r in reader.rows("SELECT id, slug, name FROM decks ORDER BY name")]
+    return [
+        (int(r[0]), str(r[1]), str(r[2]))
+        for r in reader.rows("SELECT id, slug, name FROM decks ORDER BY name")
+    ]
 
 
 def assignments(reader: Reader, cohort_id: int) -> list[tuple[int, str, str, date | None, date]]:
     """(deck id, slug, name, due date, assigned day) of the decks assigned to a cohort."""
-    return [(int(r[0]), str(r[1]), str(r[2]), as_day(r[3]) if r[3] is not None else None, as_day(r[4]))
-            for r in reader.rows(
-                "SELECT d.id, d.slug, d.name, a.due_date, a.assigned_at FROM assignments a "
-                "JOIN decks d ON d.id = a.deck_id WHERE a.cohort_id = :cohort ORDER BY d.name",
-                {"cohort": cohort_id})]
+    return [
+        (int(r[0]), str(r[1]), str(r[2]), as_day(r[3]) if r[3] is not None else None, as_day(r[4]))
+        for r in reader.rows(
+            "SELECT d.id, d.slug, d.name, a.due_date, a.assigned_at FROM assignments a "
+            "JOIN decks d ON d.id = a.deck_id WHERE a.cohort_id = :cohort ORDER BY d.name",
+            {"cohort": cohort_id},
+        )
+    ]
 
 
 def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
     """The sections with live cards, in the documents' order."""
-    return [SectionInfo(int(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in reader.rows(
-        "SELECT s.id, d.slug, s.path, s.card_count FROM sections s JOIN decks d ON d.id = s.deck_id "
-        f"WHERE s.deck_id IN ({sql_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position")]
+    return [
+        SectionInfo(int(r[0]), str(r[1]), str(r[2]), int(r[3]))
+        for r in reader.rows(
+            "SELECT s.id, d.slug, s.path, s.card_count FROM sections s JOIN decks d ON d.id = s.deck_id "
+            f"WHERE s.deck_id IN ({sql_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position"
+        )
+    ]
 
 
 def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCounts]) -> list[Person]:
@@ -112,8 +138,9 @@ def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCou
     for learner_id, name, joined in found:
         day = last.get(learner_id)
         if day is None:
-            probe = reader.rows("SELECT MAX(day) FROM learner_days WHERE learner_id = :learner",
-                                {"learner": learner_id})
+            probe = reader.rows(
+                "SELECT MAX(day) FROM learner_days WHERE learner_id = :learner", {"learner": learner_id}
+            )
             day = as_day(probe[0][0]) if probe and probe[0][0] is not None else None
         result.append(Person(learner_id, name, joined, day))
     return result
@@ -121,33 +148,50 @@ def people(reader: Reader, found: list[tuple[int, str, date]], days: list[DayCou
 
 # --- the counts: read from those the database keeps (migration 0003) -------------------------------------
 
+
 def state_counts(reader: Reader, where: Scope, today: date) -> list[StateCounts]:
     """Per learner and section with a state of a live card: cards introduced, mature, overdue, and
     lapses."""
     overdue: dict[tuple[int, int], int] = {}
     for learner_id, section_id, count in reader.rows(
-            f"SELECT learner_id, section_id, SUM(cards) FROM learner_due WHERE {where.learners} "
-            f"AND due < :today AND {where.sections} GROUP BY learner_id, section_id",
-            {**where.params, "today": today}):
+        f"SELECT learner_id, section_id, SUM(cards) FROM learner_due WHERE {where.learners} "
+        f"AND due < :today AND {where.sections} GROUP BY learner_id, section_id",
+        {**where.params, "today": today},
+    ):
         overdue[(int(learner_id), int(section_id))] = int(count)
     # Tens of thousands of rows of integer columns (ints from both drivers): no conversions.
-    return [StateCounts(learner, section, introduced, mature, overdue.get((learner, section), 0), lapses)
-            for learner, section, introduced, mature, lapses in reader.rows(
-                "SELECT learner_id, section_id, introduced, mature, lapses FROM learner_sections "
-                f"WHERE {where.learners} AND {where.sections} AND states > 0", where.params)]
+    return [
+        StateCounts(learner, section, introduced, mature, overdue.get((learner, section), 0), lapses)
+        for learner, section, introduced, mature, lapses in reader.rows(
+            "SELECT learner_id, section_id, introduced, mature, lapses FROM learner_sections "
+            f"WHERE {where.learners} AND {where.sections} AND states > 0",
+            where.params,
+        )
+    ]
 
 
 def day_counts(reader: Reader, where: Scope, first: date, today: date) -> list[DayCounts]:
     """Per learner, day and deck from ``first`` to today: reviews, counted ones, and retention's
     counts (the first review of a day of a card already passed: kind 'review' is that first
     review). The rows as the database keeps them: adding up a day's decks is the caller's."""
-    sql = ("SELECT learner_id, day, reviews, counted, retained_of, retained FROM learner_days "
-           f"WHERE {where.learners} AND day >= :first AND day <= :today AND {where.decks}")
+    sql = (
+        "SELECT learner_id, day, reviews, counted, retained_of, retained FROM learner_days "
+        f"WHERE {where.learners} AND day >= :first AND day <= :today AND {where.decks}"
+    )
     days: dict[Any, date] = {}  # thousands of rows over a few dozen days: each read once
-    return [DayCounts(learner, days.get(day) or days.setdefault(day, as_day(day)), reviews, counted,
-                      retained_of, retained)
-            for learner, day, reviews, counted, retained_of, retained in reader.rows(
-                sql, {**where.params, "first": first, "today": today})]
+    return [
+        DayCounts(
+            learner,
+            days.get(day) or days.setdefault(day, as_day(day)),
+            reviews,
+            counted,
+            retained_of,
+            retained,
+        )
+        for learner, day, reviews, counted, retained_of, retained in reader.rows(
+            sql, {**where.params, "first": first, "today": today}
+        )
+    ]
 
 
 def section_retention(reader: Reader, where: Scope, since: date, today: date) -> list[SectionRetention]:
@@ -155,13 +199,17 @@ def section_retention(reader: Reader, where: Scope, since: date, today: date) ->
     learner's reviews otherwise."""
     params = {**where.params, "since": since, "today": today}
     if where.cohort_id is not None:
-        sql = ("SELECT section_id, SUM(retained_of), SUM(retained) FROM cohort_sections "
-               f"WHERE cohort_id = :cohort AND day >= :since AND day <= :today AND {where.sections} "
-               "GROUP BY section_id")
+        sql = (
+            "SELECT section_id, SUM(retained_of), SUM(retained) FROM cohort_sections "
+            f"WHERE cohort_id = :cohort AND day >= :since AND day <= :today AND {where.sections} "
+            "GROUP BY section_id"
+        )
     else:
-        sql = ("SELECT section_id, COUNT(*), SUM(CASE WHEN grade >= 3 THEN 1 ELSE 0 END) FROM reviews "
-               f"WHERE {where.learners} AND day >= :since AND day <= :today AND kind = 'review' "
-               f"AND passed_before AND {where.sections} GROUP BY section_id")
+        sql = (
+            "SELECT section_id, COUNT(*), SUM(CASE WHEN grade >= 3 THEN 1 ELSE 0 END) FROM reviews "
+            f"WHERE {where.learners} AND day >= :since AND day <= :today AND kind = 'review' "
+            f"AND passed_before AND {where.sections} GROUP BY section_id"
+        )
     return [SectionRetention(int(r[0]), int(r[1] or 0), int(r[2] or 0)) for r in reader.rows(sql, params)]
 
 
@@ -173,8 +221,12 @@ def forecast(reader: Reader, where: Scope, today: date, last: date) -> dict[date
         source = f"cohort_due WHERE cohort_id = :cohort AND {where.decks}"
     else:
         source = f"learner_due WHERE {where.learners} AND {where.sections}"
-    found = {as_day(r[0]): int(r[1]) for r in reader.rows(
-        f"SELECT due, SUM(cards) FROM {source} AND due >= :today AND due <= :last GROUP BY due", params)}
+    found = {
+        as_day(r[0]): int(r[1])
+        for r in reader.rows(
+            f"SELECT due, SUM(cards) FROM {source} AND due >= :today AND due <= :last GROUP BY due", params
+        )
+    }
     overdue = reader.rows(f"SELECT SUM(cards) FROM {source} AND due < :today", params)
     found[today] = found.get(today, 0) + int(overdue[0][0] or 0)
     return found
@@ -185,31 +237,45 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
     least ``min_learners`` lapsed learners. Without their texts (see with_texts)."""
     in_scope = f"card_id IN (SELECT id FROM cards WHERE {where.sections})"
     if where.cohort_id is not None:
-        counted = reader.rows("SELECT card_id, met, lapsed, lapses FROM cohort_cards "
-                              f"WHERE cohort_id = :cohort AND lapsed >= :least AND {in_scope}",
-                              {**where.params, "least": min_learners})
+        counted = reader.rows(
+            "SELECT card_id, met, lapsed, lapses FROM cohort_cards "
+            f"WHERE cohort_id = :cohort AND lapsed >= :least AND {in_scope}",
+            {**where.params, "least": min_learners},
+        )
     else:
         lapsed = "SUM(CASE WHEN lapses > 0 THEN 1 ELSE 0 END)"
         counted = reader.rows(
             f"SELECT card_id, COUNT(introduced), {lapsed}, SUM(lapses) FROM card_states "
             f"WHERE {where.learners} AND {where.sections} GROUP BY card_id HAVING {lapsed} >= :least",
-            {**where.params, "least": min_learners})
+            {**where.params, "least": min_learners},
+        )
     if not counted:
         return []
     # Keys only: the report shows a few of these cards, whose texts with_texts fetches.
-    keys = {int(r[0]): str(r[1]) for r in reader.rows(
-        f"SELECT id, key FROM cards WHERE id IN ({sql_ids([int(r[0]) for r in counted])}) AND NOT retired")}
-    return [CardLapses(int(r[0]), keys[int(r[0])], "", "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
-            for r in counted if int(r[0]) in keys]
+    keys = {
+        int(r[0]): str(r[1])
+        for r in reader.rows(
+            f"SELECT id, key FROM cards WHERE id IN ({sql_ids([int(r[0]) for r in counted])}) AND NOT retired"
+        )
+    }
+    return [
+        CardLapses(int(r[0]), keys[int(r[0])], "", "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
+        for r in counted
+        if int(r[0]) in keys
+    ]
 
 
 def with_texts(reader: Reader, cards: Sequence[CardLapses]) -> list[CardLapses]:
     """The cards with their section's path and their front."""
     if not cards:
         return []
-    texts = {int(r[0]): (str(r[1]), str(r[2])) for r in reader.rows(
-        "SELECT c.id, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
-        f"WHERE c.id IN ({sql_ids([c.card_id for c in cards])})")}
+    texts = {
+        int(r[0]): (str(r[1]), str(r[2]))
+        for r in reader.rows(
+            "SELECT c.id, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
+            f"WHERE c.id IN ({sql_ids([c.card_id for c in cards])})"
+        )
+    }
     return [c._replace(section=texts[c.card_id][0], front=texts[c.card_id][1]) for c in cards]
 
 
@@ -218,9 +284,11 @@ def earlier_active_days(reader: Reader, learner_id: int, before: date) -> list[d
     streak longer than the report's window."""
     found = []
     day = before - timedelta(days=1)
-    for (value,) in reader.rows("SELECT DISTINCT day FROM learner_days WHERE learner_id = :learner "
-                                "AND day < :before ORDER BY day DESC",
-                                {"learner": learner_id, "before": before}):
+    for (value,) in reader.rows(
+        "SELECT DISTINCT day FROM learner_days WHERE learner_id = :learner "
+        "AND day < :before ORDER BY day DESC",
+        {"learner": learner_id, "before": before},
+    ):
         if as_day(value) != day:
             break
         found.append(day)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from quiz.connections import Db, as_day
+from quiz.store.db import Db, as_day
 
 
 class SectionCounts(NamedTuple):
@@ -27,17 +27,24 @@ def status_counts(db: Db, learner_id: int, today: date, horizon: int) -> list[Se
     (sections.card_count, learner_sections, learner_due: migration 0003), not from the states."""
     last = today + timedelta(days=horizon)
     params = {"learner": learner_id, "last": last}
-    sections = db.rows("SELECT s.id, s.path, d.slug, d.name, s.card_count FROM sections s "
-                       "JOIN decks d ON d.id = s.deck_id WHERE NOT s.retired AND s.card_count > 0 "
-                       "ORDER BY d.name, s.position")
-    met = {int(r[0]): (int(r[1]), int(r[2]), int(r[3])) for r in db.rows(
-        "SELECT section_id, introduced, suspended, suspended_new FROM learner_sections "
-        "WHERE learner_id = :learner", params)}
+    sections = db.rows(
+        "SELECT s.id, s.path, d.slug, d.name, s.card_count FROM sections s "
+        "JOIN decks d ON d.id = s.deck_id WHERE NOT s.retired AND s.card_count > 0 "
+        "ORDER BY d.name, s.position"
+    )
+    met = {
+        int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
+        for r in db.rows(
+            "SELECT section_id, introduced, suspended, suspended_new FROM learner_sections "
+            "WHERE learner_id = :learner",
+            params,
+        )
+    }
     due: dict[int, list[int]] = {}
     slots: dict[object, int] = {}  # a few days over thousands of rows: each day's place worked out once
     for day, section_id, count in db.rows(
-            "SELECT due, section_id, cards FROM learner_due WHERE learner_id = :learner AND due <= :last",
-            params):
+        "SELECT due, section_id, cards FROM learner_due WHERE learner_id = :learner AND due <= :last", params
+    ):
         slot = slots.get(day)
         if slot is None:
             when = as_day(day)
@@ -50,6 +57,9 @@ def status_counts(db: Db, learner_id: int, today: date, horizon: int) -> list[Se
     for sid, path, slug, name, cards in sections:
         introduced, suspended, suspended_new = met.get(sid, (0, 0, 0))
         overdue, *by_day = due.get(sid, [0] * (horizon + 2))
-        found.append(SectionCounts(slug, name, path, int(cards), introduced, suspended, suspended_new,
-                                   overdue, tuple(by_day)))
+        found.append(
+            SectionCounts(
+                slug, name, path, int(cards), introduced, suspended, suspended_new, overdue, tuple(by_day)
+            )
+        )
     return found

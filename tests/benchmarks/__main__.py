@@ -51,12 +51,26 @@ class Measure:
         return statistics.median(self.times)
 
     def row(self) -> dict[str, object]:
-        return {"step": self.step, "size": self.size, "median_s": round(self.median, 6),
-                "min_s": round(min(self.times), 6), "max_s": round(max(self.times), 6),
-                "runs": len(self.times), "goal_s": self.goal if self.goal != float("inf") else None,
-                "met": self.median <= self.goal, "peak_kib": self.peak_kib,
-                "peers": [{"peer": p.name, "median_s": round(p.median, 6), "runs": len(p.times),
-                           "ratio": round(self.median / p.median, 2)} for p in self.peers]}
+        return {
+            "step": self.step,
+            "size": self.size,
+            "median_s": round(self.median, 6),
+            "min_s": round(min(self.times), 6),
+            "max_s": round(max(self.times), 6),
+            "runs": len(self.times),
+            "goal_s": self.goal if self.goal != float("inf") else None,
+            "met": self.median <= self.goal,
+            "peak_kib": self.peak_kib,
+            "peers": [
+                {
+                    "peer": p.name,
+                    "median_s": round(p.median, 6),
+                    "runs": len(p.times),
+                    "ratio": round(self.median / p.median, 2),
+                }
+                for p in self.peers
+            ],
+        }
 
 
 def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int] = (0, 4)) -> str:
@@ -75,12 +89,16 @@ def generated_document(sections: int, seed: int = SEED, bullets: tuple[int, int]
         for j in range(rng.randint(*bullets)):
             term, drug = rng.choice(TERMS), rng.choice(DRUGS)
             dose = rng.randint(5, 500)
-            lines.append(rng.choice([
-                f"- Fact {i}.{j}: mutations in {term} raise the risk by {dose}%",
-                f"- Treatment {i}.{j} uses drugs such as {drug}",
-                f"- Finding {i}.{j} is seen on **imaging** in most cases [{j + 1}]",
-                f"- Observation {i}.{j} about a sign seen in patients",
-            ]))
+            lines.append(
+                rng.choice(
+                    [
+                        f"- Fact {i}.{j}: mutations in {term} raise the risk by {dose}%",
+                        f"- Treatment {i}.{j} uses drugs such as {drug}",
+                        f"- Finding {i}.{j} is seen on **imaging** in most cases [{j + 1}]",
+                        f"- Observation {i}.{j} about a sign seen in patients",
+                    ]
+                )
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -115,10 +133,10 @@ def time_runs(run: Callable[[], None], repeat: int, setup: Callable[[], None] | 
 def bench_import(workdir: Path, repeat: int) -> list[Measure]:
     """The whole import, and its parts: the CommonMark parser's own events, and reading the
     document into cards (parser, the walk over its events, the card rules) without the database."""
-    from quiz.db import ensure_schema, make_engine, session_scope
     from quiz.generator import generate
     from quiz.generator.markdown import OPTIONS
     from quiz.services.importing import import_documents
+    from quiz.store.schema import ensure_schema, make_engine, session_scope
 
     document = workdir / "generated.md"
     text = generated_document(5000)
@@ -154,11 +172,21 @@ def bench_import(workdir: Path, repeat: int) -> list[Measure]:
     kib = document.stat().st_size // 1024
     peak = _peak([*_quiz(), "--db", str(workdir / "import-command.db"), "import", str(document)])
     size = f"5,000 sections, {state['cards']} cards, {kib} KiB"
-    return [Measure("import a 5,000-section document (parse, cards, write)", size, times, 2.0, peak),
-            Measure("  of which: reading it into cards (parser, event walk, card rules)", size,
-                    time_runs(cards, long_runs(repeat)), float("inf")),
-            Measure("  of which: the CommonMark parser alone (pyromark's events)", size,
-                    time_runs(parse, repeat), float("inf"))]
+    return [
+        Measure("import a 5,000-section document (parse, cards, write)", size, times, 2.0, peak),
+        Measure(
+            "  of which: reading it into cards (parser, event walk, card rules)",
+            size,
+            time_runs(cards, long_runs(repeat)),
+            float("inf"),
+        ),
+        Measure(
+            "  of which: the CommonMark parser alone (pyromark's events)",
+            size,
+            time_runs(parse, repeat),
+            float("inf"),
+        ),
+    ]
 
 
 def bench_help(repeat: int) -> Measure:
@@ -168,8 +196,9 @@ def bench_help(repeat: int) -> Measure:
     def run() -> None:
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
 
-    return Measure("quiz --help (process start to exit)", "-", time_runs(run, repeat), 0.1,
-                   _peak([*_quiz(), "--help"]))
+    return Measure(
+        "quiz --help (process start to exit)", "-", time_runs(run, repeat), 0.1, _peak([*_quiz(), "--help"])
+    )
 
 
 def _fresh_copy(source: Path, target: Path) -> Path:
@@ -186,8 +215,8 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     backend and plain sqlite3 on the same cards and history."""
     from datetime import UTC, datetime
 
-    from quiz.connections import open_sqlite
     from quiz.services.review import ReviewOptions, start_review, status
+    from quiz.store.db import open_sqlite
     from quiz.store.review import AnswerWriter
     from tests.benchmarks import anki_peer
     from tests.benchmarks.data import review_database, review_plan
@@ -245,20 +274,48 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     answers, raw_times, anki_times = answers[1:], raw_times[1:], anki_times[1:]
     statuses, trees = statuses[1:], trees[1:]
     session_input = "\n4\n" * len(answers) + "q\n"
-    review_peak = _peak([*_quiz(), "--db", str(_fresh_copy(source, workdir / "peak.db")), "review",
-                         "--learner", "bench"], session_input)
-    status_runs, status_peak = _command_runs([*_quiz(), "--db", str(db), "status", "--learner", "bench"],
-                                             repeat)
+    review_peak = _peak(
+        [*_quiz(), "--db", str(_fresh_copy(source, workdir / "peak.db")), "review", "--learner", "bench"],
+        session_input,
+    )
+    status_runs, status_peak = _command_runs(
+        [*_quiz(), "--db", str(db), "status", "--learner", "bench"], repeat
+    )
     return [
-        Measure("review: grade key to next card (saved, synchronous=FULL)", size, answers, 0.0004,
-                review_peak, [Peer("Anki backend: answer_card + get_queued_cards", anki_times),
-                              Peer("plain sqlite3: the same statements", raw_times)]),
-        Measure("status: due counts per deck and section, 7-day forecast", size, statuses, 0.020,
-                status_peak, [Peer("Anki backend: deck_due_tree", trees)]),
-        Measure("quiz status (whole command, 1,000 sections printed)", size, status_runs, float("inf"),
-                status_peak),
-        Measure("quiz review: process start to first card", size, starts, 0.35, None,
-                [Peer("Anki: import, open, first queued card", anki_starts)]),
+        Measure(
+            "review: grade key to next card (saved, synchronous=FULL)",
+            size,
+            answers,
+            0.0004,
+            review_peak,
+            [
+                Peer("Anki backend: answer_card + get_queued_cards", anki_times),
+                Peer("plain sqlite3: the same statements", raw_times),
+            ],
+        ),
+        Measure(
+            "status: due counts per deck and section, 7-day forecast",
+            size,
+            statuses,
+            0.020,
+            status_peak,
+            [Peer("Anki backend: deck_due_tree", trees)],
+        ),
+        Measure(
+            "quiz status (whole command, 1,000 sections printed)",
+            size,
+            status_runs,
+            float("inf"),
+            status_peak,
+        ),
+        Measure(
+            "quiz review: process start to first card",
+            size,
+            starts,
+            0.35,
+            None,
+            [Peer("Anki: import, open, first queued card", anki_starts)],
+        ),
     ]
 
 
@@ -272,8 +329,9 @@ class RawAnswers:
         self.connection = sqlite3.connect(db, isolation_level=None)
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
             self.connection.execute(f"PRAGMA {pragma}")
-        self.due = self.connection.execute("SELECT card_id, section_id FROM card_states WHERE learner_id = 1 "
-                                           "ORDER BY due LIMIT 1000").fetchall()
+        self.due = self.connection.execute(
+            "SELECT card_id, section_id FROM card_states WHERE learner_id = 1 ORDER BY due LIMIT 1000"
+        ).fetchall()
 
     def step(self, index: int) -> None:
         card_id, section_id = self.due[index]
@@ -283,13 +341,22 @@ class RawAnswers:
             "UPDATE card_states SET repetitions = ?, easiness = ?, interval = ?, due = ?, last_review = ?, "
             "lapses = 0, failures = 0, reviews = 11, introduced = introduced, suspended = 0, leech = 0, "
             "buried_until = NULL, version = 11 WHERE learner_id = 1 AND card_id = ? AND version = 10",
-            (3, 250, 15, "2027-01-01", "2026-12-01", card_id))
+            (3, 250, 15, "2027-01-01", "2026-12-01", card_id),
+        )
         connection.execute(
             "INSERT INTO reviews (uid, learner_id, card_id, section_id, passed_before, grade, kind, "
             "reviewed_at, day, seconds, interval, easiness, due) "
             "VALUES (?, 1, ?, ?, 1, ?, 'review', ?, ?, 2.0, 15, 250, ?)",
-            (f"{time.time_ns():032x}", card_id, section_id, 4 if index % 3 else 5,
-             "2026-12-01 12:00:00.000000", "2026-12-01", "2027-01-01"))
+            (
+                f"{time.time_ns():032x}",
+                card_id,
+                section_id,
+                4 if index % 3 else 5,
+                "2026-12-01 12:00:00.000000",
+                "2026-12-01",
+                "2027-01-01",
+            ),
+        )
         connection.execute("COMMIT")
 
     def close(self) -> None:
@@ -302,8 +369,13 @@ def _first_card_time(db: Path) -> float:
     command = [quiz] if quiz else [sys.executable, "-m", "quiz"]
     env = {**os.environ, "QUIZ_DB": str(db)}
     start = time.perf_counter()
-    process = subprocess.Popen([*command, "review", "--learner", "bench"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, env=env, text=True)
+    process = subprocess.Popen(
+        [*command, "review", "--learner", "bench"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+        text=True,
+    )
     assert process.stdout is not None
     for line in process.stdout:
         if "show the answer" in line:
@@ -323,10 +395,10 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
 
     import genanki
 
-    from quiz import exporter
-    from quiz.db import ensure_schema, make_engine, session_scope
+    from quiz.anki import export as exporter
     from quiz.services.export import cards_to_export, export_anki
     from quiz.services.importing import import_documents
+    from quiz.store.schema import ensure_schema, make_engine, session_scope
 
     document = workdir / "export-deck.md"
     # 600 sections of about 19 bullets: genanki rewrites its deck list once per subdeck, so
@@ -360,7 +432,8 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
     from tests.benchmarks import anki_peer
 
     anki_export, anki_close = anki_peer.export_runner(
-        anki_peer.export_collection(workdir / "export.anki2", workdir / "quiz.apkg"), workdir / "anki.apkg")
+        anki_peer.export_collection(workdir / "export.anki2", workdir / "quiz.apkg"), workdir / "anki.apkg"
+    )
     # Alternate the three so that all see the same machine (this one's disk and CPU vary by the minute).
     genanki_alone()
     anki_export()
@@ -376,11 +449,22 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
             times.append(time.perf_counter() - start)
     anki_close()
     goal = 1.3 * statistics.median(alone_times)
-    peak = _peak([*_quiz(), "--db", str(workdir / "export.db"), "export", "anki",
-                  "-o", str(workdir / "peak.apkg")])
-    return [Measure("export to Anki (query, notes, package, rename)", size, quiz_times, goal, peak,
-                    [Peer("genanki alone writing the same notes", alone_times),
-                     Peer("Anki backend: export_anki_package of the same notes", anki_times)])]
+    peak = _peak(
+        [*_quiz(), "--db", str(workdir / "export.db"), "export", "anki", "-o", str(workdir / "peak.apkg")]
+    )
+    return [
+        Measure(
+            "export to Anki (query, notes, package, rename)",
+            size,
+            quiz_times,
+            goal,
+            peak,
+            [
+                Peer("genanki alone writing the same notes", alone_times),
+                Peer("Anki backend: export_anki_package of the same notes", anki_times),
+            ],
+        )
+    ]
 
 
 GNU_TIME = "/usr/bin/time"
@@ -395,8 +479,12 @@ def _command_runs(command: list[str], repeat: int) -> tuple[list[float], int | N
     times, peak = [], 0
     for index in range(repeat + 1):
         start = time.perf_counter()
-        done = subprocess.run([GNU_TIME, "-f", "%M", *command] if measure else command,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [GNU_TIME, "-f", "%M", *command] if measure else command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         elapsed = time.perf_counter() - start
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()}")
@@ -411,8 +499,13 @@ def _peak(command: list[str], stdin: str | None = None) -> int | None:
     """The largest resident size, in KiB, of one whole run of a command (GNU time), if measurable."""
     if not os.path.exists(GNU_TIME):
         return None
-    done = subprocess.run([GNU_TIME, "-f", "%M", *command], input=stdin, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(
+        [GNU_TIME, "-f", "%M", *command],
+        input=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed: {done.stderr.strip()}")
     return int(done.stderr.strip().splitlines()[-1])
@@ -473,9 +566,9 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
     # The HO deck: 500 learners simulated day by day through the real scheduler.
     from datetime import UTC, datetime
 
-    from quiz.db import ensure_schema, make_engine, session_scope
     from quiz.services.importing import import_bundled_decks
     from quiz.services.simulate import simulate
+    from quiz.store.schema import ensure_schema, make_engine, session_scope
 
     say("cohort: quiz simulate, 500 learners x 90 days on the HO deck")
     ho = workdir / "ho-cohort.db"
@@ -489,12 +582,24 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
     engine.dispose()
     say("cohort: the HO deck's report")
     times, peak = _command_runs([*_quiz(), "--db", str(ho), "cohort", "report", "ho"], repeat)
-    found.append(Measure("cohort report, HO deck (whole command)",
-                         f"500 learners x {result.cards} cards x 90 days, {result.reviews:,} reviews",
-                         times, 0.3, peak, [Peer("plain sqlite3: per-learner measures, one statement",
-                                                 _peer_report(ho, "ho", repeat))]))
-    found.append(Measure("quiz simulate, HO deck (in-process, one run)",
-                         f"{result.reviews:,} reviews written", [simulated], float("inf")))
+    found.append(
+        Measure(
+            "cohort report, HO deck (whole command)",
+            f"500 learners x {result.cards} cards x 90 days, {result.reviews:,} reviews",
+            times,
+            0.3,
+            peak,
+            [Peer("plain sqlite3: per-learner measures, one statement", _peer_report(ho, "ho", repeat))],
+        )
+    )
+    found.append(
+        Measure(
+            "quiz simulate, HO deck (in-process, one run)",
+            f"{result.reviews:,} reviews written",
+            [simulated],
+            float("inf"),
+        )
+    )
     return found
 
 
@@ -504,18 +609,36 @@ def main() -> None:
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        measures = [*bench_import(Path(tmp), args.repeat), bench_help(max(args.repeat, 20)),
-                    *bench_export(Path(tmp), args.repeat), *bench_review(Path(tmp), args.repeat),
-                    *bench_cohort(Path(tmp), args.repeat)]
+        measures = [
+            *bench_import(Path(tmp), args.repeat),
+            bench_help(max(args.repeat, 20)),
+            *bench_export(Path(tmp), args.repeat),
+            *bench_review(Path(tmp), args.repeat),
+            *bench_cohort(Path(tmp), args.repeat),
+        ]
     rows = [m.row() for m in measures]
     elapsed = time.perf_counter() - STARTED
     if args.format == "json":
         print(json.dumps({"cores": _cores(), "seconds": round(elapsed, 1), "results": rows}, indent=2))
         return
-    print(f"quiz benchmarks on {_cores()} cores: the median of several runs after a warm-up ({args.repeat}, "
-          f"or 3 for steps of a second or more); the whole run took {elapsed:.0f} s")
-    print(TABLE.format(step="step", size="data", median="quiz", spread="spread", goal="goal", mark="",
-                       peak="peak RSS", peer="peer", peer_median="peer", ratio="quiz/peer"))
+    print(
+        f"quiz benchmarks on {_cores()} cores: the median of several runs after a warm-up ({args.repeat}, "
+        f"or 3 for steps of a second or more); the whole run took {elapsed:.0f} s"
+    )
+    print(
+        TABLE.format(
+            step="step",
+            size="data",
+            median="quiz",
+            spread="spread",
+            goal="goal",
+            mark="",
+            peak="peak RSS",
+            peer="peer",
+            peer_median="peer",
+            ratio="quiz/peer",
+        )
+    )
     for row in rows:
         goal = _ms(row["goal_s"]) if row["goal_s"] is not None else "-"
         mark = ("ok" if row["met"] else "MISSED") if row["goal_s"] is not None else ""
@@ -523,17 +646,26 @@ def main() -> None:
         peers: list[dict[str, object]] = row["peers"] or [{}]  # type: ignore[assignment]
         for index, peer in enumerate(peers):
             first = index == 0
-            print(TABLE.format(
-                step=row["step"] if first else "", size=row["size"] if first else "",
-                median=_ms(row["median_s"]) if first else "",
-                spread=f"{_ms(row['min_s'])}-{_ms(row['max_s'])}" if first else "",
-                goal=goal if first else "", mark=mark if first else "", peak=peak if first else "",
-                peer=peer.get("peer", ""), peer_median=_ms(peer["median_s"]) if peer else "",
-                ratio=f"{peer['ratio']:.2f}" if peer else ""))
+            print(
+                TABLE.format(
+                    step=row["step"] if first else "",
+                    size=row["size"] if first else "",
+                    median=_ms(row["median_s"]) if first else "",
+                    spread=f"{_ms(row['min_s'])}-{_ms(row['max_s'])}" if first else "",
+                    goal=goal if first else "",
+                    mark=mark if first else "",
+                    peak=peak if first else "",
+                    peer=peer.get("peer", ""),
+                    peer_median=_ms(peer["median_s"]) if peer else "",
+                    ratio=f"{peer['ratio']:.2f}" if peer else "",
+                )
+            )
 
 
-TABLE = ("{step:58} {size:50} {median:>9} {spread:>19} {goal:>9} {mark:6} {peak:>8}  "
-         "{peer:52} {peer_median:>9} {ratio:>9}")
+TABLE = (
+    "{step:58} {size:50} {median:>9} {spread:>19} {goal:>9} {mark:6} {peak:>8}  "
+    "{peer:52} {peer_median:>9} {ratio:>9}"
+)
 
 
 def _runs(text: str) -> int:

@@ -51,11 +51,44 @@ def review_collection(path: Path, plan: ReviewPlan) -> Path:
         section = c % SECTIONS + 1
         front, back = f"Fact {c} is about [...] in section {section}", f"term {c}"
         checksum = int(hashlib.sha1(front.encode()).hexdigest()[:8], 16)
-        notes.append((note_base + c, f"bench{c:08x}", model["id"], now, -1, "", f"{front}\x1f{back}",
-                      front, checksum, 0, ""))
+        notes.append(
+            (
+                note_base + c,
+                f"bench{c:08x}",
+                model["id"],
+                now,
+                -1,
+                "",
+                f"{front}\x1f{back}",
+                front,
+                checksum,
+                0,
+                "",
+            )
+        )
         due = today + (plan.dues[c] - plan.today).days
-        card_rows.append((note_base + c, note_base + c, decks[section - 1], 0, now, -1, 2, 2, due,
-                          plan.intervals[c], plan.easiness[c] * 10, 10, 0, 0, 0, 0, 0, ""))
+        card_rows.append(
+            (
+                note_base + c,
+                note_base + c,
+                decks[section - 1],
+                0,
+                now,
+                -1,
+                2,
+                2,
+                due,
+                plan.intervals[c],
+                plan.easiness[c] * 10,
+                10,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "",
+            )
+        )
     connection.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
     connection.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
     ease = {3: 2, 4: 3, 5: 4, 2: 1}  # quiz's grades on Anki's buttons: hard, good, easy, again
@@ -126,8 +159,9 @@ print(card.question(), flush=True)
 def first_card_time(path: Path) -> float:
     """Seconds from starting Python to Anki's first queued card rendered and printed."""
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", FIRST_CARD, str(path)], stdout=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", FIRST_CARD, str(path)], stdout=subprocess.PIPE, text=True
+    )
     assert process.stdout is not None
     if not process.stdout.readline():
         raise RuntimeError("Anki showed no card")
@@ -142,8 +176,9 @@ def export_collection(path: Path, package: Path) -> Path:
     from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
     collection = Collection(str(path))
-    collection.import_anki_package(ImportAnkiPackageRequest(package_path=str(package),
-                                                            options=ImportAnkiPackageOptions()))
+    collection.import_anki_package(
+        ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+    )
     collection.close()
     return path
 
@@ -154,8 +189,9 @@ def export_runner(path: Path, target: Path) -> tuple[Callable[[], None], Callabl
 
     collection = Collection(str(path))
     limit: ExportLimit = None
-    options = ExportAnkiPackageOptions(with_scheduling=False, with_deck_configs=False, with_media=False,
-                                       legacy=True)
+    options = ExportAnkiPackageOptions(
+        with_scheduling=False, with_deck_configs=False, with_media=False, legacy=True
+    )
 
     def run() -> None:
         collection.export_anki_package(out_path=str(target), options=options, limit=limit)

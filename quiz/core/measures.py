@@ -33,6 +33,7 @@ class Thresholds:
 
 # --- what the store counts ---------------------------------------------------------------------------
 
+
 class SectionInfo(NamedTuple):
     id: int
     deck: str
@@ -94,6 +95,7 @@ class Person(NamedTuple):
 
 
 # --- what the reports show ---------------------------------------------------------------------------
+
 
 class Pace(NamedTuple):
     deck: str
@@ -159,6 +161,7 @@ class ProgressReport:
 
 # --- the measures --------------------------------------------------------------------------------------
 
+
 def share(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
@@ -181,8 +184,9 @@ def pace(deck: Assigned, introduced: int, today: date) -> Pace | None:
     span = (deck.due - deck.assigned).days
     elapsed = 1.0 if span <= 0 else min(1.0, max(0.0, (today - deck.assigned).days / span))
     expected = deck.cards * elapsed
-    return Pace(deck.deck, deck.due, introduced, deck.cards, expected,
-                introduced / expected if expected else None)
+    return Pace(
+        deck.deck, deck.due, introduced, deck.cards, expected, introduced / expected if expected else None
+    )
 
 
 def reasons(progress: LearnerProgress, thresholds: Thresholds) -> tuple[str, ...]:
@@ -192,20 +196,28 @@ def reasons(progress: LearnerProgress, thresholds: Thresholds) -> tuple[str, ...
         found.append(f"inactive {progress.days_inactive} days")
     backlog = thresholds.backlog_days * progress.workload
     if progress.overdue > backlog:
-        found.append(f"{progress.overdue} overdue > {thresholds.backlog_days:g} days of workload "
-                     f"({progress.workload:.1f}/day)")
-    if (progress.retention is not None and progress.retention_reviews >= thresholds.min_retention_reviews
-            and progress.retention < thresholds.min_retention):
+        found.append(
+            f"{progress.overdue} overdue > {thresholds.backlog_days:g} days of workload "
+            f"({progress.workload:.1f}/day)"
+        )
+    if (
+        progress.retention is not None
+        and progress.retention_reviews >= thresholds.min_retention_reviews
+        and progress.retention < thresholds.min_retention
+    ):
         found.append(f"retention {progress.retention:.0%} on {progress.retention_reviews} reviews")
     for item in progress.pace:
         if item.behind > thresholds.pace_margin:
-            found.append(f"behind pace on {item.deck} by {item.behind:.0%} "
-                         f"({item.introduced} of {item.expected:.0f} cards)")
+            found.append(
+                f"behind pace on {item.deck} by {item.behind:.0%} "
+                f"({item.introduced} of {item.expected:.0f} cards)"
+            )
     return tuple(found)
 
 
-def assigned(rows: Iterable[tuple[int, str, str, date | None, date]],
-             sections: Iterable[SectionInfo]) -> list[Assigned]:
+def assigned(
+    rows: Iterable[tuple[int, str, str, date | None, date]], sections: Iterable[SectionInfo]
+) -> list[Assigned]:
     """The assigned decks, from (deck id, slug, name, due date, assigned day), with their live cards."""
     cards: dict[str, int] = {}
     for s in sections:
@@ -220,11 +232,21 @@ def pseudonym(name: str, salt: str) -> str:
     return "learner-" + hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()[:6]
 
 
-def build(title: str, today: date, since: date, people: list[Person], decks: list[Assigned],
-          sections: list[SectionInfo], states: list[StateCounts], days: list[DayCounts],
-          section_retention: list[SectionRetention], forecast: Mapping[date, int],
-          leeches: list[CardLapses], thresholds: Thresholds,
-          extra_days: Mapping[int, Iterable[date]] | None = None) -> ProgressReport:
+def build(
+    title: str,
+    today: date,
+    since: date,
+    people: list[Person],
+    decks: list[Assigned],
+    sections: list[SectionInfo],
+    states: list[StateCounts],
+    days: list[DayCounts],
+    section_retention: list[SectionRetention],
+    forecast: Mapping[date, int],
+    leeches: list[CardLapses],
+    thresholds: Thresholds,
+    extra_days: Mapping[int, Iterable[date]] | None = None,
+) -> ProgressReport:
     """The report from what the store counted. ``days`` covers ``since`` (or the workload's
     week, whichever is longer) to today; ``extra_days`` holds older active days, for streaks."""
     cards_total = sum(s.cards for s in sections)
@@ -270,20 +292,43 @@ def build(title: str, today: date, since: date, people: list[Person], decks: lis
         last = person.last_review
         idle_since = last or person.joined
         progress = LearnerProgress(
-            name=person.name, cards=cards_total, introduced=introduced, mature=mature, overdue=overdue,
-            reviews=reviews, retention=share(retained, retained_of), retention_reviews=retained_of,
-            workload=counted / WORKLOAD_DAYS, streak=streak(active, today), last_review=last,
-            days_inactive=max(0, (today - idle_since).days), pace=paces, mastery=mastery, reasons=())
+            name=person.name,
+            cards=cards_total,
+            introduced=introduced,
+            mature=mature,
+            overdue=overdue,
+            reviews=reviews,
+            retention=share(retained, retained_of),
+            retention_reviews=retained_of,
+            workload=counted / WORKLOAD_DAYS,
+            streak=streak(active, today),
+            last_review=last,
+            days_inactive=max(0, (today - idle_since).days),
+            pace=paces,
+            mastery=mastery,
+            reasons=(),
+        )
         learners.append(replace(progress, reasons=reasons(progress, thresholds)))
     return ProgressReport(
-        title=title, today=today, since=since, decks=tuple(decks), learners=tuple(learners),
+        title=title,
+        today=today,
+        since=since,
+        decks=tuple(decks),
+        learners=tuple(learners),
         sections=_sections(sections, states, section_retention, len(people)),
-        reviews_per_day=_per_day(days, since, today), forecast=_forecast(forecast, today),
-        leeches=tuple(leeches), thresholds=thresholds)
+        reviews_per_day=_per_day(days, since, today),
+        forecast=_forecast(forecast, today),
+        leeches=tuple(leeches),
+        thresholds=thresholds,
+    )
 
 
-def _sections(sections: list[SectionInfo], states: list[StateCounts],
-              section_retention: list[SectionRetention], learners: int) -> tuple[SectionMastery, ...]:
+def _sections(
+    sections: list[SectionInfo],
+    states: list[StateCounts],
+    section_retention: list[SectionRetention],
+    learners: int,
+) -> tuple[SectionMastery, ...]:
     mature: dict[int, int] = {}
     introduced: dict[int, int] = {}
     for row in states:
@@ -298,8 +343,18 @@ def _sections(sections: list[SectionInfo], states: list[StateCounts],
     for s in sections:
         whole = s.cards * learners
         retained, of = kept.get(s.id, [0, 0])
-        found.append(SectionMastery(s.id, s.deck, s.path, s.cards, share(mature.get(s.id, 0), whole) or 0.0,
-                                    share(introduced.get(s.id, 0), whole) or 0.0, share(retained, of), of))
+        found.append(
+            SectionMastery(
+                s.id,
+                s.deck,
+                s.path,
+                s.cards,
+                share(mature.get(s.id, 0), whole) or 0.0,
+                share(introduced.get(s.id, 0), whole) or 0.0,
+                share(retained, of),
+                of,
+            )
+        )
     return tuple(found)
 
 
@@ -322,7 +377,10 @@ def _forecast(due: Mapping[date, int], today: date) -> tuple[tuple[date, int], .
 
 def leech_rows(rows: Iterable[CardLapses]) -> tuple[CardLapses, ...]:
     """Cards many learners lapse on, worst first: the passages of the source to look at again."""
-    found = [r for r in rows if r.lapsed >= LEECH_MIN_LEARNERS and r.learners
-             and r.lapsed / r.learners >= LEECH_MIN_RATE]
+    found = [
+        r
+        for r in rows
+        if r.lapsed >= LEECH_MIN_LEARNERS and r.learners and r.lapsed / r.learners >= LEECH_MIN_RATE
+    ]
     found.sort(key=lambda r: (-r.lapsed / r.learners, -r.lapses, r.key))
     return tuple(found[:LEECHES_SHOWN])

@@ -15,11 +15,11 @@ from typing import TextIO
 
 import click
 
-from quiz import render_review as render
-from quiz.connections import Db
+from quiz.core.answers import Comparison, compare
 from quiz.errors import ConflictError, DatabaseBusyError
-from quiz.grading import Comparison, compare
+from quiz.render import review as render
 from quiz.services.review import Answered, AnswerWriter, ReviewSession, ReviewSummary
+from quiz.store.db import Db
 
 ENTER = ("", "\r", "\n", " ")
 
@@ -69,8 +69,9 @@ class Terminal:
 
 
 class Loop:
-    def __init__(self, review: ReviewSession, db: Db, writer: AnswerWriter,
-                 terminal: Terminal, typed: bool = False) -> None:
+    def __init__(
+        self, review: ReviewSession, db: Db, writer: AnswerWriter, terminal: Terminal, typed: bool = False
+    ) -> None:
         self.review = review
         self.db = db
         self.writer = writer
@@ -130,8 +131,11 @@ class Loop:
         card = self.review.current()
         assert card is not None
         color = self.terminal.interactive
-        self.terminal.say(render.progress(len(self.review.history), self.review.left(),
-                                          time.monotonic() - self.started, color))
+        self.terminal.say(
+            render.progress(
+                len(self.review.history), self.review.left(), time.monotonic() - self.started, color
+            )
+        )
         self.terminal.say(render.front(card, color))
         shown = time.monotonic()
         comparison: Comparison | None = None

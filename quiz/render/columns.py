@@ -21,12 +21,19 @@ def terminal_width(default: int = 100) -> int:
 
 def fit(text: str, width: int) -> str:
     """The text cut to ``width`` characters, an ellipsis marking the cut."""
-    return text if len(text) <= width else text[:max(0, width - 1)] + ELLIPSIS
+    return text if len(text) <= width else text[: max(0, width - 1)] + ELLIPSIS
 
 
-def columns(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str | None = None,
-            left: Collection[int] = (0,), strong: Collection[int] = (), width: int | None = None,
-            color: bool = False) -> str:
+def columns(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+    left: Collection[int] = (0,),
+    strong: Collection[int] = (),
+    width: int | None = None,
+    color: bool = False,
+) -> str:
     """The rows under their headers, the columns in ``left`` aligned left and the rest right.
 
     With a ``width``, a table wider than it takes the room from its first column, whose cells are
@@ -38,8 +45,10 @@ def columns(headers: Sequence[str], rows: Sequence[Sequence[str]], *, title: str
         widths[0] = max(min(widths[0], width - others), min(widths[0], 12))
 
     def line(cells: Sequence[str]) -> str:
-        padded = [fit(c, w).ljust(w) if i in left else fit(c, w).rjust(w)
-                  for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        padded = [
+            fit(c, w).ljust(w) if i in left else fit(c, w).rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ]
         return GAP.join(padded).rstrip()
 
     out = [title] if title else []

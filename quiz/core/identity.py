@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from quiz.generator import CardDraft
+from quiz.core.drafts import CardDraft
 
 # How alike (0-100) an edited card's text must be to the old one to count as the same card.
 SIMILARITY_THRESHOLD = 75.0

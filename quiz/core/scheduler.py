@@ -10,8 +10,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from quiz.days import DAY_STARTS_AT as DAY_STARTS_AT  # part of the scheduler's API
-from quiz.days import learner_day as learner_day
+from quiz.core.days import DAY_STARTS_AT as DAY_STARTS_AT  # part of the scheduler's API
+from quiz.core.days import learner_day as learner_day
 
 INITIAL_EASINESS = Decimal("2.50")
 MIN_EASINESS = Decimal("1.30")
@@ -21,8 +21,7 @@ SECOND_INTERVAL = 6  # days after the second pass in a row
 MAX_INTERVAL = 36_500  # a century, as in Anki; keeps due dates inside the calendar
 GRADES = range(0, 6)
 # d(q) = 0.1 - (5 - q) * (0.08 + (5 - q) * 0.02), exactly, per grade.
-EASINESS_STEP = {q: Decimal("0.1") - (5 - q) * (Decimal("0.08") + (5 - q) * Decimal("0.02"))
-                 for q in GRADES}
+EASINESS_STEP = {q: Decimal("0.1") - (5 - q) * (Decimal("0.08") + (5 - q) * Decimal("0.02")) for q in GRADES}
 
 
 @dataclass(frozen=True)
@@ -79,6 +78,14 @@ def review(state: CardState, grade: int, today: date, *, max_interval: int = MAX
         failures = state.failures + 1
     interval = min(interval, max_interval)  # the cap applies to the stored interval
     # Rule 5: due counts from the day of the review (lateness is ignored).
-    return replace(state, repetitions=repetitions, easiness=easiness, interval=interval,
-                   due=today + timedelta(days=interval), last_review=today, lapses=lapses,
-                   failures=failures, reviews=state.reviews + 1)
+    return replace(
+        state,
+        repetitions=repetitions,
+        easiness=easiness,
+        interval=interval,
+        due=today + timedelta(days=interval),
+        last_review=today,
+        lapses=lapses,
+        failures=failures,
+        reviews=state.reviews + 1,
+    )

@@ -30,7 +30,7 @@ def abbreviations(texts: Iterable[str]) -> dict[str, str]:
             words, abbr = match.group(1).split(), match.group(2)
             letters = [c for c in abbr.rstrip("s") if c.isupper()]
             parts = [p for w in words for p in w.split("-") if p]
-            expansion = parts[-len(letters):]
+            expansion = parts[-len(letters) :]
             if len(expansion) == len(letters) and [p[0].upper() for p in expansion] == letters:
                 start = " ".join(words).rfind(expansion[0])
                 found.setdefault(abbr.casefold(), " ".join(words)[start:].casefold())

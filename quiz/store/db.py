@@ -47,6 +47,7 @@ class Db(Reader, Protocol):
 
 # --- values as SQLite keeps them ---------------------------------------------------------------------
 
+
 def sqlite_value(value: Any) -> Any:
     """A date or time as SQLAlchemy writes it into SQLite (ISO text), so both read the same rows."""
     if isinstance(value, datetime):
@@ -141,6 +142,7 @@ class _Nested:
 
 # --- SQLite's own driver ---------------------------------------------------------------------------------
 
+
 class SqliteDb(_Nested):
     dialect = "sqlite"
 
@@ -199,7 +201,7 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
     """
     if not url.startswith(SQLITE_PREFIX) or "?" in url:
         return None
-    path = Path(url[len(SQLITE_PREFIX):])
+    path = Path(url[len(SQLITE_PREFIX) :])
     if not path.is_file():
         return None
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -224,6 +226,7 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
 
 
 # --- through SQLAlchemy ----------------------------------------------------------------------------------
+
 
 class AlchemyDb(_Nested):
     """Plain SQL on a SQLAlchemy connection, or inside an ORM session's unit of work (``owned``

@@ -74,14 +74,12 @@ class Card(Base):
     __table_args__ = (
         Index("ix_cards_deck_active_position", "deck_id", "retired", "position"),
         Index("ix_cards_retired_deck", "retired", "deck_id"),
-        CheckConstraint("kind IN ('definition', 'cloze', 'list', 'which', 'explicit')",
-                        name="kind"),
+        CheckConstraint("kind IN ('definition', 'cloze', 'list', 'which', 'explicit')", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"))
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
-                                            index=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), index=True)
     # The stable key: given when the card is first made and kept through edits (Anki GUIDs and
     # progress files name cards by it). source_key is the key of the text it was last made from.
     key: Mapped[str] = mapped_column(String(400), unique=True)
@@ -122,10 +120,10 @@ class CardState(Base):
         Index("ix_card_states_learner_section", "learner_id", "section_id", "introduced", "suspended"),
     )
 
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"),
-                                         primary_key=True, index=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     # The card's section, copied here for counting: a card never changes section (an edit that
     # moves it makes a new card), so the copy cannot go stale.
     section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
@@ -152,10 +150,8 @@ class LearnerSection(Base):
     __tablename__ = "learner_sections"
     __table_args__ = WITHOUT_ROWID
 
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
-                                            primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
     states: Mapped[int] = mapped_column(Integer)
     introduced: Mapped[int] = mapped_column(Integer)
     suspended: Mapped[int] = mapped_column(Integer)
@@ -172,11 +168,9 @@ class LearnerDue(Base):
     __table_args__ = WITHOUT_ROWID
 
     # In this order, the key is the index `quiz status` reads: a learner's days up to a week ahead.
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     due: Mapped[date] = mapped_column(Date, primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
     cards: Mapped[int] = mapped_column(Integer)
 
 
@@ -186,8 +180,7 @@ class LearnerDay(Base):
     __tablename__ = "learner_days"
     __table_args__ = WITHOUT_ROWID
 
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
     reviews: Mapped[int] = mapped_column(Integer)
@@ -202,11 +195,9 @@ class CohortSection(Base):
     __tablename__ = "cohort_sections"
     __table_args__ = WITHOUT_ROWID
 
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"), primary_key=True)
     retained_of: Mapped[int] = mapped_column(Integer)
     retained: Mapped[int] = mapped_column(Integer)
 
@@ -218,8 +209,7 @@ class CohortDue(Base):
     __tablename__ = "cohort_due"
     __table_args__ = WITHOUT_ROWID
 
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
     due: Mapped[date] = mapped_column(Date, primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
     cards: Mapped[int] = mapped_column(Integer)
@@ -231,8 +221,7 @@ class CohortCard(Base):
     __tablename__ = "cohort_cards"
     __table_args__ = WITHOUT_ROWID
 
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
-                                           primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
     met: Mapped[int] = mapped_column(Integer)
     lapsed: Mapped[int] = mapped_column(Integer)
@@ -246,8 +235,7 @@ class Review(Base):
     __table_args__ = (
         # Covering index for the progress reports: a learner's days, sections and grades are
         # counted from it without reading the table.
-        Index("ix_reviews_learner_day", "learner_id", "day", "section_id", "kind", "passed_before",
-              "grade"),
+        Index("ix_reviews_learner_day", "learner_id", "day", "section_id", "kind", "passed_before", "grade"),
         CheckConstraint("grade BETWEEN 0 AND 5", name="grade"),
         CheckConstraint("kind IN ('review', 'repeat', 'cram')", name="kind"),
     )
@@ -282,10 +270,10 @@ class Cohort(Base):
 class Membership(Base):
     __tablename__ = "memberships"
 
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"),
-                                            primary_key=True, index=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from quiz.scheduler import PASS_GRADE, CardState, review
+from quiz.core.scheduler import PASS_GRADE, CardState, review
 
 
 @dataclass(frozen=True)

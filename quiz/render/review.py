@@ -6,13 +6,19 @@ from datetime import timedelta
 
 import click
 
-from quiz.grading import Comparison
+from quiz.core.answers import Comparison
 from quiz.services.learners import SuspendedReport
 from quiz.services.review import Answered, ReviewSession, ReviewSummary, StatusReport
 from quiz.store.review import QueuedCard
 
-GRADES = ("0 blackout", "1 wrong, recognised", "2 wrong, easy once seen", "3 right, hard",
-          "4 right, hesitated", "5 perfect")
+GRADES = (
+    "0 blackout",
+    "1 wrong, recognised",
+    "2 wrong, easy once seen",
+    "3 right, hard",
+    "4 right, hesitated",
+    "5 perfect",
+)
 HELP = """Keys:
   Enter  show the answer (and, after a typed answer, accept the suggested grade)
   0-5    grade the card: 0 blackout, 1 wrong but recognised, 2 wrong but easy once seen,
@@ -59,14 +65,21 @@ def grade_prompt(comparison: Comparison | None, color: bool = False) -> str:
 
 
 def comparison(result: Comparison, color: bool = False) -> str:
-    return _style(f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}.",
-                  color, fg="yellow")
+    return _style(
+        f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}.",
+        color,
+        fg="yellow",
+    )
 
 
 def answered(item: Answered, color: bool = False) -> str:
     if item.leech:
-        return _style(f"Leech: failed {item.after.state.failures if item.after else '?'} times, "
-                      "suspended (quiz leeches lists them).", color, fg="red")
+        return _style(
+            f"Leech: failed {item.after.state.failures if item.after else '?'} times, "
+            "suspended (quiz leeches lists them).",
+            color,
+            fg="red",
+        )
     if item.kind == "cram":
         return _style("Practised (cram: nothing rescheduled).", color, dim=True)
     if item.kind == "repeat":
@@ -102,9 +115,11 @@ def summary(result: ReviewSummary) -> str:
     else:
         share = f"{result.answered} answer{'s' if result.answered != 1 else ''} on {result.cards} "
         share += f"card{'s' if result.cards != 1 else ''}, {(result.correct_share or 0):.0%} correct"
-    lines = [f"Session for {result.learner}: {share}, {duration(result.seconds)}.",
-             f"Streak: {result.streak} day{'s' if result.streak != 1 else ''}. "
-             f"Due tomorrow: {result.due_tomorrow}; in the next 7 days: {result.due_next_7_days}."]
+    lines = [
+        f"Session for {result.learner}: {share}, {duration(result.seconds)}.",
+        f"Streak: {result.streak} day{'s' if result.streak != 1 else ''}. "
+        f"Due tomorrow: {result.due_tomorrow}; in the next 7 days: {result.due_next_7_days}.",
+    ]
     if result.leeches:
         lines.append(f"Leeches suspended: {', '.join(result.leeches)}.")
     return "\n".join(lines)
@@ -117,7 +132,7 @@ def summary_json(result: ReviewSummary) -> dict[str, object]:
 
 
 def status_table(report: StatusReport, color: bool = False) -> str:
-    from quiz.columns import columns, terminal_width
+    from quiz.render.columns import columns, terminal_width
 
     days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, 8)]
     rows: list[list[str]] = []
@@ -133,29 +148,57 @@ def status_table(report: StatusReport, color: bool = False) -> str:
             path = row.section.split(" > ")
             if len(path) == 1:
                 continue  # cards under the title itself are in the deck's row
-            rows.append(["  " * (len(path) - 1) + path[-1], str(row.new), str(row.due),
-                         str(row.overdue), str(row.suspended), *[str(n) for n in row.forecast]])
-    return columns(["deck and section", "new", "due", "overdue", "suspended", *days], rows,
-                   title=f"Status for {report.learner}, {report.today.isoformat()}",
-                   strong=strong, width=terminal_width(), color=color)
+            rows.append(
+                [
+                    "  " * (len(path) - 1) + path[-1],
+                    str(row.new),
+                    str(row.due),
+                    str(row.overdue),
+                    str(row.suspended),
+                    *[str(n) for n in row.forecast],
+                ]
+            )
+    return columns(
+        ["deck and section", "new", "due", "overdue", "suspended", *days],
+        rows,
+        title=f"Status for {report.learner}, {report.today.isoformat()}",
+        strong=strong,
+        width=terminal_width(),
+        color=color,
+    )
 
 
 def status_json(report: StatusReport) -> str:
-    from quiz.render import to_json
+    from quiz.render.tables import to_json
 
-    return to_json({"learner": report.learner, "today": report.today, "sections": [
-        {"deck": r.deck, "section": r.section.split(" > "), "new": r.new, "due": r.due,
-         "overdue": r.overdue, "suspended": r.suspended,
-         "forecast": {(report.today + timedelta(days=i + 1)).isoformat(): n
-                      for i, n in enumerate(r.forecast)}}
-        for r in report.rows]})
+    return to_json(
+        {
+            "learner": report.learner,
+            "today": report.today,
+            "sections": [
+                {
+                    "deck": r.deck,
+                    "section": r.section.split(" > "),
+                    "new": r.new,
+                    "due": r.due,
+                    "overdue": r.overdue,
+                    "suspended": r.suspended,
+                    "forecast": {
+                        (report.today + timedelta(days=i + 1)).isoformat(): n
+                        for i, n in enumerate(r.forecast)
+                    },
+                }
+                for r in report.rows
+            ],
+        }
+    )
 
 
 def suspended_table(report: SuspendedReport) -> str:
     from rich.markup import escape
     from rich.table import Table
 
-    from quiz.render import text_of
+    from quiz.render.tables import text_of
 
     what = "Leeches" if report.leeches_only else "Suspended cards"
     if not report.cards:
@@ -169,9 +212,23 @@ def suspended_table(report: SuspendedReport) -> str:
 
 
 def suspended_json(report: SuspendedReport) -> str:
-    from quiz.render import to_json
+    from quiz.render.tables import to_json
 
-    return to_json({"learner": report.learner, "cards": [
-        {"key": c.key, "deck": c.deck, "section": c.breadcrumb.split(" > "), "kind": c.kind,
-         "front": c.front, "back": c.back, "failures": c.stored.state.failures if c.stored else 0,
-         "leech": bool(c.stored and c.stored.leech)} for c in report.cards]})
+    return to_json(
+        {
+            "learner": report.learner,
+            "cards": [
+                {
+                    "key": c.key,
+                    "deck": c.deck,
+                    "section": c.breadcrumb.split(" > "),
+                    "kind": c.kind,
+                    "front": c.front,
+                    "back": c.back,
+                    "failures": c.stored.state.failures if c.stored else 0,
+                    "leech": bool(c.stored and c.stored.leech),
+                }
+                for c in report.cards
+            ],
+        }
+    )

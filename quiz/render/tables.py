@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
-    from quiz.generator import Uncarded
+    from quiz.core.drafts import Uncarded
     from quiz.services.browse import CardsResult
     from quiz.services.cohorts import CohortDetail, CohortSummary
     from quiz.services.documents import OutlineCard, OutlineResult
@@ -32,8 +32,7 @@ def text_of(*renderables: RenderableType, color: bool = False) -> str:
 
 def _text(renderables: Iterable[RenderableType], color: bool) -> str:
     width = shutil.get_terminal_size((100, 24)).columns
-    console = Console(width=width, force_terminal=color, no_color=not color, highlight=False,
-                      soft_wrap=False)
+    console = Console(width=width, force_terminal=color, no_color=not color, highlight=False, soft_wrap=False)
     with console.capture() as capture:
         for item in renderables:
             console.print(item)
@@ -54,18 +53,27 @@ def to_json(data: Any) -> str:
 
 # --- import ---------------------------------------------------------------------------------------
 
+
 def import_table(result: ImportResult, color: bool = False) -> str:
     if not result.decks:
         return "Nothing imported: every document was skipped (see the warnings)."
     title = "Import (dry run: nothing written)" if result.dry_run else "Import"
     table = Table(title=title, title_justify="left")
-    for column in ("deck", "source", "cards", "added", "updated", "unchanged", "retired",
-                   "warnings"):
-        table.add_column(column, justify="right" if column not in ("deck", "source") else "left",
-                         overflow="fold")
+    for column in ("deck", "source", "cards", "added", "updated", "unchanged", "retired", "warnings"):
+        table.add_column(
+            column, justify="right" if column not in ("deck", "source") else "left", overflow="fold"
+        )
     for deck in result.decks:
-        table.add_row(deck.deck, deck.source, str(deck.cards), str(deck.added), str(deck.updated),
-                      str(deck.unchanged), str(deck.retired), str(len(deck.warnings)))
+        table.add_row(
+            deck.deck,
+            deck.source,
+            str(deck.cards),
+            str(deck.added),
+            str(deck.updated),
+            str(deck.unchanged),
+            str(deck.retired),
+            str(len(deck.warnings)),
+        )
     return _text([table], color)
 
 
@@ -74,8 +82,10 @@ def import_warnings(result: ImportResult) -> list[str]:
     for deck in result.decks:
         if deck.replaced_source is not None:
             takes = "would take" if result.dry_run else "takes"
-            lines.append(f"warning: {deck.source}: {takes} deck '{deck.deck}' over from "
-                         f"{deck.replaced_source} (--replace)")
+            lines.append(
+                f"warning: {deck.source}: {takes} deck '{deck.deck}' over from "
+                f"{deck.replaced_source} (--replace)"
+            )
         if deck.images:
             lines.append(images_warning(deck.source, deck.images))
         lines.extend(f"warning: {deck.source}: {warning}" for warning in deck.warnings)
@@ -99,6 +109,7 @@ def import_json(result: ImportResult) -> str:
 
 
 # --- outline --------------------------------------------------------------------------------------
+
 
 def outline_warnings(result: OutlineResult) -> list[str]:
     lines = [images_warning(result.source, result.images)] if result.images else []
@@ -127,15 +138,19 @@ def outline_tree(result: OutlineResult, color: bool = False) -> str:
     if result.with_cards:
         lines.append(_outline_counts(result))
         if result.flagged or result.uncarded:
-            lines.append("[dim]Where text made no card, or a card is flagged, mark the term to ask "
-                         "(**term**) or write the card as a line of its own (Question :: Answer)[/]")
+            lines.append(
+                "[dim]Where text made no card, or a card is flagged, mark the term to ask "
+                "(**term**) or write the card as a line of its own (Question :: Answer)[/]"
+            )
     return _text(lines, color)
 
 
 def _outline_counts(result: OutlineResult) -> str:
     pieces = len(result.uncarded)
-    return (f"{_cards(len(result.card_list))}, {result.flagged} flagged by the automatic checks; "
-            f"{pieces} {'piece' if pieces == 1 else 'pieces'} of text with no card")
+    return (
+        f"{_cards(len(result.card_list))}, {result.flagged} flagged by the automatic checks; "
+        f"{pieces} {'piece' if pieces == 1 else 'pieces'} of text with no card"
+    )
 
 
 def _outline_items(result: OutlineResult) -> dict[tuple[str, ...], tuple[list[OutlineCard], list[Uncarded]]]:
@@ -152,15 +167,19 @@ def _add_items(node: Tree, items: tuple[list[OutlineCard], list[Uncarded]] | Non
     """A section's cards and uncarded text under its node, by source line (a card first on a tie)."""
     cards, uncarded = items or ([], [])
     labels = [(card.line, _card_label(card)) for card in cards]
-    labels += [(piece.line, f"[yellow]no card:[/] [dim]line {piece.line}:[/] {_escape(piece.text)}")
-               for piece in uncarded]
+    labels += [
+        (piece.line, f"[yellow]no card:[/] [dim]line {piece.line}:[/] {_escape(piece.text)}")
+        for piece in uncarded
+    ]
     for _line, label in sorted(labels, key=lambda pair: pair[0]):
         node.add(label)
 
 
 def _card_label(card: OutlineCard) -> str:
-    label = (f"[cyan]{card.kind}[/] [dim]· line {card.line}:[/] {_escape(card.front)}\n"
-             f"[dim]→[/] {_escape(card.back.replace(chr(10), '; '))}")
+    label = (
+        f"[cyan]{card.kind}[/] [dim]· line {card.line}:[/] {_escape(card.front)}\n"
+        f"[dim]→[/] {_escape(card.back.replace(chr(10), '; '))}"
+    )
     if card.flags:
         label += f"\n[bold red]flagged:[/] [red]{', '.join(card.flags)}[/]"
     return label
@@ -172,37 +191,72 @@ def outline_json(result: OutlineResult) -> str:
     under = _outline_items(result)
     sections: list[dict[str, Any]] = []
     for s in result.sections:
-        section: dict[str, Any] = {"path": list(s.path), "title": s.title, "level": s.level,
-                                   "line": s.line, "cards": s.card_count, "empty": s.empty}
+        section: dict[str, Any] = {
+            "path": list(s.path),
+            "title": s.title,
+            "level": s.level,
+            "line": s.line,
+            "cards": s.card_count,
+            "empty": s.empty,
+        }
         if result.with_cards:
             cards, uncarded = under.get(s.path, ([], []))
             section["cards"] = [
-                {"key": c.key, "kind": c.kind, "front": c.front, "back": c.back, "line": c.line,
-                 "references": list(c.references), "flags": list(c.flags)} for c in cards]
+                {
+                    "key": c.key,
+                    "kind": c.kind,
+                    "front": c.front,
+                    "back": c.back,
+                    "line": c.line,
+                    "references": list(c.references),
+                    "flags": list(c.flags),
+                }
+                for c in cards
+            ]
             section["uncarded"] = [{"line": u.line, "text": u.text} for u in uncarded]
         sections.append(section)
-    data: dict[str, Any] = {"source": result.source, "deck": result.deck, "name": result.name,
-                            "cards": result.cards, "sections": sections,
-                            "warnings": list(result.warnings), "images": list(result.images)}
+    data: dict[str, Any] = {
+        "source": result.source,
+        "deck": result.deck,
+        "name": result.name,
+        "cards": result.cards,
+        "sections": sections,
+        "warnings": list(result.warnings),
+        "images": list(result.images),
+    }
     if result.with_cards:
-        data["totals"] = {"cards": len(result.card_list), "flagged": result.flagged,
-                          "uncarded": len(result.uncarded)}
+        data["totals"] = {
+            "cards": len(result.card_list),
+            "flagged": result.flagged,
+            "uncarded": len(result.uncarded),
+        }
     return to_json(data)
 
 
 # --- decks and cards ------------------------------------------------------------------------------
+
 
 def decks_table(rows: tuple[DeckRow, ...], color: bool = False) -> str:
     if not rows:
         return "No decks yet: run quiz import FILE."
     table = Table()
     for column in ("deck", "name", "cards", "sections", "empty", "retired", "imported", "source"):
-        table.add_column(column, overflow="fold", justify="right" if column in (
-            "cards", "sections", "empty", "retired") else "left")
+        table.add_column(
+            column,
+            overflow="fold",
+            justify="right" if column in ("cards", "sections", "empty", "retired") else "left",
+        )
     for row in rows:
-        table.add_row(row.slug, _escape(row.name), str(row.cards), str(row.sections),
-                      str(row.empty_sections), str(row.retired),
-                      row.imported_at.strftime("%Y-%m-%d %H:%M"), row.source_path)
+        table.add_row(
+            row.slug,
+            _escape(row.name),
+            str(row.cards),
+            str(row.sections),
+            str(row.empty_sections),
+            str(row.retired),
+            row.imported_at.strftime("%Y-%m-%d %H:%M"),
+            row.source_path,
+        )
     return _text([table], color)
 
 
@@ -211,22 +265,35 @@ def decks_json(rows: tuple[DeckRow, ...]) -> str:
 
 
 def card_json(card: CardRow) -> dict[str, Any]:
-    return {"key": card.key, "deck": card.deck, "section": list(card.section_path),
-            "kind": card.kind, "front": card.front, "back": card.back,
-            "references": list(card.references), "source_line": card.source_line}
+    return {
+        "key": card.key,
+        "deck": card.deck,
+        "section": list(card.section_path),
+        "kind": card.kind,
+        "front": card.front,
+        "back": card.back,
+        "references": list(card.references),
+        "source_line": card.source_line,
+    }
 
 
 def cards_table(result: CardsResult, color: bool = False) -> str:
     if not result.cards:
         return f"Deck {result.deck} has no cards."
-    table = Table(title=f"{_escape(result.name)}: {len(result.cards)} cards", title_justify="left",
-                  show_lines=True)
+    table = Table(
+        title=f"{_escape(result.name)}: {len(result.cards)} cards", title_justify="left", show_lines=True
+    )
     for column in ("section", "kind", "front", "back", "refs", "line"):
         table.add_column(column, overflow="fold")
     for card in result.cards:
-        table.add_row(_escape(" > ".join(card.section_path[1:]) or card.section_path[0]), card.kind,
-                      _escape(card.front), _escape(card.back), ", ".join(card.references),
-                      str(card.source_line))
+        table.add_row(
+            _escape(" > ".join(card.section_path[1:]) or card.section_path[0]),
+            card.kind,
+            _escape(card.front),
+            _escape(card.back),
+            ", ".join(card.references),
+            str(card.source_line),
+        )
     return _text([table], color)
 
 
@@ -249,8 +316,13 @@ def learners_table(rows: tuple[LearnerInfo, ...], color: bool = False) -> str:
     for column in ("learner", "new a day", "reviews a day", "leech after", "day starts"):
         table.add_column(column, justify="left" if column == "learner" else "right")
     for row in rows:
-        table.add_row(_escape(row.name), str(row.new_per_day), str(row.reviews_per_day),
-                      str(row.leech_threshold), f"{row.day_starts_at:02d}:00")
+        table.add_row(
+            _escape(row.name),
+            str(row.new_per_day),
+            str(row.reviews_per_day),
+            str(row.leech_threshold),
+            f"{row.day_starts_at:02d}:00",
+        )
     return _text([table], color)
 
 
@@ -259,8 +331,9 @@ def learners_json(rows: tuple[LearnerInfo, ...]) -> str:
 
 
 def _assigned(decks: tuple[Any, ...]) -> str:
-    return ", ".join(d.deck + (f" (due {d.due_date.isoformat()})" if d.due_date else "")
-                     for d in decks) or "–"
+    return (
+        ", ".join(d.deck + (f" (due {d.due_date.isoformat()})" if d.due_date else "") for d in decks) or "–"
+    )
 
 
 def cohorts_table(rows: tuple[CohortSummary, ...], color: bool = False) -> str:
@@ -275,9 +348,13 @@ def cohorts_table(rows: tuple[CohortSummary, ...], color: bool = False) -> str:
 
 
 def cohort_detail(detail: CohortDetail) -> str:
-    return "\n".join([f"Cohort {detail.name} (created {detail.created_at:%Y-%m-%d})",
-                      f"Decks: {_assigned(detail.decks)}",
-                      f"Learners ({len(detail.learners)}): {', '.join(detail.learners) or 'none yet'}"])
+    return "\n".join(
+        [
+            f"Cohort {detail.name} (created {detail.created_at:%Y-%m-%d})",
+            f"Decks: {_assigned(detail.decks)}",
+            f"Learners ({len(detail.learners)}): {', '.join(detail.learners) or 'none yet'}",
+        ]
+    )
 
 
 def export_line(result: ExportResult) -> str:

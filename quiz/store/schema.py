@@ -13,8 +13,8 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from quiz import config
-from quiz.connections import sqlite_pragmas
 from quiz.errors import DatabaseBusyError, DatabaseError
+from quiz.store.db import sqlite_pragmas
 
 SCHEMA_REVISION = config.SCHEMA_REVISION
 
@@ -33,21 +33,26 @@ def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise DatabaseError(f"'{url}' is not a database URL or path: give a file path or a "
-                            "URL such as postgresql://user@host/quiz") from None
+        raise DatabaseError(
+            f"'{url}' is not a database URL or path: give a file path or a "
+            "URL such as postgresql://user@host/quiz"
+        ) from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         folder = Path(parsed.database).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DatabaseError(f"cannot create the folder {folder} for the database: "
-                                f"{exc.strerror}") from None
+            raise DatabaseError(
+                f"cannot create the folder {folder} for the database: {exc.strerror}"
+            ) from None
     try:
         engine = create_engine(url)
     except ImportError as exc:
         hint = " (pip install 'quiz[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
-        raise DatabaseError(f"cannot use the database '{parsed.render_as_string(hide_password=True)}': "
-                            f"its driver is not installed: {exc}{hint}") from None
+        raise DatabaseError(
+            f"cannot use the database '{parsed.render_as_string(hide_password=True)}': "
+            f"its driver is not installed: {exc}{hint}"
+        ) from None
     except (ArgumentError, SQLAlchemyError) as exc:
         raise DatabaseError(f"cannot use the database '{url}': {exc}") from None
     if engine.dialect.name == "sqlite":
@@ -84,10 +89,15 @@ def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
     alembic_config.set_main_option("script_location", str(config.migrations_dir()))
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config).walk_revisions()}
     if revision is not None and revision not in known:
-        raise DatabaseError(f"the database {engine.url!r} was written by a newer version of quiz "
-                            f"(schema {revision}): upgrade quiz (pip install -U quiz) to use it")
-    announce("Creating the database" if revision is None else
-             f"Upgrading the database from schema {revision} to {SCHEMA_REVISION}")
+        raise DatabaseError(
+            f"the database {engine.url!r} was written by a newer version of quiz "
+            f"(schema {revision}): upgrade quiz (pip install -U quiz) to use it"
+        )
+    announce(
+        "Creating the database"
+        if revision is None
+        else f"Upgrading the database from schema {revision} to {SCHEMA_REVISION}"
+    )
     try:
         with engine.begin() as connection:
             alembic_config.attributes["connection"] = connection

@@ -49,25 +49,31 @@ hr#answer { border: none; border-top: 1px solid #d0d7de; }
 """
 
 BASIC_MODEL = genanki.Model(
-    BASIC_MODEL_ID, BASIC_MODEL_NAME,
+    BASIC_MODEL_ID,
+    BASIC_MODEL_NAME,
     fields=[{"name": name} for name in BASIC_FIELDS],
-    templates=[{
-        "name": "Card",
-        "qfmt": '<div class="context">{{Context}}</div><div class="front">{{Front}}</div>',
-        "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Back}}</div>'
-                '<div class="source">{{Source}}</div>',
-    }],
+    templates=[
+        {
+            "name": "Card",
+            "qfmt": '<div class="context">{{Context}}</div><div class="front">{{Front}}</div>',
+            "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Back}}</div>'
+            '<div class="source">{{Source}}</div>',
+        }
+    ],
     css=CSS,
 )
 CLOZE_MODEL = genanki.Model(
-    CLOZE_MODEL_ID, CLOZE_MODEL_NAME,
+    CLOZE_MODEL_ID,
+    CLOZE_MODEL_NAME,
     fields=[{"name": name} for name in CLOZE_FIELDS],
-    templates=[{
-        "name": "Cloze",
-        "qfmt": '<div class="context">{{Context}}</div>{{cloze:Text}}',
-        "afmt": '<div class="context">{{Context}}</div>{{cloze:Text}}<div class="extra">{{Extra}}</div>'
-                '<div class="source">{{Source}}</div>',
-    }],
+    templates=[
+        {
+            "name": "Cloze",
+            "qfmt": '<div class="context">{{Context}}</div>{{cloze:Text}}',
+            "afmt": '<div class="context">{{Context}}</div>{{cloze:Text}}<div class="extra">{{Extra}}</div>'
+            '<div class="source">{{Source}}</div>',
+        }
+    ],
     css=CSS,
     model_type=genanki.Model.CLOZE,
 )
@@ -152,8 +158,10 @@ def _source(card: ExportCard) -> str:
 def _cloze_text(card: ExportCard) -> str:
     """The front with its gap made an Anki deletion, or a QuizError naming the card."""
     if card.front.count(GAP) == 0:
-        raise QuizError(f"cloze card {card.key} has no gap '{GAP}' to make a deletion of: "
-                        "fix its source line and import the document again")
+        raise QuizError(
+            f"cloze card {card.key} has no gap '{GAP}' to make a deletion of: "
+            "fix its source line and import the document again"
+        )
     answers = card.back.split("; ") if card.front.count(GAP) > 1 else [card.back]
     if len(answers) != card.front.count(GAP):
         answers = [card.back] * card.front.count(GAP)
@@ -203,8 +211,9 @@ def anki_package(cards: Sequence[ExportCard]) -> tuple[genanki.Package, PackageS
             decks[name] = genanki.Deck(_deck_id(name), name)
         decks[name].add_note(note)
     package = genanki.Package(list(decks.values()))
-    summary = PackageSummary(len(notes), sum(1 for c in cards if _is_cloze(c)), tuple(decks),
-                             sum(1 for c in cards if c.suspended))
+    summary = PackageSummary(
+        len(notes), sum(1 for c in cards if _is_cloze(c)), tuple(decks), sum(1 for c in cards if c.suspended)
+    )
     return package, summary
 
 
@@ -221,8 +230,21 @@ def anki_csv(cards: Sequence[ExportCard], deck_title: str) -> str:
 
 
 def cards_json(cards: Sequence[ExportCard]) -> str:
-    return json.dumps([{
-        "key": c.key, "deck": c.deck, "section": list(c.section_path), "kind": c.kind,
-        "front": c.front, "back": c.back, "references": list(c.references),
-        "source": _file_name(c.source_path), "source_line": c.source_line}
-        for c in cards], ensure_ascii=False, indent=2)
+    return json.dumps(
+        [
+            {
+                "key": c.key,
+                "deck": c.deck,
+                "section": list(c.section_path),
+                "kind": c.kind,
+                "front": c.front,
+                "back": c.back,
+                "references": list(c.references),
+                "source": _file_name(c.source_path),
+                "source_line": c.source_line,
+            }
+            for c in cards
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )

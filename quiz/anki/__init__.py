@@ -1,0 +1,1 @@
+"""Anki: cards to an Anki package with genanki, and reading what Anki exports."""

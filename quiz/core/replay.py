@@ -1,6 +1,6 @@
 """A card's state rebuilt from its review log: the log is the truth, the state what replaying it gives.
 
-Pure: reviews in, states out, through the same scheduler the review loop uses.
+Pure: reviews in, states out, through the rule for one grading the review loop uses (core.grading).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from quiz.core.scheduler import PASS_GRADE, CardState, review
+from quiz.core.grading import CRAM, grade_card
+from quiz.core.scheduler import CardState
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,11 @@ def replay(log: Iterable[LoggedReview], leech_threshold: int) -> ReplayResult:
     leech = False
     replayed = []
     for item in log:
-        kind = "cram" if item.kind == "cram" else "review"
-        if kind == "review" and state is not None and not state.is_due(item.day):
-            kind = "repeat"
-        passed_before = kind == "review" and state is not None and state.repetitions > 0
-        if kind == "review":
-            state = review(state or CardState.new(), item.grade, item.day)
+        graded = grade_card(
+            state, item.grade, item.day, cram=item.kind == CRAM, leech_threshold=leech_threshold, leech=leech
+        )
+        if graded.counted:
             introduced = introduced or item.day
-            # A failure that reaches the threshold makes the card a leech (as the review loop does).
-            leech = leech or (item.grade < PASS_GRADE and state.failures >= leech_threshold)
-        replayed.append(Replayed(item.uid, kind, passed_before, state))
+        state, leech = graded.state, leech or graded.became_leech
+        replayed.append(Replayed(item.uid, graded.kind, graded.passed_before, state))
     return ReplayResult(state, introduced, leech, tuple(replayed))

@@ -17,8 +17,9 @@ from typing import NamedTuple
 
 from quiz.config import default_learner_name
 from quiz.core.answers import abbreviations
+from quiz.core.grading import REPEAT_BELOW, grade_card
 from quiz.core.matching import pick_deck
-from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day, review
+from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
 from quiz.errors import ConflictError, NotFoundError, QuizError
 from quiz.store import review as store_review
 from quiz.store.db import Db
@@ -27,7 +28,6 @@ from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
 from quiz.store.status import status_counts
 
-REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the session ends
 FORECAST_DAYS = 7
 
 
@@ -167,28 +167,27 @@ class ReviewSession:
             raise QuizError("there is no card to answer")
         before = card.stored
         state = before.state if before else None
-        after: StoredState | None = None
-        leech = False
-        if self.cram:
-            kind = "cram"
-        elif state is None or state.is_due(self.today):
-            kind = "review"
-            if state is not None and state.last_review is not None and state.last_review > self.today:
-                # Only a clock moved back (or a hand-edited database) gives this: refuse, save nothing.
-                raise ConflictError(
-                    f"card {card.key} was last reviewed on {state.last_review}, after today "
-                    f"({self.today}): check this computer's date and time zone; this "
-                    "answer was not saved"
-                )
-            new_state = review(state or CardState.new(), q, self.today)
-            leech = (
-                q < PASS_GRADE
-                and new_state.failures >= self.learner.leech_threshold
-                and (before is None or not before.leech)
+        try:
+            graded = grade_card(
+                state,
+                q,
+                self.today,
+                cram=self.cram,
+                leech_threshold=self.learner.leech_threshold,
+                leech=before is not None and before.leech,
             )
-            after = answered_state(before, new_state, leech, self.today)
-        else:
-            kind = "repeat"  # graded again the same day: logged, nothing rescheduled
+        except ValueError:
+            # Only a clock moved back (or a hand-edited database) gives this: refuse, save nothing.
+            raise ConflictError(
+                f"card {card.key} was last reviewed on {state.last_review if state else None}, after today "
+                f"({self.today}): check this computer's date and time zone; this answer was not saved"
+            ) from None
+        kind, leech = graded.kind, graded.became_leech
+        after = (
+            answered_state(before, graded.state, leech, self.today)
+            if graded.counted and graded.state
+            else None
+        )
         shown = after or before
         uid = review_uid(now)
         logged = {
@@ -198,7 +197,7 @@ class ReviewSession:
             "grade": q,
             "kind": kind,
             "section_id": card.section_id,
-            "passed_before": kind == "review" and state is not None and state.repetitions > 0,
+            "passed_before": graded.passed_before,
             "reviewed_at": now,
             "day": self.today,
             "seconds": round(seconds, 3),
@@ -213,7 +212,7 @@ class ReviewSession:
         self.history.append(done)
         if leech:
             self.leeches.append(card.key)
-        elif q < REPEAT_BELOW:
+        if graded.again_today:
             self.repeats.append(replace(card, stored=after or before))
         return done
 

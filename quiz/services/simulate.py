@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import store
-from quiz.core.scheduler import PASS_GRADE, CardState, learner_day, review
+from quiz.core.grading import DEFAULT_LEECH_THRESHOLD, Grading, grade_card
+from quiz.core.scheduler import learner_day
 from quiz.errors import QuizError
 from quiz.services.browse import find_deck
-from quiz.services.review import REPEAT_BELOW, answered_state
+from quiz.services.review import answered_state
 from quiz.store.db import AlchemyDb
 from quiz.store.review import StoredState
 
-LEECH_THRESHOLD = 8
 REVIEWS_PER_DAY = 200
 BATCH = 20_000  # review rows written at a time
 
@@ -134,51 +134,29 @@ def _learner_history(
         repeats = []
         for card_id in queue + fresh:
             before = stored.get(card_id)
-            state = before.state if before else CardState.new()
-            if before is None:
+            state = before.state if before else None
+            if state is None:
                 chance = profile.memory * 0.85
             else:
                 late = max(1.0, (day - (state.last_review or day)).days / max(1, state.interval))
                 chance = profile.memory**late
             grade = rng.choice((3, 4, 4, 5, 5)) if rng.random() < chance else rng.choice((0, 1, 2, 2))
-            new_state = review(state, grade, day)
-            leech = grade < PASS_GRADE and new_state.failures >= LEECH_THRESHOLD
-            after = answered_state(before, new_state, leech, day)
+            graded = grade_card(state, grade, day, leech_threshold=DEFAULT_LEECH_THRESHOLD)
+            assert graded.state is not None  # every card in the queue is due or new: the review counts
+            after = answered_state(before, graded.state, graded.became_leech, day)
             stored[card_id] = after
-            if not leech and new_state.due is not None:  # a leech is suspended: never due again
-                falling_due.setdefault(new_state.due, []).append(card_id)
+            if not graded.became_leech and graded.state.due is not None:  # a leech is suspended
+                falling_due.setdefault(graded.state.due, []).append(card_id)
             at += timedelta(seconds=rng.uniform(3, 20))
-            rows.append(
-                _row(
-                    rng,
-                    learner_id,
-                    card_id,
-                    section[card_id],
-                    grade,
-                    "review",
-                    at,
-                    day,
-                    after,
-                    before is not None and state.repetitions > 0,
-                )
-            )
-            if grade < REPEAT_BELOW and not leech:
+            rows.append(_row(rng, learner_id, card_id, section[card_id], grade, graded, at, day, after))
+            if graded.again_today:
                 repeats.append(card_id)
         for card_id in repeats:  # the same-day repeats: seen again until recalled well
             at += timedelta(seconds=rng.uniform(3, 12))
+            grade = rng.choice((4, 4, 5))
+            graded = grade_card(stored[card_id].state, grade, day)
             rows.append(
-                _row(
-                    rng,
-                    learner_id,
-                    card_id,
-                    section[card_id],
-                    rng.choice((4, 4, 5)),
-                    "repeat",
-                    at,
-                    day,
-                    stored[card_id],
-                    False,
-                )
+                _row(rng, learner_id, card_id, section[card_id], grade, graded, at, day, stored[card_id])
             )
     return {card_id: (section[card_id], s) for card_id, s in stored.items()}, rows
 
@@ -189,11 +167,10 @@ def _row(
     card_id: int,
     section_id: int,
     grade: int,
-    kind: str,
+    graded: Grading,
     at: datetime,
     day: date,
     shown: StoredState,
-    passed_before: bool,
 ) -> dict[str, Any]:
     return {
         "uid": _uid(rng, at),
@@ -201,10 +178,10 @@ def _row(
         "card_id": card_id,
         "section_id": section_id,
         "grade": grade,
-        "kind": kind,
+        "kind": graded.kind,
         "reviewed_at": at,
         "day": day,
         "seconds": round(rng.uniform(3, 20), 1),
-        "passed_before": passed_before,
+        "passed_before": graded.passed_before,
         **store.review.outcome_values(shown.state),
     }

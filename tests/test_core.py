@@ -1,4 +1,4 @@
-"""Table tests of the pure core, called directly: one grading, replay, identity across edits, typed answers."""
+"""Table tests of the pure core, called directly: a grading, replay, identity across edits, typed answers."""
 
 from __future__ import annotations
 

@@ -53,3 +53,66 @@ def test_default_location_is_the_user_data_folder(monkeypatch: object) -> None:
     monkeypatch.setenv("QUIZ_DB", "postgresql://teacher@localhost/quiz")
     assert config.database_url(None) == "postgresql://teacher@localhost/quiz"
     assert config.database_url("relative.db").endswith("/relative.db")
+
+
+def test_the_count_triggers_use_the_maturity_of_the_measures(tmp_path: Path) -> None:
+    """Migration 0003's triggers count mature cards with a figure written in their SQL; it must be
+    MATURE_DAYS, the one the measures and the README use."""
+    import re
+    import sqlite3
+
+    from quiz.core.measures import MATURE_DAYS
+
+    engine = make_engine(f"sqlite:///{tmp_path / 't.db'}")
+    ensure_schema(engine, lambda _message: None)
+    engine.dispose()
+    connection = sqlite3.connect(tmp_path / "t.db")
+    try:
+        rows = connection.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = [sql for (sql,) in rows]
+    finally:
+        connection.close()
+    figures = [int(n) for sql in triggers for n in re.findall(r'"?interval"?\s*>=\s*(\d+)', sql)]
+    assert figures, "no trigger counts mature cards any more: update this test"
+    assert set(figures) == {MATURE_DAYS}
+
+
+def test_a_new_learner_has_the_defaults_the_readme_states(tmp_path: Path) -> None:
+    """The learner defaults are defined once (quiz.core.defaults): a learner made by quiz and one made
+    through the models both have them, and the README states the same figures."""
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+    from sqlalchemy.orm import Session
+
+    from quiz.cli import main
+    from quiz.core import defaults
+    from quiz.store.models import Learner
+    from tests.conftest import ROOT
+
+    path = tmp_path / "l.db"
+    result = CliRunner().invoke(main, ["--db", str(path), "learner", "add", "ana"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        session.add(Learner(name="ben", created_at=datetime.now(UTC)))
+    engine.dispose()
+    connection = sqlite3.connect(path)
+    try:
+        made = connection.execute(
+            "SELECT new_per_day, reviews_per_day, leech_threshold, day_starts_at FROM learners ORDER BY name"
+        ).fetchall()
+    finally:
+        connection.close()
+    settings = (
+        defaults.NEW_PER_DAY,
+        defaults.REVIEWS_PER_DAY,
+        defaults.LEECH_THRESHOLD,
+        defaults.DAY_STARTS_AT,
+    )
+    assert made == [settings, settings]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"up to {defaults.NEW_PER_DAY} new cards and {defaults.REVIEWS_PER_DAY} reviews a day" in readme
+    assert f"A card failed {defaults.LEECH_THRESHOLD} times (`--leech-threshold`)" in readme
+    assert f"A learner's day starts at {defaults.DAY_STARTS_AT:02d}:00 local time" in readme

@@ -237,14 +237,14 @@ def _now() -> datetime:
     "new_per_day",
     type=int,
     metavar="N",
-    help="New cards a day (default 20; remembered for this learner).",
+    help="New cards a day (remembered for this learner; see quiz learner list).",
 )
 @click.option(
     "--limit",
     "reviews_per_day",
     type=int,
     metavar="N",
-    help="Reviews a day (default 200; remembered for this learner).",
+    help="Reviews a day (remembered for this learner; see quiz learner list).",
 )
 @click.option("--learner", metavar="NAME", help="Who reviews (default: your user name).")
 @click.option("--typed", is_flag=True, help="Type each answer; quiz compares it and suggests a grade.")
@@ -253,7 +253,7 @@ def _now() -> datetime:
     "--leech-threshold",
     type=int,
     metavar="N",
-    help="Failures that make a card a leech (default 8; remembered).",
+    help="Failures that make a card a leech (remembered; see quiz learner list).",
 )
 @pass_app
 def review(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-DAY_STARTS_AT = 4  # a learner's day starts at 04:00 local time, as in Anki
+from quiz.core.defaults import DAY_STARTS_AT as DAY_STARTS_AT  # a new learner's, 04:00 as in Anki
 
 
 def learner_day(now: datetime, day_starts_at: int = DAY_STARTS_AT) -> date:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from quiz.core import defaults
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, review
 
 REPEAT_BELOW = 4  # SM-2: a card graded under 4 comes back before the day's session ends
-DEFAULT_LEECH_THRESHOLD = 8  # failures that make a card a leech, unless the learner chose another
 
 # The kinds a review log entry has.
 REVIEW = "review"  # counted: the scheduler ran
@@ -41,7 +41,7 @@ def grade_card(
     today: date,
     *,
     cram: bool = False,
-    leech_threshold: int = DEFAULT_LEECH_THRESHOLD,
+    leech_threshold: int = defaults.LEECH_THRESHOLD,
     leech: bool = False,
 ) -> Grading:
     """One grading of one card on ``today``: ``state`` None for a card never reviewed, ``cram`` when

@@ -11,10 +11,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
-MATURE_DAYS = 21  # an interval of 21 days or more is mature, as in Anki
+# An interval of 21 days or more is mature, as in Anki. The count triggers of migration 0003 state
+# the figure in their SQL (migrations are frozen history and import nothing of quiz): tests/test_db.py
+# checks that the triggers of a fresh database use this same number.
+MATURE_DAYS = 21
 RETENTION_DAYS = 30  # retention looks at the last 30 days unless asked
 WORKLOAD_DAYS = 7  # workload: counted reviews a day over the last 7 days
-FORECAST_DAYS = 14
+# Two forecasts, two facts: a learner's own (quiz status, the review summary) is each of the 7 days
+# after today; the instructor's report looks 14 days ahead from today, overdue cards counted today.
+STATUS_FORECAST_DAYS = 7
+REPORT_FORECAST_DAYS = 14
 LEECH_MIN_LEARNERS = 2  # a card is a cohort leech when at least this many learners lapsed on it
 LEECH_MIN_RATE = 0.25  # ... and at least this share of those who met it
 LEECHES_SHOWN = 10
@@ -367,12 +373,12 @@ def _per_day(days: list[DayCounts], since: date, today: date) -> tuple[tuple[dat
 
 
 def _forecast(due: Mapping[date, int], today: date) -> tuple[tuple[date, int], ...]:
-    counts = [0] * FORECAST_DAYS
+    counts = [0] * REPORT_FORECAST_DAYS
     for day, count in due.items():
         offset = max(0, (day - today).days)  # overdue cards are due today
-        if offset < FORECAST_DAYS:
+        if offset < REPORT_FORECAST_DAYS:
             counts[offset] += count
-    return tuple((today + timedelta(days=n), counts[n]) for n in range(FORECAST_DAYS))
+    return tuple((today + timedelta(days=n), counts[n]) for n in range(REPORT_FORECAST_DAYS))
 
 
 def leech_rows(rows: Iterable[CardLapses]) -> tuple[CardLapses, ...]:

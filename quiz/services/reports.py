@@ -13,8 +13,8 @@ from quiz.core import measures as reports
 from quiz.core.days import learner_day
 from quiz.core.matching import pick_deck
 from quiz.core.measures import (
-    FORECAST_DAYS,
     LEECH_MIN_LEARNERS,
+    REPORT_FORECAST_DAYS,
     RETENTION_DAYS,
     WORKLOAD_DAYS,
     ProgressReport,
@@ -165,7 +165,7 @@ def _build(
         counts.state_counts(reader, where, today),
         days,
         counts.section_retention(reader, where, start, today),
-        counts.forecast(reader, where, today, today + timedelta(days=FORECAST_DAYS - 1)),
+        counts.forecast(reader, where, today, today + timedelta(days=REPORT_FORECAST_DAYS - 1)),
         counts.with_texts(reader, reports.leech_rows(counts.card_lapses(reader, where, LEECH_MIN_LEARNERS))),
         thresholds,
         extra,

@@ -19,6 +19,7 @@ from quiz.config import default_learner_name
 from quiz.core.answers import abbreviations
 from quiz.core.grading import REPEAT_BELOW, grade_card
 from quiz.core.matching import pick_deck
+from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
 from quiz.errors import ConflictError, NotFoundError, QuizError
 from quiz.store import review as store_review
@@ -27,8 +28,6 @@ from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for th
 from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
 from quiz.store.status import status_counts
-
-FORECAST_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -266,7 +265,10 @@ class ReviewSession:
         answered = len(self.history)
         correct = sum(1 for a in self.history if a.grade >= PASS_GRADE)
         forecast = store_review.due_forecast(
-            db, self.learner.id, self.today + timedelta(days=1), self.today + timedelta(days=FORECAST_DAYS)
+            db,
+            self.learner.id,
+            self.today + timedelta(days=1),
+            self.today + timedelta(days=STATUS_FORECAST_DAYS),
         )
         return ReviewSummary(
             learner=self.learner.name,
@@ -396,6 +398,6 @@ def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
             suspended=c.suspended,
             forecast=c.due_by_day[1:],
         )
-        for c in status_counts(db, learner.id, today, FORECAST_DAYS)
+        for c in status_counts(db, learner.id, today, STATUS_FORECAST_DAYS)
     )
     return StatusReport(learner.name, today, rows)

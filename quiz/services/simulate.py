@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from quiz import store
-from quiz.core.grading import DEFAULT_LEECH_THRESHOLD, Grading, grade_card
+from quiz.core import defaults
+from quiz.core.grading import Grading, grade_card
 from quiz.core.scheduler import learner_day
 from quiz.errors import QuizError
 from quiz.services.browse import find_deck
@@ -24,7 +25,7 @@ from quiz.services.review import answered_state
 from quiz.store.db import AlchemyDb
 from quiz.store.review import StoredState
 
-REVIEWS_PER_DAY = 200
+LIMIT = defaults.REVIEWS_PER_DAY  # simulated learners keep the default limit of reviews a day
 BATCH = 20_000  # review rows written at a time
 
 
@@ -128,7 +129,7 @@ def _learner_history(
             continue
         at = datetime.combine(day, time(18), UTC) + timedelta(minutes=rng.randint(0, 240))
         backlog.sort()  # most overdue first
-        queue, backlog = [card_id for _due, card_id in backlog[:REVIEWS_PER_DAY]], backlog[REVIEWS_PER_DAY:]
+        queue, backlog = [card_id for _due, card_id in backlog[:LIMIT]], backlog[LIMIT:]
         fresh = [c for c, _s in cards[next_new : next_new + profile.new_per_day]]
         next_new += len(fresh)
         repeats = []
@@ -141,7 +142,7 @@ def _learner_history(
                 late = max(1.0, (day - (state.last_review or day)).days / max(1, state.interval))
                 chance = profile.memory**late
             grade = rng.choice((3, 4, 4, 5, 5)) if rng.random() < chance else rng.choice((0, 1, 2, 2))
-            graded = grade_card(state, grade, day, leech_threshold=DEFAULT_LEECH_THRESHOLD)
+            graded = grade_card(state, grade, day, leech_threshold=defaults.LEECH_THRESHOLD)
             assert graded.state is not None  # every card in the queue is due or new: the review counts
             after = answered_state(before, graded.state, graded.became_leech, day)
             stored[card_id] = after

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from quiz.core import defaults
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -102,10 +104,10 @@ class Learner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    new_per_day: Mapped[int] = mapped_column(Integer, default=20)
-    reviews_per_day: Mapped[int] = mapped_column(Integer, default=200)
-    leech_threshold: Mapped[int] = mapped_column(Integer, default=8)
-    day_starts_at: Mapped[int] = mapped_column(SmallInteger, default=4)  # hour, local time
+    new_per_day: Mapped[int] = mapped_column(Integer, default=defaults.NEW_PER_DAY)
+    reviews_per_day: Mapped[int] = mapped_column(Integer, default=defaults.REVIEWS_PER_DAY)
+    leech_threshold: Mapped[int] = mapped_column(Integer, default=defaults.LEECH_THRESHOLD)
+    day_starts_at: Mapped[int] = mapped_column(SmallInteger, default=defaults.DAY_STARTS_AT)  # hour, local
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA name; None: the machine's
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from quiz.core import defaults
 from quiz.core.scheduler import CardState as State
 from quiz.errors import ConflictError
 from quiz.store.db import Db, as_day, as_day_or_none, sql_ids
@@ -156,8 +157,15 @@ def learners(db: Db) -> list[LearnerInfo]:
 def add_learner(db: Db, name: str, now: datetime) -> LearnerInfo:
     db.execute(
         "INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, leech_threshold, "
-        "day_starts_at) VALUES (:name, :now, 20, 200, 8, 4)",
-        {"name": name, "now": now},
+        "day_starts_at) VALUES (:name, :now, :new, :reviews, :leech, :starts)",
+        {
+            "name": name,
+            "now": now,
+            "new": defaults.NEW_PER_DAY,
+            "reviews": defaults.REVIEWS_PER_DAY,
+            "leech": defaults.LEECH_THRESHOLD,
+            "starts": defaults.DAY_STARTS_AT,
+        },
     )
     found = learner_by_name(db, name)
     assert found is not None

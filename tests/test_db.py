@@ -116,3 +116,32 @@ def test_a_new_learner_has_the_defaults_the_readme_states(tmp_path: Path) -> Non
     assert f"up to {defaults.NEW_PER_DAY} new cards and {defaults.REVIEWS_PER_DAY} reviews a day" in readme
     assert f"A card failed {defaults.LEECH_THRESHOLD} times (`--leech-threshold`)" in readme
     assert f"A learner's day starts at {defaults.DAY_STARTS_AT:02d}:00 local time" in readme
+
+
+def test_alembic_check_runs_from_the_checkout(tmp_path: Path) -> None:
+    """A developer's `alembic check` reads [tool.alembic] from pyproject.toml and $QUIZ_DB, and finds
+    a fresh database exactly the models; on an empty one it says an upgrade is needed."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    path = tmp_path / "dev.db"
+    engine = make_engine(f"sqlite:///{path}")
+    ensure_schema(engine, lambda _message: None)
+    engine.dispose()
+
+    def alembic(*args: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "QUIZ_DB": str(path)}
+        return subprocess.run(
+            [sys.executable, "-m", "alembic", *args], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+
+    checked = alembic("check")
+    assert checked.returncode == 0, checked.stderr
+    assert "No new upgrade operations detected" in checked.stdout
+    path.unlink()  # an empty database: not at the newest revision, so nothing to compare yet
+    outdated = alembic("check")
+    assert outdated.returncode != 0
+    assert "Target database is not up to date" in outdated.stdout

@@ -22,6 +22,10 @@ import genanki
 
 from quiz.errors import QuizError
 
+# The section path on a card, as quiz shows a breadcrumb (quiz.core.drafts.BREADCRUMB_SEPARATOR: this
+# layer imports no core; tests/test_import.py checks the two agree).
+CONTEXT_SEPARATOR = " > "
+
 # Chosen once: Anki matches note types by id and fields. Changing the fields means a new id and
 # name together (see the README).
 BASIC_MODEL_ID = 1_730_211_001
@@ -184,7 +188,7 @@ def _is_cloze(card: ExportCard) -> bool:
 
 @functools.lru_cache(maxsize=4096)
 def _context(path: tuple[str, ...]) -> str:
-    return _text(" > ".join(path))
+    return _text(CONTEXT_SEPARATOR.join(path))
 
 
 def note_for(card: ExportCard) -> genanki.Note:
@@ -224,7 +228,7 @@ def anki_csv(cards: Sequence[ExportCard], deck_title: str) -> str:
     out.write(f"#deck:{deck_name((deck_title,))}\n#columns:Front\tBack\tTags\n#tags column:3\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for card in cards:
-        context = f'<div class="context">{_text(" > ".join(card.section_path))}</div>'
+        context = f'<div class="context">{_text(CONTEXT_SEPARATOR.join(card.section_path))}</div>'
         writer.writerow([context + _text(card.front), _answer(card), " ".join(tags(card))])
     return out.getvalue()
 

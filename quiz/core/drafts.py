@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # How a section path is shown to a person: "Title > Section > Subsection".
 BREADCRUMB_SEPARATOR = " > "
+# How a section path is stored: the titles joined by the unit separator, which no title can hold
+# (the document reader takes control characters out), so a heading "Dose > 10 mg/kg" stays one level.
+PATH_SEPARATOR = "\x1f"
+
+
+def breadcrumb(path: Iterable[str]) -> str:
+    """A section path as a person reads it."""
+    return BREADCRUMB_SEPARATOR.join(path)
+
+
+def stored_path(path: Iterable[str]) -> str:
+    """A section path as the database keeps it (sections.path)."""
+    return PATH_SEPARATOR.join(path)
+
+
+def path_titles(stored: str) -> tuple[str, ...]:
+    """The titles of a stored section path, from the deck's title down."""
+    return tuple(stored.split(PATH_SEPARATOR))
 
 
 @dataclass(frozen=True)
@@ -21,7 +40,7 @@ class CardDraft:
 
     @property
     def breadcrumb(self) -> str:
-        return BREADCRUMB_SEPARATOR.join(self.section_path)
+        return breadcrumb(self.section_path)
 
 
 @dataclass(frozen=True)
@@ -36,7 +55,7 @@ class SectionDraft:
 
     @property
     def breadcrumb(self) -> str:
-        return BREADCRUMB_SEPARATOR.join(self.path)
+        return breadcrumb(self.path)
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class Thresholds:
 class SectionInfo(NamedTuple):
     id: int
     deck: str
-    path: str
+    path: tuple[str, ...]  # the section's titles, from the deck's down
     cards: int  # live cards
 
 
@@ -78,7 +78,7 @@ class SectionRetention(NamedTuple):
 class CardLapses(NamedTuple):
     card_id: int
     key: str
-    section: str
+    section: tuple[str, ...]  # its section's titles
     front: str
     learners: int  # learners who met the card
     lapsed: int  # learners who lapsed on it at least once
@@ -143,7 +143,7 @@ class LearnerProgress:
 class SectionMastery(NamedTuple):
     section_id: int
     deck: str
-    path: str
+    path: tuple[str, ...]
     cards: int
     mastery: float  # mature cards over cards, across the learners
     introduced: float  # introduced cards over cards, across the learners

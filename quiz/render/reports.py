@@ -12,6 +12,7 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from quiz.core.drafts import breadcrumb
 from quiz.core.measures import LearnerProgress, ProgressReport
 from quiz.render.columns import columns
 
@@ -31,16 +32,16 @@ def _ago(person: LearnerProgress) -> str:
     return "today" if not person.days_inactive else f"{person.days_inactive}d ago"
 
 
-def short(path: str) -> str:
+def short(path: tuple[str, ...]) -> str:
     """A section's path without the document's title, which every section shares."""
-    return path.split(" > ", 1)[1] if " > " in path else path
+    return breadcrumb(path[1:]) or breadcrumb(path)
 
 
 # --- data for programs ---------------------------------------------------------------------------------
 
 
 def as_data(report: ProgressReport) -> dict[str, Any]:
-    paths = {s.section_id: s.path for s in report.sections}
+    paths = {s.section_id: breadcrumb(s.path) for s in report.sections}
     return {
         "title": report.title,
         "today": report.today.isoformat(),
@@ -89,7 +90,7 @@ def as_data(report: ProgressReport) -> dict[str, Any]:
         "sections": [
             {
                 "deck": s.deck,
-                "section": s.path,
+                "section": breadcrumb(s.path),
                 "cards": s.cards,
                 "mastery": round(s.mastery, 4),
                 "introduced": round(s.introduced, 4),
@@ -103,7 +104,7 @@ def as_data(report: ProgressReport) -> dict[str, Any]:
         "leeches": [
             {
                 "key": c.key,
-                "section": c.section,
+                "section": breadcrumb(c.section),
                 "front": c.front,
                 "learners": c.learners,
                 "lapsed": c.lapsed,
@@ -138,7 +139,7 @@ def to_csv(report: ProgressReport) -> str:
             "overdue",
             "last_review",
             "pace",
-            *(f"mastery: {s.path}" for s in report.sections),
+            *(f"mastery: {breadcrumb(s.path)}" for s in report.sections),
         ]
     )
     for p in report.learners:
@@ -293,7 +294,8 @@ def _grid(report: ProgressReport) -> str:
     for column, s in enumerate(sections):
         out.append(
             f'<rect x="{left + column * cell}" y="{y + 2}" width="{cell - 1}" height="{cell - 1}" '
-            f'fill="{_color(s.mastery)}"><title>{escape(s.path)}: {s.mastery:.0%} mature, retention '
+            f'fill="{_color(s.mastery)}"><title>{escape(breadcrumb(s.path))}: {s.mastery:.0%} mature, '
+            "retention "
             f"{_pct(s.retention)}</title></rect>"
         )
     out.append("</svg>")

@@ -145,7 +145,7 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         strong.add(len(rows))
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
         for row in sections:
-            path = row.section.split(" > ")
+            path = row.section
             if len(path) == 1:
                 continue  # cards under the title itself are in the deck's row
             rows.append(
@@ -178,7 +178,7 @@ def status_json(report: StatusReport) -> str:
             "sections": [
                 {
                     "deck": r.deck,
-                    "section": r.section.split(" > "),
+                    "section": list(r.section),
                     "new": r.new,
                     "due": r.due,
                     "overdue": r.overdue,
@@ -221,7 +221,7 @@ def suspended_json(report: SuspendedReport) -> str:
                 {
                     "key": c.key,
                     "deck": c.deck,
-                    "section": c.breadcrumb.split(" > "),
+                    "section": list(c.section_path),
                     "kind": c.kind,
                     "front": c.front,
                     "back": c.back,

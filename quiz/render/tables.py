@@ -14,6 +14,8 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
+from quiz.core.drafts import breadcrumb
+
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
     from quiz.core.drafts import Uncarded
     from quiz.services.browse import CardsResult
@@ -287,7 +289,7 @@ def cards_table(result: CardsResult, color: bool = False) -> str:
         table.add_column(column, overflow="fold")
     for card in result.cards:
         table.add_row(
-            _escape(" > ".join(card.section_path[1:]) or card.section_path[0]),
+            _escape(breadcrumb(card.section_path[1:]) or card.section_path[0]),
             card.kind,
             _escape(card.front),
             _escape(card.back),

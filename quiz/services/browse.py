@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from quiz import store
+from quiz.core.drafts import breadcrumb, path_titles
 from quiz.core.matching import pick_deck
 from quiz.errors import NotFoundError
 from quiz.store.models import Deck
@@ -39,7 +40,11 @@ def list_cards(session: Session, deck_name: str, section: str | None = None) -> 
     paths = None
     if section is not None:
         wanted = section.strip().casefold()
-        paths = [p for p in store.section_paths(session, deck.id) if wanted in p.casefold()]
+        paths = [
+            p
+            for p in store.section_paths(session, deck.id)
+            if wanted in breadcrumb(path_titles(p)).casefold()
+        ]
         if not paths:
             raise NotFoundError(
                 f"no section of deck '{deck.slug}' matches '{section}': "

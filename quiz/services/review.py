@@ -368,7 +368,7 @@ class StatusRow(NamedTuple):
 
     deck: str
     name: str
-    section: str
+    section: tuple[str, ...]  # the section's titles, from the deck's down
     new: int
     due: int
     overdue: int

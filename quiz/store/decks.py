@@ -9,7 +9,14 @@ from typing import Any, cast
 from sqlalchemy import Table, case, false, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from quiz.core.drafts import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
+from quiz.core.drafts import (
+    BREADCRUMB_SEPARATOR,
+    PATH_SEPARATOR,
+    CardDraft,
+    DeckDraft,
+    path_titles,
+    stored_path,
+)
 from quiz.core.identity import ImportPlan, StoredCard
 from quiz.store.models import Card, CardState, Deck, Section
 
@@ -84,7 +91,7 @@ def stored_cards(session: Session, deck_id: int) -> list[StoredCard]:
             r.id,
             r.key,
             r.source_key,
-            tuple(r.path.split(BREADCRUMB_SEPARATOR)),
+            path_titles(r.path),
             r.kind,
             r.source_text,
             r.back,
@@ -168,7 +175,7 @@ def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tup
         path: sid
         for sid, path in session.execute(select(Section.id, Section.path).where(Section.deck_id == deck_id))
     }
-    wanted = {s.breadcrumb: s for s in draft.sections}
+    wanted = {stored_path(s.path): s for s in draft.sections}
     changes: list[dict[str, object]] = []
     new_rows: list[dict[str, object]] = []
     for path, section in wanted.items():
@@ -191,7 +198,7 @@ def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tup
     if new_rows:
         inserted = session.execute(insert(SECTIONS).returning(SECTIONS.c.id, SECTIONS.c.path), new_rows)
         ids.update({path: sid for sid, path in inserted})
-    return {s.path: ids[s.breadcrumb] for s in draft.sections}
+    return {s.path: ids[stored_path(s.path)] for s in draft.sections}
 
 
 def deck_rows(session: Session) -> list[DeckRow]:
@@ -265,7 +272,7 @@ def card_rows(session: Session, deck: Deck, section_paths: list[str] | None = No
         CardRow(
             card.key,
             deck.slug,
-            tuple(path.split(BREADCRUMB_SEPARATOR)),
+            path_titles(path),
             card.kind,
             card.front,
             card.back,
@@ -279,7 +286,11 @@ def card_rows(session: Session, deck: Deck, section_paths: list[str] | None = No
 def matching_sections(session: Session, text: str, deck_ids: list[int] | None = None) -> list[int]:
     """Ids of the live sections whose path contains ``text`` (any case)."""
     query = select(Section.id).where(
-        Section.retired == false(), func.lower(Section.path).contains(text.strip().lower())
+        Section.retired == false(),
+        # Matched as the breadcrumb reads, so "Imaging > CT" finds that section.
+        func.lower(func.replace(Section.path, PATH_SEPARATOR, BREADCRUMB_SEPARATOR)).contains(
+            text.strip().lower()
+        ),
     )
     if deck_ids is not None:
         query = query.where(Section.deck_id.in_(deck_ids))
@@ -339,7 +350,7 @@ def export_rows(
     rows = []
     for key, slug, path, kind, front, back, references, source, line, held in session.execute(query):
         if path not in paths:
-            paths[path] = tuple(path.split(BREADCRUMB_SEPARATOR))
+            paths[path] = path_titles(path)
         rows.append(
             ExportRow(
                 key,

@@ -60,7 +60,8 @@ class Section(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
-    path: Mapped[str] = mapped_column(String(2000))  # titles joined by " > ", the breadcrumb
+    # The titles joined by quiz.core.drafts.PATH_SEPARATOR, a character no title holds (schema 0005).
+    path: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(String(500))
     level: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)  # order in the document

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from quiz.core.drafts import path_titles
 from quiz.core.measures import (
     CardLapses,
     DayCounts,
@@ -120,7 +121,7 @@ def assignments(reader: Reader, cohort_id: int) -> list[tuple[int, str, str, dat
 def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
     """The sections with live cards, in the documents' order."""
     return [
-        SectionInfo(int(r[0]), str(r[1]), str(r[2]), int(r[3]))
+        SectionInfo(int(r[0]), str(r[1]), path_titles(str(r[2])), int(r[3]))
         for r in reader.rows(
             "SELECT s.id, d.slug, s.path, s.card_count FROM sections s JOIN decks d ON d.id = s.deck_id "
             f"WHERE s.deck_id IN ({sql_ids(deck_ids)}) AND s.card_count > 0 ORDER BY d.name, s.position"
@@ -259,7 +260,7 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
         )
     }
     return [
-        CardLapses(int(r[0]), keys[int(r[0])], "", "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
+        CardLapses(int(r[0]), keys[int(r[0])], (), "", int(r[1]), int(r[2] or 0), int(r[3] or 0))
         for r in counted
         if int(r[0]) in keys
     ]
@@ -270,7 +271,7 @@ def with_texts(reader: Reader, cards: Sequence[CardLapses]) -> list[CardLapses]:
     if not cards:
         return []
     texts = {
-        int(r[0]): (str(r[1]), str(r[2]))
+        int(r[0]): (path_titles(str(r[1])), str(r[2]))
         for r in reader.rows(
             "SELECT c.id, s.path, c.front FROM cards c JOIN sections s ON s.id = c.section_id "
             f"WHERE c.id IN ({sql_ids([c.card_id for c in cards])})"

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from quiz.core import defaults
+from quiz.core.drafts import breadcrumb, path_titles
 from quiz.core.scheduler import CardState as State
 from quiz.errors import ConflictError
 from quiz.store.db import Db, as_day, as_day_or_none, sql_ids
@@ -54,12 +55,16 @@ class QueuedCard:
     section_id: int
     key: str
     deck: str
-    breadcrumb: str
+    section_path: tuple[str, ...]  # the titles, from the deck's down
     kind: str
     front: str
     back: str
     references: tuple[str, ...]
     stored: StoredState | None  # None: the card is new to this learner
+
+    @property
+    def breadcrumb(self) -> str:
+        return breadcrumb(self.section_path)
 
 
 @dataclass(frozen=True)
@@ -207,7 +212,7 @@ def matching_sections(db: Db, text: str, deck_ids: Sequence[int] | None = None) 
     return [
         int(r[0])
         for r in db.rows(f"SELECT id, path FROM sections WHERE NOT retired{where} ORDER BY id")
-        if wanted in str(r[1]).casefold()
+        if wanted in breadcrumb(path_titles(str(r[1]))).casefold()
     ]
 
 
@@ -249,7 +254,7 @@ def _queued(rows: Sequence[Sequence[Any]]) -> list[QueuedCard]:
             int(r[1]),
             str(r[2]),
             str(r[3]),
-            str(r[4]),
+            path_titles(str(r[4])),
             str(r[5]),
             str(r[6]),
             str(r[7]),

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from quiz.core.drafts import path_titles
 from quiz.store.db import Db, as_day
 
 
 class SectionCounts(NamedTuple):
     deck: str
     deck_name: str
-    path: str
+    path: tuple[str, ...]  # the section's titles
     cards: int
     introduced: int
     suspended: int
@@ -59,7 +60,15 @@ def status_counts(db: Db, learner_id: int, today: date, horizon: int) -> list[Se
         overdue, *by_day = due.get(sid, [0] * (horizon + 2))
         found.append(
             SectionCounts(
-                slug, name, path, int(cards), introduced, suspended, suspended_new, overdue, tuple(by_day)
+                slug,
+                name,
+                path_titles(path),
+                int(cards),
+                introduced,
+                suspended,
+                suspended_new,
+                overdue,
+                tuple(by_day),
             )
         )
     return found

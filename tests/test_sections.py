@@ -100,11 +100,11 @@ def test_upgrading_a_0003_database_rebuilds_its_paths(quiz: Invoke, db_path: Pat
             )
     engine.dispose()
     assert quiz("decks").exit_code == 0  # upgrades at start-up
-    connection = sqlite3.connect(db_path)
+    raw = sqlite3.connect(db_path)
     try:
-        paths = [p for (p,) in connection.execute("SELECT path FROM sections ORDER BY id")]
+        paths = [p for (p,) in raw.execute("SELECT path FROM sections ORDER BY id")]
     finally:
-        connection.close()
+        raw.close()
     assert [p.split("\x1f") for p in paths] == [["Drugs"], DOSE, CHILDREN, ["Drugs", "Gone", "Away"]]
 
 

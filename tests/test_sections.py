@@ -31,7 +31,7 @@ CHILDREN = [*DOSE, "Children"]
 
 def _cards(data: object) -> list[dict[str, object]]:
     """The cards of a JSON output: a list, or the "cards" of an object."""
-    return data if isinstance(data, list) else data["cards"]  # type: ignore[index,return-value]
+    return data if isinstance(data, list) else data["cards"]  # type: ignore[index]
 
 
 def _deck_names(package: Path) -> set[str]:

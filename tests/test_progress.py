@@ -6,19 +6,24 @@ Each case runs on SQLite and, when $QUIZ_TEST_POSTGRES_URL is set, on PostgreSQL
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from quiz.cli import main
 from quiz.render.reports import as_data
 from quiz.services.reports import cohort_report
 from quiz.store.db import AlchemyDb, open_sqlite
+from quiz.store.schema import make_engine
 from tests.drive import START, database_at, open_database, review_days
 
 Run = Callable[..., Result]
@@ -63,32 +68,71 @@ def _rows(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
         return [tuple(_plain(v) for v in row) for row in connection.execute(text(sql))]
 
 
-def _learner_files(tmp_path: Path, quiz_at: Run) -> tuple[Path, Path, int]:
-    """ana and ben review on their own machines (SQLite files) and export their progress."""
+@dataclass(frozen=True)
+class Prepared:
+    """What many tests start from, made once for the module; each test copies what it uses, so each
+    still has its own files and its own database."""
+
+    folder: Path
+    given: int  # answers in ana's and ben's files together
+
+    def files(self, tmp_path: Path) -> tuple[Path, Path, int]:
+        """ana's and ben's progress files, this test's own copies."""
+        copies = []
+        for name in ("ana", "ben"):
+            copies.append(tmp_path / f"{name}.json")
+            shutil.copyfile(self.folder / f"{name}.json", copies[-1])
+        return copies[0], copies[1], self.given
+
+    def database(self, name: str, tmp_path: Path) -> str:
+        """A copy of a prepared SQLite database (deck: the HO deck; instructor: and the cohort;
+        shared: and ana's and ben's reviews given there), as this test's own file."""
+        target = tmp_path / f"{name}.db"
+        source, copy = sqlite3.connect(self.folder / f"{name}.db"), sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            source.close()
+            copy.close()
+        return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
+    """ana and ben review on their own machines (SQLite files) and export their progress; the
+    instructor's database before an import; the same answers given in one shared database."""
+    folder = tmp_path_factory.mktemp("prepared")
+    runner = CliRunner()
+
+    def quiz_at(url: str, *args: str) -> Result:
+        return runner.invoke(main, ["--db", url, *args], catch_exceptions=False, env={"COLUMNS": "200"})
+
     given = 0
-    files = []
     for name, seed, skip in (("ana", 1, 0), ("ben", 2, 4)):
-        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+        url = f"sqlite:///{folder / f'{name}.db'}"
         engine = open_database(url, name)
         given += review_days(engine, name, seed, days=18, skip_every=skip)
         engine.dispose()
-        target = tmp_path / f"{name}.json"
-        result = quiz_at(url, "progress", "export", "--learner", name, "-o", str(target))
+        result = quiz_at(url, "progress", "export", "--learner", name, "-o", str(folder / f"{name}.json"))
         assert result.exit_code == 0, result.output
-        files.append(target)
-    return files[0], files[1], given
+    open_database(f"sqlite:///{folder / 'deck.db'}").dispose()
+    shutil.copyfile(folder / "deck.db", folder / "instructor.db")
+    _setup_cohort(quiz_at, f"sqlite:///{folder / 'instructor.db'}")
+    shared = open_database(f"sqlite:///{folder / 'shared.db'}", "ana", "ben")
+    review_days(shared, "ana", 1, days=18)
+    review_days(shared, "ben", 2, days=18, skip_every=4)
+    shared.dispose()
+    _setup_cohort(quiz_at, f"sqlite:///{folder / 'shared.db'}")
+    return Prepared(folder, given)
 
 
 def test_merged_progress_gives_the_report_of_reviewing_here(
-    db_url: str, tmp_path: Path, quiz_at: Run
+    db_url: str, tmp_path: Path, quiz_at: Run, prepared: Prepared
 ) -> None:
-    ana_file, ben_file, given = _learner_files(tmp_path, quiz_at)
+    ana_file, ben_file, given = prepared.files(tmp_path)
     # The reference: the same answers at the same instants, given in one shared database.
-    shared_url = f"sqlite:///{tmp_path / 'shared.db'}"
-    shared = open_database(shared_url, "ana", "ben")
-    review_days(shared, "ana", 1, days=18)
-    review_days(shared, "ben", 2, days=18, skip_every=4)
-    _setup_cohort(quiz_at, shared_url)
+    shared_url = prepared.database("shared", tmp_path)
+    shared = make_engine(shared_url)
     # The instructor's database gets the two files.
     instructor = open_database(db_url)
     _setup_cohort(quiz_at, db_url)
@@ -111,8 +155,10 @@ def test_merged_progress_gives_the_report_of_reviewing_here(
     shared.dispose()
 
 
-def test_importing_a_file_twice_changes_nothing(db_url: str, tmp_path: Path, quiz_at: Run) -> None:
-    ana_file, _ben, _given = _learner_files(tmp_path, quiz_at)
+def test_importing_a_file_twice_changes_nothing(
+    db_url: str, tmp_path: Path, quiz_at: Run, prepared: Prepared
+) -> None:
+    ana_file, _ben, _given = prepared.files(tmp_path)
     instructor = open_database(db_url)
     _setup_cohort(quiz_at, db_url)
     assert quiz_at(db_url, "cohort", "import", str(ana_file)).exit_code == 0
@@ -173,12 +219,10 @@ REFUSALS = [
 
 @pytest.mark.parametrize("how,damage,message", REFUSALS, ids=[r[0] for r in REFUSALS])
 def test_a_bad_file_is_refused_and_nothing_is_written(
-    how: str, damage: Callable[[Path], None], message: str, tmp_path: Path, quiz_at: Run
+    how: str, damage: Callable[[Path], None], message: str, tmp_path: Path, quiz_at: Run, prepared: Prepared
 ) -> None:
-    ana_file, ben_file, _given = _learner_files(tmp_path, quiz_at)
-    url = f"sqlite:///{tmp_path / 'instructor.db'}"
-    open_database(url).dispose()
-    _setup_cohort(quiz_at, url)
+    ana_file, ben_file, _given = prepared.files(tmp_path)
+    url = prepared.database("instructor", tmp_path)
     from tests.conftest import dump
 
     before = dump(tmp_path / "instructor.db")
@@ -192,10 +236,10 @@ def test_a_bad_file_is_refused_and_nothing_is_written(
     assert dump(tmp_path / "instructor.db") == before
 
 
-def test_a_learner_outside_the_cohort_is_refused(tmp_path: Path, quiz_at: Run) -> None:
-    ana_file, _ben, _given = _learner_files(tmp_path, quiz_at)
-    url = f"sqlite:///{tmp_path / 'instructor.db'}"
-    open_database(url, "ana").dispose()
+def test_a_learner_outside_the_cohort_is_refused(tmp_path: Path, quiz_at: Run, prepared: Prepared) -> None:
+    ana_file, _ben, _given = prepared.files(tmp_path)
+    url = prepared.database("deck", tmp_path)
+    assert quiz_at(url, "learner", "add", "ana").exit_code == 0
     assert quiz_at(url, "cohort", "create", "ortho").exit_code == 0
     result = quiz_at(url, "cohort", "import", str(ana_file))
     assert result.exit_code == 1
@@ -207,8 +251,8 @@ def test_a_learner_outside_the_cohort_is_refused(tmp_path: Path, quiz_at: Run) -
     assert quiz_at(url, "cohort", "import", "--cohort", "neuro", str(ana_file)).exit_code == 0
 
 
-def test_a_progress_file_holds_keys_and_grades_never_card_text(tmp_path: Path, quiz_at: Run) -> None:
-    ana_file, _ben, _given = _learner_files(tmp_path, quiz_at)
+def test_a_progress_file_holds_keys_and_grades_never_card_text(tmp_path: Path, prepared: Prepared) -> None:
+    ana_file, _ben, _given = prepared.files(tmp_path)
     body = json.loads(ana_file.read_text(encoding="utf-8"))
     assert body["format"] == "quiz-progress" and body["learner"] == "ana"
     assert body["decks"] == ["heterotopic-ossification"]
@@ -287,12 +331,11 @@ def test_migration_fills_in_the_new_review_columns(tmp_path: Path) -> None:
 
 
 def test_one_review_in_two_files_counts_once_and_a_borrowed_id_is_refused(
-    tmp_path: Path, quiz_at: Run
+    tmp_path: Path, quiz_at: Run, prepared: Prepared
 ) -> None:
-    ana_file, ben_file, _given = _learner_files(tmp_path, quiz_at)
-    url = f"sqlite:///{tmp_path / 'instructor.db'}"
-    instructor = open_database(url)
-    _setup_cohort(quiz_at, url)
+    ana_file, ben_file, _given = prepared.files(tmp_path)
+    url = prepared.database("instructor", tmp_path)
+    instructor = make_engine(url)
     copy = tmp_path / "copy.json"
     copy.write_bytes(ana_file.read_bytes())
     both = quiz_at(url, "cohort", "import", str(ana_file), str(copy))

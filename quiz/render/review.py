@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 
 from quiz.core.answers import Comparison
+from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.services.learners import SuspendedReport
 from quiz.services.review import Answered, ReviewSession, ReviewSummary, StatusReport
 from quiz.store.review import QueuedCard
@@ -118,7 +119,8 @@ def summary(result: ReviewSummary) -> str:
     lines = [
         f"Session for {result.learner}: {share}, {duration(result.seconds)}.",
         f"Streak: {result.streak} day{'s' if result.streak != 1 else ''}. "
-        f"Due tomorrow: {result.due_tomorrow}; in the next 7 days: {result.due_next_7_days}.",
+        f"Due tomorrow: {result.due_tomorrow}; "
+        f"in the next {STATUS_FORECAST_DAYS} days: {result.due_next_7_days}.",
     ]
     if result.leeches:
         lines.append(f"Leeches suspended: {', '.join(result.leeches)}.")
@@ -134,14 +136,14 @@ def summary_json(result: ReviewSummary) -> dict[str, object]:
 def status_table(report: StatusReport, color: bool = False) -> str:
     from quiz.render.columns import columns, terminal_width
 
-    days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, 8)]
+    days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, STATUS_FORECAST_DAYS + 1)]
     rows: list[list[str]] = []
     strong: set[int] = set()
     decks = dict.fromkeys(row.deck for row in report.rows)
     for deck in decks:
         sections = [row for row in report.rows if row.deck == deck]
         totals = [sum(getattr(r, f) for r in sections) for f in ("new", "due", "overdue", "suspended")]
-        forecast = [sum(r.forecast[i] for r in sections) for i in range(7)]
+        forecast = [sum(r.forecast[i] for r in sections) for i in range(STATUS_FORECAST_DAYS)]
         strong.add(len(rows))
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
         for row in sections:

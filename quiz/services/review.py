@@ -373,7 +373,7 @@ class StatusRow(NamedTuple):
     due: int
     overdue: int
     suspended: int
-    forecast: tuple[int, ...] = ()  # due on each of the next 7 days
+    forecast: tuple[int, ...] = ()  # due on each of the next STATUS_FORECAST_DAYS days
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,11 @@ def test_a_new_learner_has_the_defaults_the_readme_states(tmp_path: Path) -> Non
     assert f"up to {defaults.NEW_PER_DAY} new cards and {defaults.REVIEWS_PER_DAY} reviews a day" in readme
     assert f"A card failed {defaults.LEECH_THRESHOLD} times (`--leech-threshold`)" in readme
     assert f"A learner's day starts at {defaults.DAY_STARTS_AT:02d}:00 local time" in readme
+    # The two forecasts: the learner's own (status, review summary) and the instructor's report.
+    from quiz.core.measures import REPORT_FORECAST_DAYS, STATUS_FORECAST_DAYS
+
+    assert f"what falls due on each of the next {STATUS_FORECAST_DAYS} days" in readme
+    assert f"the forecast of due cards over {REPORT_FORECAST_DAYS} days" in readme
 
 
 def test_alembic_check_runs_from_the_checkout(tmp_path: Path) -> None:

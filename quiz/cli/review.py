@@ -15,10 +15,18 @@ from typing import TextIO
 
 import click
 
-from quiz.core.answers import Comparison, compare
 from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.render import review as render
-from quiz.services.review import Answered, AnswerWriter, ReviewSession, ReviewSummary
+from quiz.render.style import use_color
+from quiz.services.review import (
+    Answered,
+    AnswerWriter,
+    Comparison,
+    ReviewSession,
+    ReviewSummary,
+    check_typed,
+)
+from quiz.services.review import shown as shown_card
 from quiz.store.db import Db
 
 ENTER = ("", "\r", "\n", " ")
@@ -37,8 +45,11 @@ class Terminal:
     interactive: bool
 
     @classmethod
-    def standard(cls) -> Terminal:
-        return cls(sys.stdin, sys.stdout, sys.stdin.isatty() and sys.stdout.isatty())
+    def standard(cls, stdout: TextIO | None = None) -> Terminal:
+        """The process's terminal; ``stdout``: where the cards go (standard error when standard output
+        carries JSON). Keys are read one at a time, and colour used, only on a terminal."""
+        out = stdout or sys.stdout
+        return cls(sys.stdin, out, sys.stdin.isatty() and use_color(out))
 
     def say(self, text: str = "") -> None:
         click.echo(text, file=self.stdout, color=self.interactive)
@@ -128,7 +139,7 @@ class Loop:
         return True
 
     def _one_card(self) -> None:
-        card = self.review.current()
+        card = shown_card(self.review)
         assert card is not None
         color = self.terminal.interactive
         self.terminal.say(
@@ -142,7 +153,7 @@ class Loop:
         if self.typed:
             typed = self.terminal.line("Your answer (Enter alone to just show it):")
             if typed.strip():
-                comparison = compare(typed, card.back, self.review.known_abbreviations)
+                comparison = check_typed(self.review, typed)
         else:
             while True:
                 key = self.terminal.key(render.front_prompt(color))

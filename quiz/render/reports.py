@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from html import escape
 from typing import Any
 
+from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.core.measures import LearnerProgress, ProgressReport
 from quiz.render.columns import columns
+from quiz.render.data import to_json as emit
 
 
 def _pct(value: float | None) -> str:
@@ -33,7 +34,7 @@ def _ago(person: LearnerProgress) -> str:
 
 def short(path: str) -> str:
     """A section's path without the document's title, which every section shares."""
-    return path.split(" > ", 1)[1] if " > " in path else path
+    return path.split(BREADCRUMB_SEPARATOR, 1)[1] if BREADCRUMB_SEPARATOR in path else path
 
 
 # --- data for programs ---------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def as_data(report: ProgressReport) -> dict[str, Any]:
 
 
 def to_json(report: ProgressReport) -> str:
-    return json.dumps(as_data(report), indent=2, ensure_ascii=False)
+    return emit(as_data(report))
 
 
 def to_csv(report: ProgressReport) -> str:
@@ -257,7 +258,7 @@ svg text{font:11px system-ui,sans-serif;fill:#1d2733}.legend{color:#5b6675;font-
 """
 
 
-def _color(value: float) -> str:
+def _shade(value: float) -> str:
     """Red (0) through amber to green (1)."""
     value = max(0.0, min(1.0, value))
     hue = int(value * 120)
@@ -285,7 +286,7 @@ def _grid(report: ProgressReport) -> str:
             value = person.mastery.get(s.section_id, 0.0)
             out.append(
                 f'<rect x="{left + column * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
-                f'fill="{_color(value)}"><title>{escape(person.name)} · {escape(short(s.path))}: '
+                f'fill="{_shade(value)}"><title>{escape(person.name)} · {escape(short(s.path))}: '
                 f"{value:.0%} mature</title></rect>"
             )
     y = top + len(report.learners) * cell
@@ -293,7 +294,7 @@ def _grid(report: ProgressReport) -> str:
     for column, s in enumerate(sections):
         out.append(
             f'<rect x="{left + column * cell}" y="{y + 2}" width="{cell - 1}" height="{cell - 1}" '
-            f'fill="{_color(s.mastery)}"><title>{escape(s.path)}: {s.mastery:.0%} mature, retention '
+            f'fill="{_shade(s.mastery)}"><title>{escape(s.path)}: {s.mastery:.0%} mature, retention '
             f"{_pct(s.retention)}</title></rect>"
         )
     out.append("</svg>")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from quiz import store
 from quiz.core.scheduler import PASS_GRADE, CardState, learner_day, review
-from quiz.errors import QuizError
+from quiz.errors import OptionError, QuizError
 from quiz.services.browse import find_deck
 from quiz.services.review import REPEAT_BELOW, answered_state
 from quiz.store.db import AlchemyDb
@@ -26,6 +26,10 @@ from quiz.store.review import StoredState
 LEECH_THRESHOLD = 8
 REVIEWS_PER_DAY = 200
 BATCH = 20_000  # review rows written at a time
+
+
+MAX_LEARNERS = 10_000  # the options' limits: a cohort and a span this tool is for
+MAX_DAYS = 3_650
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,10 @@ def simulate(
     cohort: str = "simulated",
 ) -> SimulationResult:
     """Add ``learners`` learners to a new cohort and ``days`` days of their reviews, ending today."""
-    if not 1 <= learners <= 10_000:
-        raise QuizError(f"--learners must be 1 to 10000, not {learners}")
-    if not 1 <= days <= 3_650:
-        raise QuizError(f"--days must be 1 to 3650, not {days}")
+    if not 1 <= learners <= MAX_LEARNERS:
+        raise OptionError("--learners", f"--learners must be 1 to {MAX_LEARNERS}, not {learners}")
+    if not 1 <= days <= MAX_DAYS:
+        raise OptionError("--days", f"--days must be 1 to {MAX_DAYS}, not {days}")
     if store.cohorts.cohort_by_name(session, cohort) is not None:
         raise QuizError(f"cohort '{cohort}' exists already: choose another with --cohort")
     chosen = find_deck(session, deck) if deck is not None else next(iter(store.all_decks(session)), None)

@@ -374,14 +374,15 @@ def learner() -> None:
 
 @learner.command("add")
 @click.argument("name")
+@format_option
 @pass_app
-def learner_add(app: App, name: str) -> None:
+def learner_add(app: App, name: str, fmt: str) -> None:
     """Add a learner by name."""
     from quiz.services import learners
 
     with app.db() as db:
-        info = learners.add(db, name, _now())
-    click.echo(f"Added learner {info.name}.")
+        added = learners.summary_of(learners.add(db, name, _now()))
+    _show(added, fmt, lambda: f"Added learner {added.name}.")
 
 
 @learner.command("list")
@@ -400,14 +401,15 @@ def learner_list(app: App, fmt: str) -> None:
 @learner.command("rename")
 @click.argument("old")
 @click.argument("new")
+@format_option
 @pass_app
-def learner_rename(app: App, old: str, new: str) -> None:
+def learner_rename(app: App, old: str, new: str, fmt: str) -> None:
     """Rename a learner; their schedule and history stay theirs."""
     from quiz.services import learners
 
     with app.db() as db:
-        info = learners.rename(db, old, new, _now())
-    click.echo(f"Renamed {old} to {info.name}.")
+        renamed = learners.summary_of(learners.rename(db, old, new, _now()))
+    _show(renamed, fmt, lambda: f"Renamed {old} to {renamed.name}.")
 
 
 @main.group()

@@ -42,13 +42,12 @@ def _narrowed(widths: list[int], width: int, wrap: Collection[int]) -> list[int]
     if not wrap:
         widths[0] = max(min(widths[0], widths[0] - (total - width)), min(widths[0], MIN_WIDTH))
         return widths
-    while total > width:
+    while total > width:  # one character at a time from the widest: the columns end up balanced
         widest = max(wrap, key=lambda i: widths[i])
         if widths[widest] <= MIN_WIDTH:
             break
-        step = min(total - width, widths[widest] - MIN_WIDTH)
-        widths[widest] -= step
-        total -= step
+        widths[widest] -= 1
+        total -= 1
     return widths
 
 

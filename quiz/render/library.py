@@ -229,7 +229,8 @@ def decks_table(rows: tuple[DeckSummary, ...], color: bool = False) -> str:
         ]
         for row in rows
     ]
-    return columns(headers, table, left={0, 1, 6, 7}, wrap={1, 7}, width=terminal_width(), color=color)
+    # The source path is never wrapped: it is kept whole, to be copied.
+    return columns(headers, table, left={0, 1, 6, 7}, wrap={1}, width=terminal_width(), color=color)
 
 
 def cards_table(result: CardsResult, color: bool = False) -> str:

@@ -43,19 +43,20 @@ class Terminal:
     stdin: TextIO
     stdout: TextIO
     interactive: bool
+    color: bool = False
 
     @classmethod
     def standard(cls, stdout: TextIO | None = None) -> Terminal:
         """The process's terminal; ``stdout``: where the cards go (standard error when standard output
         carries JSON). Keys are read one at a time, and colour used, only on a terminal."""
         out = stdout or sys.stdout
-        return cls(sys.stdin, out, sys.stdin.isatty() and use_color(out))
+        return cls(sys.stdin, out, sys.stdin.isatty() and out.isatty(), use_color(out))
 
     def say(self, text: str = "") -> None:
-        click.echo(text, file=self.stdout, color=self.interactive)
+        click.echo(text, file=self.stdout, color=self.color)
 
     def key(self, prompt: str) -> str:
-        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.color)
         try:
             if self.interactive:
                 key = click.getchar()
@@ -69,7 +70,7 @@ class Terminal:
         return line.strip().lower()
 
     def line(self, prompt: str) -> str:
-        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.color)
         try:
             line = self.stdin.readline()
         except (KeyboardInterrupt, EOFError):
@@ -95,10 +96,10 @@ class Loop:
         try:
             action()
         except DatabaseBusyError as exc:
-            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            self.terminal.say(render.problem(str(exc), self.terminal.color))
             return False
         except ConflictError as exc:
-            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            self.terminal.say(render.problem(str(exc), self.terminal.color))
             if skip_on_conflict:  # answered elsewhere: this session moves on
                 self.review.skip()
                 return True
@@ -141,7 +142,7 @@ class Loop:
     def _one_card(self) -> None:
         card = shown_card(self.review)
         assert card is not None
-        color = self.terminal.interactive
+        color = self.terminal.color
         self.terminal.say(
             render.progress(
                 len(self.review.history), self.review.left(), time.monotonic() - self.started, color
@@ -189,5 +190,5 @@ class Loop:
         if not self._write(save, skip_on_conflict=True):
             return False
         for item in answered:
-            self.terminal.say(render.answered(item, self.terminal.interactive))
+            self.terminal.say(render.answered(item, self.terminal.color))
         return True

@@ -189,12 +189,13 @@ def _report_options(func: F) -> F:
 
 
 def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
+    from quiz.render import report_html
     from quiz.render import reports as render_reports
 
     if fmt == "table":
         text = render_reports.to_table(report, _color() and output is None)
     else:
-        text = {"csv": render_reports.to_csv, "json": render_reports.to_json, "html": render_reports.to_html}[
+        text = {"csv": render_reports.to_csv, "json": render_reports.to_json, "html": report_html.to_html}[
             fmt
         ](report)
     if output is None:

@@ -43,9 +43,8 @@ def import_table(result: ImportResult, color: bool = False) -> str:
         for d in result.decks
     ]
     title = "Import (dry run: nothing written)" if result.dry_run else "Import"
-    return columns(
-        headers, rows, title=paint(title, color, "bold"), left={0, 1}, wrap={1}, width=terminal_width()
-    )
+    # No width to fit: a source path is kept whole, to be copied.
+    return columns(headers, rows, title=paint(title, color, "bold"), left={0, 1})
 
 
 def import_warnings(result: ImportResult) -> list[str]:

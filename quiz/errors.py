@@ -5,6 +5,15 @@ class QuizError(Exception):
     """A failed operation the user can fix; the CLI prints it on one line and exits 1."""
 
 
+class OptionError(QuizError):
+    """An option's value the command cannot use (a date in the past, a count too large): a usage
+    error, so the CLI exits 2 as for any bad option."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option  # its long name, such as --since
+        super().__init__(message)
+
+
 class DeckError(QuizError):
     """A source document that cannot be turned into cards."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -29,6 +30,33 @@ def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.C
     assert command.help and len(command.help) > 20
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert f"quiz {name}" in readme
+
+
+def _documented_for(name: str, readme: str) -> str:
+    """The README's text about `quiz NAME`: the bullets and paragraphs of its Commands section that
+    name it, and the rows of the shared options' table that name it (or every command)."""
+    commands = readme.split("\n## Commands", 1)[1].split("\n## ", 1)[0]
+    pieces = re.split(r"\n(?=- |\n|\| )", commands)
+    return "\n".join(
+        piece
+        for piece in pieces
+        if re.search(rf"`quiz {re.escape(name)}[ `]", piece)
+        or (piece.startswith("| ") and "every command" in piece)
+    )
+
+
+@pytest.mark.parametrize("name,command", COMMANDS, ids=[n for n, _ in COMMANDS])
+def test_every_option_is_in_the_readme(name: str, command: click.Command) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = _documented_for(name, readme)
+    missing = [
+        long
+        for param in command.params
+        if isinstance(param, click.Option)
+        for long in [next(o for o in param.opts if o.startswith("--"))]
+        if long not in text
+    ]
+    assert missing == [], f"quiz {name}: options not in its README section: {missing}"
 
 
 def test_help_imports_no_database_code() -> None:

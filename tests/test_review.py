@@ -264,7 +264,6 @@ def test_review_typed_suggests_a_grade(quiz: Invoke, db_path: Path) -> None:
         (["--learner", "nobody"], "no learner 'nobody'"),
         (["cardiology"], "no deck 'cardiology'"),
         (["--section", "no such"], "no section of any deck matches 'no such'"),
-        (["--new", "-1"], "--new must be 0 or more"),
     ],
 )
 def test_review_bad_input(quiz: Invoke, args: list[str], message: str, db_path: Path) -> None:

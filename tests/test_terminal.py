@@ -97,3 +97,22 @@ def test_killed_mid_session_keeps_every_answer_given(db_path: Path) -> None:
     assert _rows(db_path, "SELECT count(*) FROM reviews") == [(answered,)]
     assert _rows(db_path, "SELECT count(*) FROM card_states") == [(answered,)]
     assert _rows(db_path, "PRAGMA integrity_check") == [("ok",)]
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+def test_colour_on_a_terminal_unless_no_color(
+    db_path: Path, no_color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The review colours the card on a terminal; NO_COLOR takes the colour away, not the single keys."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    child = _spawn(db_path, "--new", "1")
+    child.expect("show the answer")
+    shown = child.before
+    child.send("\r")  # one key, with no line: still single-key mode
+    child.expect("0 blackout")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert ("\x1b[" in shown) is not no_color

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from quiz import __version__
-from quiz.errors import QuizError
+from quiz.errors import OptionError, QuizError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -97,11 +97,38 @@ def _note(message: str) -> None:
 
 
 def _color() -> bool:
-    return sys.stdout.isatty()
+    """Colour on standard output: only on a terminal, and never with NO_COLOR set."""
+    from quiz.render.style import use_color
+
+    return use_color(sys.stdout)
+
+
+def _show(result: object, fmt: str, table: Callable[[], str]) -> None:
+    """Print a result: the table's text, or the same result as JSON."""
+    if fmt == "json":
+        from quiz.render.data import to_json
+
+        click.echo(to_json(result))
+    else:
+        click.echo(table())
+
+
+class QuizCommand(click.Command):
+    """A command whose option values a service refused (OptionError) exit 2 with its usage line,
+    as click's own checks of an option do."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OptionError as exc:
+            raise click.UsageError(str(exc), ctx=ctx) from None
 
 
 class QuizGroup(click.Group):
     """Turns the project's own errors into one-line messages with exit status 1."""
+
+    command_class = QuizCommand
+    group_class = type  # subgroups are QuizGroups too
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -122,7 +149,7 @@ def format_option(func: F) -> F:
         type=click.Choice(["table", "json"]),
         default="table",
         show_default=True,
-        help="Show a table, or JSON for programs.",
+        help="Show text for people, or JSON for programs (the shapes are in the README).",
     )(func)
 
 
@@ -159,14 +186,14 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: boo
     """Make or update decks from documents (Markdown or text files, or folders of them)."""
     from pathlib import Path
 
-    from quiz.render import tables as render
+    from quiz.render import library
     from quiz.services.importing import import_documents
 
     with app.session() as session:
         result = import_documents(session, [Path(p) for p in paths], dry_run=dry_run, replace=replace)
-    for warning in render.import_warnings(result):
+    for warning in library.import_warnings(result):
         _note(warning)
-    click.echo(render.import_json(result) if fmt == "json" else render.import_table(result, _color()))
+    _show(result, fmt, lambda: library.import_table(result, _color()))
 
 
 @main.command()
@@ -176,23 +203,20 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: boo
     "with_cards",
     is_flag=True,
     help="Also list each section's cards, flagged where an automatic check fails, and the "
-    "text that made no card.",
+    "text that made no card (the JSON always has them).",
 )
 @format_option
 def outline(file: str, with_cards: bool, fmt: str) -> None:
     """Show the section tree quiz reads in FILE, with the cards each section gives."""
     from pathlib import Path
 
-    from quiz.render import tables as render
+    from quiz.render import library
     from quiz.services.documents import outline as outline_of
 
-    result = outline_of(Path(file), with_cards=with_cards)
-    if fmt == "json":
-        click.echo(render.outline_json(result))
-        return
-    for warning in render.outline_warnings(result):
+    result = outline_of(Path(file), with_cards=with_cards or fmt == "json")
+    for warning in library.outline_warnings(result):
         _note(warning)
-    click.echo(render.outline_tree(result, _color()))
+    click.echo(library.outline_json(result) if fmt == "json" else library.outline_tree(result, _color()))
 
 
 @main.command()
@@ -200,12 +224,12 @@ def outline(file: str, with_cards: bool, fmt: str) -> None:
 @pass_app
 def decks(app: App, fmt: str) -> None:
     """List the decks with their numbers of cards and sections."""
-    from quiz.render import tables as render
+    from quiz.render import library
     from quiz.services.browse import list_decks
 
     with app.session() as session:
         rows = list_decks(session)
-    click.echo(render.decks_json(rows) if fmt == "json" else render.decks_table(rows, _color()))
+    _show(rows, fmt, lambda: library.decks_table(rows, _color()))
 
 
 @main.command()
@@ -215,12 +239,12 @@ def decks(app: App, fmt: str) -> None:
 @pass_app
 def cards(app: App, deck: str, section: str | None, fmt: str) -> None:
     """List a deck's cards in document order."""
-    from quiz.render import tables as render
+    from quiz.render import library
     from quiz.services.browse import list_cards
 
     with app.session() as session:
         result = list_cards(session, deck, section)
-    click.echo(render.cards_json(result) if fmt == "json" else render.cards_table(result, _color()))
+    click.echo(library.cards_json(result) if fmt == "json" else library.cards_table(result, _color()))
 
 
 def _now() -> datetime:
@@ -235,14 +259,14 @@ def _now() -> datetime:
 @click.option(
     "--new",
     "new_per_day",
-    type=int,
+    type=click.IntRange(0),
     metavar="N",
     help="New cards a day (remembered for this learner; see quiz learner list).",
 )
 @click.option(
     "--limit",
     "reviews_per_day",
-    type=int,
+    type=click.IntRange(0),
     metavar="N",
     help="Reviews a day (remembered for this learner; see quiz learner list).",
 )
@@ -251,10 +275,11 @@ def _now() -> datetime:
 @click.option("--cram", is_flag=True, help="Practise cards that are not due: logged, nothing rescheduled.")
 @click.option(
     "--leech-threshold",
-    type=int,
+    type=click.IntRange(1),
     metavar="N",
     help="Failures that make a card a leech (remembered; see quiz learner list).",
 )
+@format_option
 @pass_app
 def review(
     app: App,
@@ -266,17 +291,23 @@ def review(
     typed: bool,
     cram: bool,
     leech_threshold: int | None,
+    fmt: str,
 ) -> None:
-    """The daily review: due cards first, then new ones, graded 0 to 5 and scheduled by SM-2."""
+    """The daily review: due cards first, then new ones, graded 0 to 5 and scheduled by SM-2.
+
+    With --format json the cards and prompts go to standard error and the session's summary, as
+    JSON, to standard output."""
     from quiz.cli.review import Loop, Terminal
     from quiz.render import review as render_review
     from quiz.services.review import ReviewOptions, answer_writer, start_review
 
     options = ReviewOptions(deck, section, learner, new_per_day, reviews_per_day, leech_threshold, cram)
+    # In JSON mode standard output carries the summary alone, so a program can read it.
+    terminal = Terminal.standard(sys.stderr if fmt == "json" else sys.stdout)
     with app.db() as db:
         sitting = start_review(db, options, _now())
-        summary = Loop(sitting, db, answer_writer(db), Terminal.standard(), typed).run()
-    click.echo(render_review.summary(summary))
+        summary = Loop(sitting, db, answer_writer(db), terminal, typed).run()
+    _show(summary, fmt, lambda: render_review.summary(summary))
 
 
 @main.command()
@@ -307,9 +338,7 @@ def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
 
     with app.db() as db:
         report = suspended(db, learner, deck, _now(), leeches_only=True)
-    click.echo(
-        render_review.suspended_json(report) if fmt == "json" else render_review.suspended_table(report)
-    )
+    _show(report, fmt, lambda: render_review.suspended_table(report, _color()))
 
 
 @main.command()
@@ -318,6 +347,7 @@ def leeches(app: App, deck: str | None, learner: str | None, fmt: str) -> None:
 @click.option("--key", "keys", multiple=True, metavar="KEY", help="Only this card (repeatable).")
 @click.option("--leeches", "leeches_only", is_flag=True, help="Only leeches.")
 @click.option("--learner", metavar="NAME", help="Whose cards (default: your user name).")
+@format_option
 @pass_app
 def unsuspend(
     app: App,
@@ -326,13 +356,15 @@ def unsuspend(
     keys: tuple[str, ...],
     leeches_only: bool,
     learner: str | None,
+    fmt: str,
 ) -> None:
     """Bring suspended cards (leeches too) back into the review."""
+    from quiz.render import people
     from quiz.services.learners import unsuspend as release
 
     with app.db() as db:
-        name, count = release(db, learner, deck, section, keys, leeches_only, _now())
-    click.echo(f"{count} card{'s' if count != 1 else ''} of {name} back in the review.")
+        result = release(db, learner, deck, section, keys, leeches_only, _now())
+    _show(result, fmt, lambda: people.unsuspended_line(result))
 
 
 @main.group()
@@ -342,14 +374,15 @@ def learner() -> None:
 
 @learner.command("add")
 @click.argument("name")
+@format_option
 @pass_app
-def learner_add(app: App, name: str) -> None:
+def learner_add(app: App, name: str, fmt: str) -> None:
     """Add a learner by name."""
     from quiz.services import learners
 
     with app.db() as db:
-        info = learners.add(db, name, _now())
-    click.echo(f"Added learner {info.name}.")
+        added = learners.summary_of(learners.add(db, name, _now()))
+    _show(added, fmt, lambda: f"Added learner {added.name}.")
 
 
 @learner.command("list")
@@ -357,25 +390,26 @@ def learner_add(app: App, name: str) -> None:
 @pass_app
 def learner_list(app: App, fmt: str) -> None:
     """List the learners with their daily limits."""
-    from quiz.render import tables as render
+    from quiz.render import people
     from quiz.services import learners
 
     with app.db() as db:
         rows = learners.list_all(db)
-    click.echo(render.learners_json(rows) if fmt == "json" else render.learners_table(rows, _color()))
+    _show(rows, fmt, lambda: people.learners_table(rows, _color()))
 
 
 @learner.command("rename")
 @click.argument("old")
 @click.argument("new")
+@format_option
 @pass_app
-def learner_rename(app: App, old: str, new: str) -> None:
+def learner_rename(app: App, old: str, new: str, fmt: str) -> None:
     """Rename a learner; their schedule and history stay theirs."""
     from quiz.services import learners
 
     with app.db() as db:
-        info = learners.rename(db, old, new, _now())
-    click.echo(f"Renamed {old} to {info.name}.")
+        renamed = learners.summary_of(learners.rename(db, old, new, _now()))
+    _show(renamed, fmt, lambda: f"Renamed {old} to {renamed.name}.")
 
 
 @main.group()
@@ -405,7 +439,7 @@ def export_anki(
     """Write an Anki package; a later export updates the same notes in Anki, adding no duplicates."""
     from pathlib import Path
 
-    from quiz.render import tables as render
+    from quiz.render import library
     from quiz.services.export import export_anki as export_package
 
     target = Path(output or f"{decks[0] if len(decks) == 1 else 'quiz'}.apkg")
@@ -420,28 +454,29 @@ def export_anki(
             learner=learner,
             suspended=suspended,
         )
-    click.echo(render.to_json(result) if fmt == "json" else render.export_line(result))
+    _show(result, fmt, lambda: library.export_line(result))
 
 
 def _text_export(kind: str, summary: str) -> None:
-    """Register `quiz export KIND DECK [-o FILE] [--include-retired]`."""
+    """Register `quiz export KIND DECK [-o FILE] [--include-retired] [--format json]`."""
 
     @export.command(kind, help=summary)
     @click.argument("deck")
     @click.option("-o", "--output", metavar="FILE", help=f"The file to write (default: DECK.{kind}).")
     @click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+    @format_option
     @pass_app
-    def command(app: App, deck: str, output: str | None, include_retired: bool) -> None:
+    def command(app: App, deck: str, output: str | None, include_retired: bool, fmt: str) -> None:
         from pathlib import Path
 
-        from quiz.render import tables as render
+        from quiz.render import library
         from quiz.services.export import export_text
 
         with app.session() as session:
             result = export_text(
                 session, deck, Path(output or f"{deck}.{kind}"), kind, _now(), include_retired
             )
-        click.echo(render.export_line(result))
+        _show(result, fmt, lambda: library.export_line(result))
 
 
 _text_export("csv", "Write a deck as a text file that Anki's own File > Import reads.")

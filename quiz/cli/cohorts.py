@@ -7,16 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli import App, F, _color, _note, _now, format_option, main, pass_app
+from quiz.cli import App, F, _color, _note, _now, _show, format_option, main, pass_app
 
 if TYPE_CHECKING:
-    from quiz.core.measures import ProgressReport, Thresholds
+    from quiz.services.reports import ProgressReport, Thresholds
 
 # --- cohorts and progress ------------------------------------------------------------------------------
-
-
-def _names(items: tuple[str, ...]) -> str:
-    return ", ".join(items)
 
 
 @main.group()
@@ -26,48 +22,46 @@ def cohort() -> None:
 
 @cohort.command("create")
 @click.argument("name")
+@format_option
 @pass_app
-def cohort_create(app: App, name: str) -> None:
+def cohort_create(app: App, name: str, fmt: str) -> None:
     """Create a cohort: a named group of learners with decks assigned to it."""
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
         made = cohorts.create(session, name, _now())
-    click.echo(f"Created cohort {made.name}. Next: quiz cohort add {made.name} LEARNER...")
+    _show(made, fmt, lambda: people.created_line(made))
 
 
 @cohort.command("add")
 @click.argument("name")
 @click.argument("learners", nargs=-1, required=True)
+@format_option
 @pass_app
-def cohort_add(app: App, name: str, learners: tuple[str, ...]) -> None:
+def cohort_add(app: App, name: str, learners: tuple[str, ...], fmt: str) -> None:
     """Put learners in a cohort (a learner not known yet is added)."""
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
         change = cohorts.add(session, name, learners, _now())
-    if change.created:
-        click.echo(f"New learners: {_names(change.created)}.")
-    if change.changed:
-        click.echo(f"Added to {change.cohort}: {_names(change.changed)}.")
-    if change.unchanged:
-        click.echo(f"In {change.cohort} already: {_names(change.unchanged)}.")
+    _show(change, fmt, lambda: people.membership_lines(change, added=True))
 
 
 @cohort.command("remove")
 @click.argument("name")
 @click.argument("learners", nargs=-1, required=True)
+@format_option
 @pass_app
-def cohort_remove(app: App, name: str, learners: tuple[str, ...]) -> None:
+def cohort_remove(app: App, name: str, learners: tuple[str, ...], fmt: str) -> None:
     """Take learners out of a cohort; their schedules and reviews stay."""
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
         change = cohorts.remove(session, name, learners)
-    if change.changed:
-        click.echo(f"Removed from {change.cohort}: {_names(change.changed)}.")
-    if change.unchanged:
-        click.echo(f"Not in {change.cohort}: {_names(change.unchanged)}.")
+    _show(change, fmt, lambda: people.membership_lines(change, added=False))
 
 
 @cohort.command("assign")
@@ -80,20 +74,16 @@ def cohort_remove(app: App, name: str, learners: tuple[str, ...]) -> None:
     help="The date by which every card should have been learned (sets the pace).",
 )
 @click.option("--remove", is_flag=True, help="Take the deck off the cohort instead.")
+@format_option
 @pass_app
-def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: bool) -> None:
+def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: bool, fmt: str) -> None:
     """Assign a deck to a cohort, optionally with a date (again to change the date)."""
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
-        cohort_name, row, new = cohorts.assign(
-            session, name, deck, due.date() if due else None, _now(), remove=remove
-        )
-    if row is None:
-        click.echo(f"Deck {deck} is no longer assigned to {cohort_name}.")
-        return
-    when = f", due {row.due_date.isoformat()}" if row.due_date else ", no date"
-    click.echo(f"{'Assigned' if new else 'Updated'} {row.deck} ({row.name}) to {cohort_name}{when}.")
+        result = cohorts.assign(session, name, deck, due.date() if due else None, _now(), remove=remove)
+    _show(result, fmt, lambda: people.assigned_line(result))
 
 
 @cohort.command("list")
@@ -101,12 +91,12 @@ def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: 
 @pass_app
 def cohort_list(app: App, fmt: str) -> None:
     """List the cohorts with their numbers of learners and their decks."""
-    from quiz.render import tables as render
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
         rows = cohorts.list_all(session)
-    click.echo(render.to_json(rows) if fmt == "json" else render.cohorts_table(rows, _color()))
+    _show(rows, fmt, lambda: people.cohorts_table(rows, _color()))
 
 
 @cohort.command("show")
@@ -115,12 +105,12 @@ def cohort_list(app: App, fmt: str) -> None:
 @pass_app
 def cohort_show(app: App, name: str, fmt: str) -> None:
     """Show a cohort's learners and assigned decks."""
-    from quiz.render import tables as render
+    from quiz.render import people
     from quiz.services import cohorts
 
     with app.session() as session:
         detail = cohorts.show(session, name)
-    click.echo(render.to_json(detail) if fmt == "json" else render.cohort_detail(detail))
+    _show(detail, fmt, lambda: people.cohort_detail(detail))
 
 
 @cohort.command("import")
@@ -137,20 +127,12 @@ def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt
     """Merge learners' progress files (from quiz progress export); importing one twice changes nothing."""
     from pathlib import Path
 
-    from quiz.render import tables as render
+    from quiz.render import people
     from quiz.services.progress import import_progress
 
     with app.session() as session:
         result = import_progress(session, [Path(f) for f in files], cohort_name)
-    if fmt == "json":
-        click.echo(render.to_json(result))
-        return
-    for item in result.files:
-        known = item.reviews - item.added
-        click.echo(
-            f"{item.path}: {item.learner}, {item.added} new review{'s' if item.added != 1 else ''}"
-            f" ({known} already here), {item.cards} card states replayed."
-        )
+    _show(result, fmt, lambda: people.progress_import_lines(result))
 
 
 def _report_options(func: F) -> F:
@@ -207,12 +189,13 @@ def _report_options(func: F) -> F:
 
 
 def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
+    from quiz.render import report_html
     from quiz.render import reports as render_reports
 
     if fmt == "table":
         text = render_reports.to_table(report, _color() and output is None)
     else:
-        text = {"csv": render_reports.to_csv, "json": render_reports.to_json, "html": render_reports.to_html}[
+        text = {"csv": render_reports.to_csv, "json": render_reports.to_json, "html": report_html.to_html}[
             fmt
         ](report)
     if output is None:
@@ -229,7 +212,7 @@ def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
 def _thresholds(
     inactive_days: int, backlog_days: float, min_retention: float, pace_margin: float
 ) -> Thresholds:
-    from quiz.core.measures import Thresholds
+    from quiz.services.reports import Thresholds
 
     return Thresholds(
         inactive_days=inactive_days,
@@ -308,24 +291,25 @@ def progress() -> None:
 @progress.command("export")
 @click.option("--learner", metavar="NAME", help="Whose progress (default: your user name).")
 @click.option("-o", "--output", metavar="FILE", help="The file to write (default: progress-NAME.json).")
+@format_option
 @pass_app
-def progress_export(app: App, learner: str | None, output: str | None) -> None:
+def progress_export(app: App, learner: str | None, output: str | None, fmt: str) -> None:
     """Write your review log (card keys and grades, never card text) for your instructor."""
     from pathlib import Path
 
+    from quiz.render import people
     from quiz.services.progress import export_progress
 
     with app.session() as session:
         result = export_progress(session, learner, Path(output) if output else None, _now())
-    click.echo(
-        f"Wrote {result.path}: {result.reviews} reviews by {result.learner}"
-        f" ({', '.join(result.decks) or 'no deck yet'})."
-    )
+    _show(result, fmt, lambda: people.progress_export_line(result))
 
 
 @main.command()
-@click.option("--learners", type=int, default=30, show_default=True, help="How many learners.")
-@click.option("--days", type=int, default=60, show_default=True, help="Days of reviews, ending today.")
+@click.option("--learners", type=click.IntRange(1), default=30, show_default=True, help="How many learners.")
+@click.option(
+    "--days", type=click.IntRange(1), default=60, show_default=True, help="Days of reviews, ending today."
+)
 @click.option("--deck", metavar="DECK", help="The deck they study (default: the first deck).")
 @click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same cohort.")
 @click.option(
@@ -336,16 +320,15 @@ def progress_export(app: App, learner: str | None, output: str | None) -> None:
     metavar="NAME",
     help="The new cohort's name.",
 )
+@format_option
 @pass_app
-def simulate(app: App, learners: int, days: int, deck: str | None, seed: int, cohort_name: str) -> None:
+def simulate(
+    app: App, learners: int, days: int, deck: str | None, seed: int, cohort_name: str, fmt: str
+) -> None:
     """Fill the database with a synthetic cohort reviewing day by day, to try the reports."""
+    from quiz.render import people
     from quiz.services.simulate import simulate as run
 
     with app.session() as session:
         result = run(session, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
-    click.echo(
-        f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
-        f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "
-        f"({result.cards} cards): {result.reviews} reviews. "
-        f"Next: quiz cohort report {result.cohort}"
-    )
+    _show(result, fmt, lambda: people.simulation_line(result))

@@ -15,10 +15,18 @@ from typing import TextIO
 
 import click
 
-from quiz.core.answers import Comparison, compare
 from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.render import review as render
-from quiz.services.review import Answered, AnswerWriter, ReviewSession, ReviewSummary
+from quiz.render.style import use_color
+from quiz.services.review import (
+    Answered,
+    AnswerWriter,
+    Comparison,
+    ReviewSession,
+    ReviewSummary,
+    check_typed,
+)
+from quiz.services.review import shown as shown_card
 from quiz.store.db import Db
 
 ENTER = ("", "\r", "\n", " ")
@@ -35,16 +43,20 @@ class Terminal:
     stdin: TextIO
     stdout: TextIO
     interactive: bool
+    color: bool = False
 
     @classmethod
-    def standard(cls) -> Terminal:
-        return cls(sys.stdin, sys.stdout, sys.stdin.isatty() and sys.stdout.isatty())
+    def standard(cls, stdout: TextIO | None = None) -> Terminal:
+        """The process's terminal; ``stdout``: where the cards go (standard error when standard output
+        carries JSON). Keys are read one at a time, and colour used, only on a terminal."""
+        out = stdout or sys.stdout
+        return cls(sys.stdin, out, sys.stdin.isatty() and out.isatty(), use_color(out))
 
     def say(self, text: str = "") -> None:
-        click.echo(text, file=self.stdout, color=self.interactive)
+        click.echo(text, file=self.stdout, color=self.color)
 
     def key(self, prompt: str) -> str:
-        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.color)
         try:
             if self.interactive:
                 key = click.getchar()
@@ -58,7 +70,7 @@ class Terminal:
         return line.strip().lower()
 
     def line(self, prompt: str) -> str:
-        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.interactive)
+        click.echo(prompt, file=self.stdout, nl=not self.interactive, color=self.color)
         try:
             line = self.stdin.readline()
         except (KeyboardInterrupt, EOFError):
@@ -84,10 +96,10 @@ class Loop:
         try:
             action()
         except DatabaseBusyError as exc:
-            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            self.terminal.say(render.problem(str(exc), self.terminal.color))
             return False
         except ConflictError as exc:
-            self.terminal.say(render.problem(str(exc), self.terminal.interactive))
+            self.terminal.say(render.problem(str(exc), self.terminal.color))
             if skip_on_conflict:  # answered elsewhere: this session moves on
                 self.review.skip()
                 return True
@@ -128,9 +140,9 @@ class Loop:
         return True
 
     def _one_card(self) -> None:
-        card = self.review.current()
+        card = shown_card(self.review)
         assert card is not None
-        color = self.terminal.interactive
+        color = self.terminal.color
         self.terminal.say(
             render.progress(
                 len(self.review.history), self.review.left(), time.monotonic() - self.started, color
@@ -142,7 +154,7 @@ class Loop:
         if self.typed:
             typed = self.terminal.line("Your answer (Enter alone to just show it):")
             if typed.strip():
-                comparison = compare(typed, card.back, self.review.known_abbreviations)
+                comparison = check_typed(self.review, typed)
         else:
             while True:
                 key = self.terminal.key(render.front_prompt(color))
@@ -178,5 +190,5 @@ class Loop:
         if not self._write(save, skip_on_conflict=True):
             return False
         for item in answered:
-            self.terminal.say(render.answered(item, self.terminal.interactive))
+            self.terminal.say(render.answered(item, self.terminal.color))
         return True

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-import click
-
-from quiz.core.answers import Comparison
+from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.core.measures import STATUS_FORECAST_DAYS
-from quiz.services.learners import SuspendedReport
-from quiz.services.review import Answered, ReviewSession, ReviewSummary, StatusReport
-from quiz.store.review import QueuedCard
+from quiz.render.columns import columns, terminal_width
+from quiz.render.data import to_json
+from quiz.render.style import paint
+
+if TYPE_CHECKING:
+    from quiz.core.answers import Comparison
+    from quiz.services.learners import SuspendedReport
+    from quiz.services.review import Answered, ReviewCard, ReviewSession, ReviewSummary, StatusReport
 
 GRADES = (
     "0 blackout",
@@ -29,67 +33,60 @@ HELP = """Keys:
 Cards graded under 4 come back before the session ends."""
 
 
-def _style(text: str, color: bool, **styles: object) -> str:
-    return click.style(text, **styles) if color else text  # type: ignore[arg-type]
-
-
 def duration(seconds: float) -> str:
     seconds = int(seconds)
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 def progress(done: int, left: int, seconds: float, color: bool = False) -> str:
-    return _style(f"done {done} · left {left} · {duration(seconds)}", color, dim=True)
+    return paint(f"done {done} · left {left} · {duration(seconds)}", color, "dim")
 
 
-def front(card: QueuedCard, color: bool = False) -> str:
-    crumb = _style(card.breadcrumb, color, fg="cyan")
-    return f"\n{crumb}\n{_style(card.front, color, bold=True)}"
+def front(card: ReviewCard, color: bool = False) -> str:
+    crumb = paint(card.breadcrumb, color, "cyan")
+    return f"\n{crumb}\n{paint(card.front, color, 'bold')}"
 
 
-def back(card: QueuedCard, color: bool = False) -> str:
+def back(card: ReviewCard, color: bool = False) -> str:
     lines = card.back.split("\n")
     answer = "\n".join(f"  • {line}" for line in lines) if len(lines) > 1 else f"  {card.back}"
     refs = f"  [refs {', '.join(card.references)}]" if card.references else ""
-    return _style(answer, color, fg="green") + _style(refs, color, dim=True)
+    return paint(answer, color, "green") + paint(refs, color, "dim")
 
 
 def front_prompt(color: bool = False) -> str:
-    return _style("[Enter] show the answer · ? help", color, dim=True)
+    return paint("[Enter] show the answer · ? help", color, "dim")
 
 
 def grade_prompt(comparison: Comparison | None, color: bool = False) -> str:
     legend = " · ".join(GRADES)
     if comparison is not None:
         legend = f"Enter accepts {comparison.suggested}, or grade: {legend}"
-    return _style(legend, color, dim=True)
+    return paint(legend, color, "dim")
 
 
 def comparison(result: Comparison, color: bool = False) -> str:
-    return _style(
-        f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}.",
-        color,
-        fg="yellow",
-    )
+    suggestion = f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}."
+    return paint(suggestion, color, "yellow")
 
 
 def answered(item: Answered, color: bool = False) -> str:
     if item.leech:
-        return _style(
+        return paint(
             f"Leech: failed {item.after.state.failures if item.after else '?'} times, "
             "suspended (quiz leeches lists them).",
             color,
-            fg="red",
+            "red",
         )
     if item.kind == "cram":
-        return _style("Practised (cram: nothing rescheduled).", color, dim=True)
+        return paint("Practised (cram: nothing rescheduled).", color, "dim")
     if item.kind == "repeat":
         again = " It comes back once more." if item.grade < 4 else ""
-        return _style(f"Repeat logged.{again}", color, dim=True)
+        return paint(f"Repeat logged.{again}", color, "dim")
     state = item.after.state if item.after else None
     when = f"next in {state.interval} day{'s' if state.interval != 1 else ''}" if state else ""
     again = "; again before the session ends" if item.grade < 4 else ""
-    return _style(f"Saved: {when}{again}.", color, dim=True)
+    return paint(f"Saved: {when}{again}.", color, "dim")
 
 
 def undone(item: Answered) -> str:
@@ -97,7 +94,7 @@ def undone(item: Answered) -> str:
 
 
 def problem(message: str, color: bool = False) -> str:
-    return _style(message, color, fg="red")
+    return paint(message, color, "red")
 
 
 def help_text() -> str:
@@ -127,15 +124,7 @@ def summary(result: ReviewSummary) -> str:
     return "\n".join(lines)
 
 
-def summary_json(result: ReviewSummary) -> dict[str, object]:
-    from dataclasses import asdict
-
-    return asdict(result)
-
-
 def status_table(report: StatusReport, color: bool = False) -> str:
-    from quiz.render.columns import columns, terminal_width
-
     days = [(report.today + timedelta(days=d)).strftime("%a") for d in range(1, STATUS_FORECAST_DAYS + 1)]
     rows: list[list[str]] = []
     strong: set[int] = set()
@@ -171,8 +160,6 @@ def status_table(report: StatusReport, color: bool = False) -> str:
 
 
 def status_json(report: StatusReport) -> str:
-    from quiz.render.tables import to_json
-
     return to_json(
         {
             "learner": report.learner,
@@ -196,41 +183,20 @@ def status_json(report: StatusReport) -> str:
     )
 
 
-def suspended_table(report: SuspendedReport) -> str:
-    from rich.markup import escape
-    from rich.table import Table
-
-    from quiz.render.tables import text_of
-
+def suspended_table(report: SuspendedReport, color: bool = False) -> str:
     what = "Leeches" if report.leeches_only else "Suspended cards"
     if not report.cards:
         return f"{what} of {report.learner}: none."
-    table = Table(title=f"{what} of {report.learner}", title_justify="left")
-    for column in ("key", "section", "front", "back"):
-        table.add_column(column, overflow="fold")
-    for card in report.cards:
-        table.add_row(escape(card.key), escape(card.breadcrumb), escape(card.front), escape(card.back))
-    return text_of(table)
+    return columns(
+        ["key", "section", "front", "back"],
+        [[c.key, BREADCRUMB_SEPARATOR.join(c.section), c.front, c.back] for c in report.cards],
+        title=paint(f"{what} of {report.learner}", color, "bold"),
+        left={0, 1, 2, 3},
+        wrap={1, 2, 3},
+        width=terminal_width(),
+        spaced=True,
+    )
 
 
 def suspended_json(report: SuspendedReport) -> str:
-    from quiz.render.tables import to_json
-
-    return to_json(
-        {
-            "learner": report.learner,
-            "cards": [
-                {
-                    "key": c.key,
-                    "deck": c.deck,
-                    "section": list(c.section_path),
-                    "kind": c.kind,
-                    "front": c.front,
-                    "back": c.back,
-                    "failures": c.stored.state.failures if c.stored else 0,
-                    "leech": bool(c.stored and c.stored.leech),
-                }
-                for c in report.cards
-            ],
-        }
-    )
+    return to_json(report)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -14,15 +15,62 @@ from quiz.store.models import Deck
 
 
 @dataclass(frozen=True)
+class DeckSummary:
+    """A deck as `quiz decks` shows it."""
+
+    slug: str
+    name: str
+    source_path: str
+    imported_at: datetime
+    cards: int
+    retired: int
+    sections: int
+    empty_sections: int
+
+
+@dataclass(frozen=True)
+class DeckCard:
+    """A card as `quiz cards` shows it."""
+
+    key: str
+    deck: str
+    section: tuple[str, ...]  # its path, from the deck's title down
+    kind: str
+    front: str
+    back: str
+    references: tuple[str, ...]
+    source_line: int
+
+
+@dataclass(frozen=True)
 class CardsResult:
     deck: str
     name: str
     section: str | None
-    cards: tuple[store.CardRow, ...]
+    cards: tuple[DeckCard, ...]
 
 
-def list_decks(session: Session) -> tuple[store.DeckRow, ...]:
-    return tuple(store.deck_rows(session))
+def _summary(row: store.DeckRow) -> DeckSummary:
+    return DeckSummary(
+        row.slug,
+        row.name,
+        row.source_path,
+        row.imported_at,
+        row.cards,
+        row.retired,
+        row.sections,
+        row.empty_sections,
+    )
+
+
+def _card(row: store.CardRow) -> DeckCard:
+    return DeckCard(
+        row.key, row.deck, row.section_path, row.kind, row.front, row.back, row.references, row.source_line
+    )
+
+
+def list_decks(session: Session) -> tuple[DeckSummary, ...]:
+    return tuple(_summary(row) for row in store.deck_rows(session))
 
 
 def find_deck(session: Session, name: str) -> Deck:
@@ -50,4 +98,5 @@ def list_cards(session: Session, deck_name: str, section: str | None = None) -> 
                 f"no section of deck '{deck.slug}' matches '{section}': "
                 f"see quiz outline or quiz cards {deck.slug}"
             )
-    return CardsResult(deck.slug, deck.name, section, tuple(store.card_rows(session, deck, paths)))
+    cards = tuple(_card(row) for row in store.card_rows(session, deck, paths))
+    return CardsResult(deck.slug, deck.name, section, cards)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from quiz import store
-from quiz.errors import NotFoundError, QuizError
+from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.services import learners
 from quiz.services.browse import find_deck
 from quiz.store.cohorts import AssignmentRow
@@ -19,10 +19,32 @@ MAX_NAME = 200
 
 
 @dataclass(frozen=True)
+class AssignedDeck:
+    """A deck assigned to a cohort, with the date every card should be learned by."""
+
+    deck: str
+    name: str
+    due_date: date | None
+    assigned_at: datetime
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    cohort: str
+    deck: str
+    assigned: AssignedDeck | None  # None once the deck is taken off
+    new: bool
+
+
+def _assigned(rows: list[AssignmentRow]) -> tuple[AssignedDeck, ...]:
+    return tuple(AssignedDeck(r.deck, r.name, r.due_date, r.assigned_at) for r in rows)
+
+
+@dataclass(frozen=True)
 class CohortSummary:
     name: str
     learners: int
-    decks: tuple[AssignmentRow, ...]
+    decks: tuple[AssignedDeck, ...]
 
 
 @dataclass(frozen=True)
@@ -30,7 +52,7 @@ class CohortDetail:
     name: str
     created_at: datetime
     learners: tuple[str, ...]
-    decks: tuple[AssignmentRow, ...]
+    decks: tuple[AssignedDeck, ...]
 
 
 @dataclass(frozen=True)
@@ -101,28 +123,26 @@ def assign(
     due_date: date | None,
     now: datetime,
     remove: bool = False,
-) -> tuple[str, AssignmentRow | None, bool]:
-    """Assign a deck to a cohort, with the date every card should be learned by (or change it).
-
-    Returns the cohort's name, the assignment (None once removed) and whether it is new."""
+) -> AssignResult:
+    """Assign a deck to a cohort, with the date every card should be learned by (or change it)."""
     cohort = find_cohort(session, cohort_name)
     deck = find_deck(session, deck_name)
     if remove:
         if not store.cohorts.unassign(session, cohort.id, deck.id):
             raise NotFoundError(f"deck '{deck.slug}' is not assigned to cohort '{cohort.name}'")
-        return cohort.name, None, False
+        return AssignResult(cohort.name, deck.slug, None, False)
     if due_date is not None and due_date < now.date():
-        raise QuizError(f"--due {due_date.isoformat()} is in the past: give a date from today on")
+        raise OptionError("--due", f"--due {due_date.isoformat()} is in the past: give a date from today on")
     new = store.cohorts.assign(session, cohort.id, deck.id, due_date, now)
     row = next(r for r in store.cohorts.assignments(session, cohort.id)[cohort.id] if r.deck_id == deck.id)
-    return cohort.name, row, new
+    return AssignResult(cohort.name, deck.slug, _assigned([row])[0], new)
 
 
 def list_all(session: Session) -> tuple[CohortSummary, ...]:
     counts = store.cohorts.member_counts(session)
     decks = store.cohorts.assignments(session)
     return tuple(
-        CohortSummary(c.name, counts.get(c.id, 0), tuple(decks.get(c.id, [])))
+        CohortSummary(c.name, counts.get(c.id, 0), _assigned(decks.get(c.id, [])))
         for c in store.cohorts.cohorts(session)
     )
 
@@ -133,5 +153,5 @@ def show(session: Session, cohort_name: str) -> CohortDetail:
         cohort.name,
         cohort.created_at,
         tuple(m.name for m in store.cohorts.members(session, cohort.id)),
-        tuple(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])),
+        _assigned(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])),
     )

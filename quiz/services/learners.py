@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.errors import QuizError
 from quiz.services.review import resolve_learner, resolve_scope
 from quiz.store import review as store_review
@@ -15,10 +16,58 @@ MAX_NAME = 200
 
 
 @dataclass(frozen=True)
+class LearnerSummary:
+    """A learner and their daily limits, as `quiz learner list` shows them."""
+
+    name: str
+    new_per_day: int
+    reviews_per_day: int
+    leech_threshold: int
+    day_starts_at: int
+
+
+@dataclass(frozen=True)
+class SuspendedCard:
+    key: str
+    deck: str
+    section: tuple[str, ...]  # its path, from the deck's title down
+    kind: str
+    front: str
+    back: str
+    failures: int
+    leech: bool
+
+
+@dataclass(frozen=True)
 class SuspendedReport:
     learner: str
-    cards: tuple[QueuedCard, ...]
+    cards: tuple[SuspendedCard, ...]
     leeches_only: bool
+
+
+@dataclass(frozen=True)
+class UnsuspendResult:
+    learner: str
+    cards: int  # how many came back into the review
+
+
+def summary_of(info: LearnerInfo) -> LearnerSummary:
+    return LearnerSummary(
+        info.name, info.new_per_day, info.reviews_per_day, info.leech_threshold, info.day_starts_at
+    )
+
+
+def _suspended_card(card: QueuedCard) -> SuspendedCard:
+    return SuspendedCard(
+        card.key,
+        card.deck,
+        tuple(card.breadcrumb.split(BREADCRUMB_SEPARATOR)),
+        card.kind,
+        card.front,
+        card.back,
+        card.stored.state.failures if card.stored else 0,
+        bool(card.stored and card.stored.leech),
+    )
 
 
 def _check_name(name: str) -> str:
@@ -36,8 +85,8 @@ def add(db: Db, name: str, now: datetime) -> LearnerInfo:
         return store_review.add_learner(db, name, now)
 
 
-def list_all(db: Db) -> tuple[LearnerInfo, ...]:
-    return tuple(store_review.learners(db))
+def list_all(db: Db) -> tuple[LearnerSummary, ...]:
+    return tuple(summary_of(info) for info in store_review.learners(db))
 
 
 def rename(db: Db, old: str, new: str, now: datetime) -> LearnerInfo:
@@ -57,7 +106,7 @@ def suspended(
         learner = resolve_learner(db, learner_name, now)
     scope = resolve_scope(db, deck, None)
     cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, None, leeches_only)
-    return SuspendedReport(learner.name, tuple(cards), leeches_only)
+    return SuspendedReport(learner.name, tuple(_suspended_card(c) for c in cards), leeches_only)
 
 
 def unsuspend(
@@ -68,10 +117,11 @@ def unsuspend(
     keys: tuple[str, ...],
     leeches_only: bool,
     now: datetime,
-) -> tuple[str, int]:
+) -> UnsuspendResult:
     """Bring suspended cards back into the review; returns the learner and how many."""
     with db.transaction():
-        return _unsuspend(db, learner_name, deck, section, keys, leeches_only, now)
+        name, count = _unsuspend(db, learner_name, deck, section, keys, leeches_only, now)
+    return UnsuspendResult(name, count)
 
 
 def _unsuspend(

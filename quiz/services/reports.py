@@ -17,10 +17,10 @@ from quiz.core.measures import (
     REPORT_FORECAST_DAYS,
     RETENTION_DAYS,
     WORKLOAD_DAYS,
-    ProgressReport,
-    Thresholds,
 )
-from quiz.errors import NotFoundError, QuizError
+from quiz.core.measures import ProgressReport as ProgressReport  # re-exported: the result the CLI renders
+from quiz.core.measures import Thresholds as Thresholds  # re-exported: the CLI builds it from options
+from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.store import reports as counts
 from quiz.store.db import Reader
 
@@ -33,8 +33,9 @@ def report_day(now: datetime) -> date:
 def _window(today: date, since: date | None) -> date:
     start = since or today - timedelta(days=RETENTION_DAYS - 1)
     if start > today:
-        raise QuizError(
-            f"--since {start.isoformat()} is after today ({today.isoformat()}): give an earlier date"
+        raise OptionError(
+            "--since",
+            f"--since {start.isoformat()} is after today ({today.isoformat()}): give an earlier date",
         )
     return start
 

@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from quiz.config import default_learner_name
-from quiz.core.answers import abbreviations
+from quiz.core.answers import Comparison as Comparison  # re-exported for the CLI
+from quiz.core.answers import abbreviations, compare
 from quiz.core.grading import REPEAT_BELOW, grade_card
 from quiz.core.matching import pick_deck
 from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
-from quiz.errors import ConflictError, NotFoundError, QuizError
+from quiz.errors import ConflictError, NotFoundError, OptionError, QuizError
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
@@ -114,7 +115,7 @@ def _given(value: int | None, default: int) -> int:
 
 def _positive(value: int | None, name: str) -> None:
     if value is not None and value < 0:
-        raise QuizError(f"{name} must be 0 or more, not {value}")
+        raise OptionError(name, f"{name} must be 0 or more, not {value}")
 
 
 class ReviewSession:
@@ -401,3 +402,35 @@ def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
         for c in status_counts(db, learner.id, today, STATUS_FORECAST_DAYS)
     )
     return StatusReport(learner.name, today, rows)
+
+
+# --- what the terminal is given ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewCard:
+    """The card on screen, as the review shows it."""
+
+    key: str
+    deck: str
+    breadcrumb: str
+    kind: str
+    front: str
+    back: str
+    references: tuple[str, ...]
+
+
+def shown(review: ReviewSession) -> ReviewCard | None:
+    """The card to show now, or None when the sitting is over."""
+    card = review.current()
+    if card is None:
+        return None
+    return ReviewCard(card.key, card.deck, card.breadcrumb, card.kind, card.front, card.back, card.references)
+
+
+def check_typed(review: ReviewSession, typed: str) -> Comparison:
+    """A typed answer compared with the shown card's, knowing the deck's abbreviations."""
+    card = review.current()
+    if card is None:
+        raise QuizError("no card is shown: nothing to compare the answer with")
+    return compare(typed, card.back, review.known_abbreviations)

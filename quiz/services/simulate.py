@@ -19,7 +19,7 @@ from quiz import store
 from quiz.core import defaults
 from quiz.core.grading import Grading, grade_card
 from quiz.core.scheduler import learner_day
-from quiz.errors import QuizError
+from quiz.errors import OptionError, QuizError
 from quiz.services.browse import find_deck
 from quiz.services.review import answered_state
 from quiz.store.db import AlchemyDb
@@ -27,6 +27,10 @@ from quiz.store.review import StoredState
 
 LIMIT = defaults.REVIEWS_PER_DAY  # simulated learners keep the default limit of reviews a day
 BATCH = 20_000  # review rows written at a time
+
+
+MAX_LEARNERS = 10_000  # the options' limits: a cohort and a span this tool is for
+MAX_DAYS = 3_650
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,10 @@ def simulate(
     cohort: str = "simulated",
 ) -> SimulationResult:
     """Add ``learners`` learners to a new cohort and ``days`` days of their reviews, ending today."""
-    if not 1 <= learners <= 10_000:
-        raise QuizError(f"--learners must be 1 to 10000, not {learners}")
-    if not 1 <= days <= 3_650:
-        raise QuizError(f"--days must be 1 to 3650, not {days}")
+    if not 1 <= learners <= MAX_LEARNERS:
+        raise OptionError("--learners", f"--learners must be 1 to {MAX_LEARNERS}, not {learners}")
+    if not 1 <= days <= MAX_DAYS:
+        raise OptionError("--days", f"--days must be 1 to {MAX_DAYS}, not {days}")
     if store.cohorts.cohort_by_name(session, cohort) is not None:
         raise QuizError(f"cohort '{cohort}' exists already: choose another with --cohort")
     chosen = find_deck(session, deck) if deck is not None else next(iter(store.all_decks(session)), None)

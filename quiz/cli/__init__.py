@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from quiz import __version__
+from quiz.core import defaults
 from quiz.errors import OptionError, QuizError
 
 if TYPE_CHECKING:
@@ -261,14 +262,14 @@ def _now() -> datetime:
     "new_per_day",
     type=click.IntRange(0),
     metavar="N",
-    help="New cards a day (remembered for this learner; see quiz learner list).",
+    help=f"New cards a day (default {defaults.NEW_PER_DAY}; remembered for this learner).",
 )
 @click.option(
     "--limit",
     "reviews_per_day",
     type=click.IntRange(0),
     metavar="N",
-    help="Reviews a day (remembered for this learner; see quiz learner list).",
+    help=f"Reviews a day (default {defaults.REVIEWS_PER_DAY}; remembered for this learner).",
 )
 @click.option("--learner", metavar="NAME", help="Who reviews (default: your user name).")
 @click.option("--typed", is_flag=True, help="Type each answer; quiz compares it and suggests a grade.")
@@ -277,7 +278,7 @@ def _now() -> datetime:
     "--leech-threshold",
     type=click.IntRange(1),
     metavar="N",
-    help="Failures that make a card a leech (remembered; see quiz learner list).",
+    help=f"Failures that make a card a leech (default {defaults.LEECH_THRESHOLD}; remembered).",
 )
 @format_option
 @pass_app

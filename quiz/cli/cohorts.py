@@ -31,8 +31,8 @@ def cohort_create(app: App, name: str) -> None:
     """Create a cohort: a named group of learners with decks assigned to it."""
     from quiz.services import cohorts
 
-    with app.session() as session:
-        made = cohorts.create(session, name, _now())
+    with app.db() as db:
+        made = cohorts.create(db, name, _now())
     click.echo(f"Created cohort {made.name}. Next: quiz cohort add {made.name} LEARNER...")
 
 
@@ -44,8 +44,8 @@ def cohort_add(app: App, name: str, learners: tuple[str, ...]) -> None:
     """Put learners in a cohort (a learner not known yet is added)."""
     from quiz.services import cohorts
 
-    with app.session() as session:
-        change = cohorts.add(session, name, learners, _now())
+    with app.db() as db:
+        change = cohorts.add(db, name, learners, _now())
     if change.created:
         click.echo(f"New learners: {_names(change.created)}.")
     if change.changed:
@@ -62,8 +62,8 @@ def cohort_remove(app: App, name: str, learners: tuple[str, ...]) -> None:
     """Take learners out of a cohort; their schedules and reviews stay."""
     from quiz.services import cohorts
 
-    with app.session() as session:
-        change = cohorts.remove(session, name, learners)
+    with app.db() as db:
+        change = cohorts.remove(db, name, learners)
     if change.changed:
         click.echo(f"Removed from {change.cohort}: {_names(change.changed)}.")
     if change.unchanged:
@@ -85,9 +85,9 @@ def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: 
     """Assign a deck to a cohort, optionally with a date (again to change the date)."""
     from quiz.services import cohorts
 
-    with app.session() as session:
+    with app.db() as db:
         cohort_name, row, new = cohorts.assign(
-            session, name, deck, due.date() if due else None, _now(), remove=remove
+            db, name, deck, due.date() if due else None, _now(), remove=remove
         )
     if row is None:
         click.echo(f"Deck {deck} is no longer assigned to {cohort_name}.")
@@ -104,8 +104,8 @@ def cohort_list(app: App, fmt: str) -> None:
     from quiz.render import tables as render
     from quiz.services import cohorts
 
-    with app.session() as session:
-        rows = cohorts.list_all(session)
+    with app.reader() as reader:
+        rows = cohorts.list_all(reader)
     click.echo(render.to_json(rows) if fmt == "json" else render.cohorts_table(rows, _color()))
 
 
@@ -118,8 +118,8 @@ def cohort_show(app: App, name: str, fmt: str) -> None:
     from quiz.render import tables as render
     from quiz.services import cohorts
 
-    with app.session() as session:
-        detail = cohorts.show(session, name)
+    with app.reader() as reader:
+        detail = cohorts.show(reader, name)
     click.echo(render.to_json(detail) if fmt == "json" else render.cohort_detail(detail))
 
 
@@ -140,8 +140,8 @@ def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt
     from quiz.render import tables as render
     from quiz.services.progress import import_progress
 
-    with app.session() as session:
-        result = import_progress(session, [Path(f) for f in files], cohort_name)
+    with app.db() as db:
+        result = import_progress(db, [Path(f) for f in files], cohort_name)
     if fmt == "json":
         click.echo(render.to_json(result))
         return
@@ -315,8 +315,8 @@ def progress_export(app: App, learner: str | None, output: str | None) -> None:
 
     from quiz.services.progress import export_progress
 
-    with app.session() as session:
-        result = export_progress(session, learner, Path(output) if output else None, _now())
+    with app.db() as db:
+        result = export_progress(db, learner, Path(output) if output else None, _now())
     click.echo(
         f"Wrote {result.path}: {result.reviews} reviews by {result.learner}"
         f" ({', '.join(result.decks) or 'no deck yet'})."
@@ -341,8 +341,8 @@ def simulate(app: App, learners: int, days: int, deck: str | None, seed: int, co
     """Fill the database with a synthetic cohort reviewing day by day, to try the reports."""
     from quiz.services.simulate import simulate as run
 
-    with app.session() as session:
-        result = run(session, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
+    with app.db() as db:
+        result = run(db, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
     click.echo(
         f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
         f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "

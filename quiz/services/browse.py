@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-from quiz import store
-from quiz.core.matching import pick_deck
-from quiz.errors import NotFoundError
-from quiz.store.models import Deck
+from quiz.services.lookup import find_deck, find_sections
+from quiz.store import decks as store_decks
+from quiz.store.db import Reader
+from quiz.store.decks import CardRow, DeckRow
 
 
 @dataclass(frozen=True)
@@ -17,32 +15,19 @@ class CardsResult:
     deck: str
     name: str
     section: str | None
-    cards: tuple[store.CardRow, ...]
+    cards: tuple[CardRow, ...]
 
 
-def list_decks(session: Session) -> tuple[store.DeckRow, ...]:
-    return tuple(store.deck_rows(session))
+def list_decks(reader: Reader) -> tuple[DeckRow, ...]:
+    return tuple(store_decks.deck_rows(reader))
 
 
-def find_deck(session: Session, name: str) -> Deck:
-    """A deck by its id, or by its name or the start of either when that is unambiguous."""
-    exact = store.deck_by_slug(session, name.strip())
-    if exact is not None:
-        return exact
-    everything = store.all_decks(session)
-    slug = pick_deck(name, [(d.slug, d.name) for d in everything])
-    return next(d for d in everything if d.slug == slug)
-
-
-def list_cards(session: Session, deck_name: str, section: str | None = None) -> CardsResult:
-    deck = find_deck(session, deck_name)
-    paths = None
-    if section is not None:
-        wanted = section.strip().casefold()
-        paths = [p for p in store.section_paths(session, deck.id) if wanted in p.casefold()]
-        if not paths:
-            raise NotFoundError(
-                f"no section of deck '{deck.slug}' matches '{section}': "
-                f"see quiz outline or quiz cards {deck.slug}"
-            )
-    return CardsResult(deck.slug, deck.name, section, tuple(store.card_rows(session, deck, paths)))
+def list_cards(reader: Reader, deck_name: str, section: str | None = None) -> CardsResult:
+    deck = find_deck(reader, deck_name)
+    section_ids = find_sections(reader, section, [deck]) if section is not None else None
+    rows = store_decks.export_rows(reader, [deck.id], section_ids, include_retired=False, learner_id=None)
+    cards = tuple(
+        CardRow(r.key, r.deck, r.section_path, r.kind, r.front, r.back, r.references, r.source_line)
+        for r in rows
+    )
+    return CardsResult(deck.slug, deck.name, section, cards)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from quiz.errors import QuizError
-from quiz.services.review import resolve_learner, resolve_scope
+from quiz.services.lookup import resolve_learner
+from quiz.services.review import resolve_scope
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import LearnerInfo, QueuedCard

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quiz.store.db import Db
+    from quiz.store.db import AlchemyDb, Db, SqliteDb
     from quiz.store.decks import CardRow as CardRow
     from quiz.store.decks import DeckRow as DeckRow
     from quiz.store.decks import ExportRow as ExportRow
@@ -25,7 +25,7 @@ def open_db(
     read_only: bool = False,
     announce: Callable[[str], None] = lambda _message: None,
     on_create: Callable[[Db], None] | None = None,
-) -> Db:
+) -> SqliteDb | AlchemyDb:
     """The one way to open a database: a connection to ``url``, its schema made or upgraded first.
 
     A SQLite file at the current schema opens on sqlite3 alone; Alembic and SQLAlchemy are loaded

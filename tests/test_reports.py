@@ -259,7 +259,7 @@ def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> N
     assert [p["name"] for p in own["learners"]] == ["ortho-002"]
     assert own["learners"][0] == next(p for p in data["learners"] if p["name"] == "ortho-002")
     for args, message in (
-        (("stats", "--learner", "zed"), "no learner 'zed' yet"),
+        (("stats", "--learner", "zed"), "no learner 'zed' (the learners are: "),
         (("cohort", "report", "ortho", "--since", "2999-01-01"), "is after today"),
         (("cohort", "report", "ortho", "--deck", "cardio"), "no deck 'cardio'"),
     ):

@@ -317,11 +317,8 @@ class AlchemyDb(_Nested):
 
 
 def for_engine(engine: Engine) -> SqliteDb | AlchemyDb:
-    """A Db for a program holding an engine: SQLite's own driver on a SQLite file at the current
-    schema, else a connection of the engine. Close it (or use it in a with block) when done."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        found = open_sqlite(SQLITE_PREFIX + str(url.database))
-        if found is not None:
-            return found
-    return AlchemyDb(engine.connect())
+    """A Db for a program holding an engine (the tests, the benchmarks): quiz.store.open_db on the
+    engine's URL, the one way a connection is opened. Close it (or use it in a with block)."""
+    from quiz.store import open_db
+
+    return open_db(engine.url.render_as_string(hide_password=False))

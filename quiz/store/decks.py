@@ -7,11 +7,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from quiz.core.drafts import BREADCRUMB_SEPARATOR, CardDraft, DeckDraft
-from quiz.core.identity import ImportPlan, StoredCard
 from quiz.store.db import Db, Reader, as_instant, as_list, sql_ids
+
+if TYPE_CHECKING:
+    # Loaded by the functions that use them: the review and the status read only the deck list
+    # and the section matcher here, and start faster without the import's types.
+    from quiz.core.drafts import CardDraft, DeckDraft
+    from quiz.core.identity import ImportPlan, StoredCard
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ def live_cards(reader: Reader, deck_id: int) -> list[tuple[int, int]]:
 
 
 def stored_cards(reader: Reader, deck_id: int) -> list[StoredCard]:
+    from quiz.core.drafts import BREADCRUMB_SEPARATOR
+    from quiz.core.identity import StoredCard
+
     return [
         StoredCard(
             int(r[0]),
@@ -276,6 +283,8 @@ def export_rows(
 ) -> list[ExportRow]:
     """The cards to list or export, in document order (decks by name), with the learner's
     suspensions if one is named."""
+    from quiz.core.drafts import BREADCRUMB_SEPARATOR
+
     where = f"c.deck_id IN ({sql_ids(deck_ids)})"
     if not include_retired:
         where += " AND NOT c.retired"

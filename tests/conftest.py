@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy.engine import Engine
 
 from quiz.cli import main
 
@@ -47,18 +46,19 @@ def quiz(runner: CliRunner, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
     return invoke
 
 
-@pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    """A fresh database with the bundled HO deck in it."""
+def with_ho_deck(url: str) -> str:
+    """Make the database at ``url`` as quiz does on first use: the schema, then the bundled decks."""
     from quiz.services.importing import import_bundled_decks
-    from quiz.store.schema import ensure_schema, make_engine, session_scope
+    from quiz.store import open_db
 
-    engine = make_engine(f"sqlite:///{db_path}")
-    ensure_schema(engine, lambda _message: None)
-    with session_scope(engine) as session:
-        import_bundled_decks(session)
-    yield engine
-    engine.dispose()
+    open_db(url, on_create=import_bundled_decks).close()
+    return url
+
+
+@pytest.fixture
+def ho_url(db_path: Path) -> str:
+    """A fresh SQLite database with the bundled HO deck in it; open it with quiz.store.open_db."""
+    return with_ho_deck(f"sqlite:///{db_path}")
 
 
 @pytest.fixture

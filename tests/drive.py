@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy.engine import Connection, Engine
 
 from quiz.services import learners
-from quiz.services.importing import import_bundled_decks
 from quiz.services.review import ReviewOptions, answer_writer, start_review
 from quiz.store.db import for_engine
-from quiz.store.schema import ensure_schema, make_engine, session_scope
+from quiz.store.schema import make_engine
+from tests.conftest import with_ho_deck
 
 START = datetime(2026, 10, 1, 17, 0, tzinfo=UTC)
 
@@ -39,10 +39,7 @@ def database_at(path: Path, revision: str) -> Iterator[tuple[Engine, Connection]
 
 def open_database(url: str, *names: str) -> Engine:
     """The database at ``url`` with the HO deck and these learners in it."""
-    engine = make_engine(url)
-    if ensure_schema(engine, lambda _message: None):
-        with session_scope(engine) as session:
-            import_bundled_decks(session)
+    engine = make_engine(with_ho_deck(url))
     with for_engine(engine) as db:
         for name in names:
             learners.add(db, name, START)

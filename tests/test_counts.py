@@ -15,7 +15,6 @@ from quiz.services import cohorts, learners
 from quiz.services.importing import import_documents
 from quiz.services.review import ReviewOptions, answer_writer, start_review, status
 from quiz.store.db import for_engine
-from quiz.store.schema import session_scope
 from tests.drive import START, database_at, open_database, review_days
 
 KEPT = {
@@ -81,20 +80,20 @@ def assert_counts_kept(engine: Engine) -> None:
 
 def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) -> None:
     engine = open_database(db_url, "ana", "ben")
-    with session_scope(engine) as session:
-        cohorts.create(session, "ortho", START)
-        cohorts.add(session, "ortho", ("ana", "ben"), START)
-        cohorts.create(session, "neuro", START)
-        cohorts.add(session, "neuro", ("ana",), START)
+    with for_engine(engine) as db:
+        cohorts.create(db, "ortho", START)
+        cohorts.add(db, "ortho", ("ana", "ben"), START)
+        cohorts.create(db, "neuro", START)
+        cohorts.add(db, "neuro", ("ana",), START)
     assert_counts_kept(engine)
     review_days(engine, "ana", seed=1, days=12)
     review_days(engine, "ben", seed=2, days=6, skip_every=3)
     assert_counts_kept(engine)
-    with session_scope(engine) as session:  # leaving a cohort takes a learner's counts out of it
-        cohorts.remove(session, "ortho", ("ben",))
+    with for_engine(engine) as db:  # leaving a cohort takes a learner's counts out of it
+        cohorts.remove(db, "ortho", ("ben",))
     assert_counts_kept(engine)
-    with session_scope(engine) as session:
-        cohorts.add(session, "ortho", ("ben",), START)
+    with for_engine(engine) as db:
+        cohorts.add(db, "ortho", ("ben",), START)
     assert_counts_kept(engine)
     now = START + timedelta(days=12, hours=2)
     with for_engine(engine) as db:
@@ -118,14 +117,14 @@ def test_counts_follow_every_writer(db_url: str, tmp_path: Path, ho_deck: Path) 
     start = text_now.index("### CT Scan")
     end = text_now.index("\n#", start + 1)
     deck.write_text(text_now[:start] + text_now[end + 1 :], encoding="utf-8")
-    with session_scope(engine) as session:
-        assert sum(d.retired for d in import_documents(session, [deck]).decks) > 0
+    with for_engine(engine) as db:
+        assert sum(d.retired for d in import_documents(db, [deck]).decks) > 0
     assert_counts_kept(engine)
     with for_engine(engine) as db:
         assert "CT Scan" not in {row.section[-1] for row in status(db, "ana", now).rows}
     shutil.copy(ho_deck, deck)
-    with session_scope(engine) as session:
-        import_documents(session, [deck])
+    with for_engine(engine) as db:
+        import_documents(db, [deck])
     assert_counts_kept(engine)
     with for_engine(engine) as db:
         assert status(db, "ana", now) == first

@@ -215,7 +215,7 @@ def _umask() -> int:
         (["cardiology", "-o", "{tmp}/x.apkg"], "no deck 'cardiology'"),
         (["heterotopic-ossification", "-o", "{tmp}/missing/x.apkg"], "no such folder"),
         (["heterotopic-ossification", "-o", "{readonly}/x.apkg"], "cannot write there"),
-        (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--section", "nowhere"], "no section matches"),
+        (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--section", "nowhere"], "matches 'nowhere'"),
         (["heterotopic-ossification", "-o", "{tmp}/x.apkg", "--suspended"], "--suspended needs --learner"),
     ],
 )

@@ -9,16 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import Engine
 
 from quiz.core import measures as reports
 from quiz.core.measures import Assigned, LearnerProgress, Pace, Thresholds
 from quiz.services import cohorts, learners
 from quiz.services.reports import cohort_report, learner_stats
 from quiz.services.review import ReviewOptions, answer_writer, start_review
-from quiz.store.db import AlchemyDb, for_engine
-from quiz.store.schema import session_scope
+from quiz.store import open_db
 from tests.conftest import Invoke, ho_card_count
 
 DAY = date(2026, 11, 10)
@@ -101,10 +98,10 @@ def test_pseudonyms_are_stable_and_hide_the_name() -> None:
 # --- in a database, through the services ----------------------------------------------------------------
 
 
-def _answer(engine: Engine, learner: str, now: datetime, grades: list[int]) -> list[int]:
+def _answer(ho_url: str, learner: str, now: datetime, grades: list[int]) -> list[int]:
     """One sitting at ``now``: the first cards of the queue graded in turn; returns their ids."""
     shown = []
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         sitting = start_review(db, ReviewOptions(learner=learner, new_per_day=20), now)
         writer = answer_writer(db)
         for grade in grades:
@@ -115,59 +112,59 @@ def _answer(engine: Engine, learner: str, now: datetime, grades: list[int]) -> l
     return shown
 
 
-def _cohort(engine: Engine, *names: str) -> None:
+def _cohort(ho_url: str, *names: str) -> None:
     start = datetime(2026, 11, 1, 9, tzinfo=UTC)
-    with session_scope(engine) as session:
-        cohorts.create(session, "ortho", start)
-        cohorts.add(session, "ortho", names, start)
-        cohorts.assign(session, "ortho", "heterotopic-ossification", None, start)
+    with open_db(ho_url) as db:
+        cohorts.create(db, "ortho", start)
+        cohorts.add(db, "ortho", names, start)
+        cohorts.assign(db, "ortho", "heterotopic-ossification", None, start)
 
 
-def _report(engine: Engine, now: datetime) -> reports.ProgressReport:
-    reader = AlchemyDb(engine.connect())
+def _report(ho_url: str, now: datetime) -> reports.ProgressReport:
+    reader = open_db(ho_url)
     try:
         return cohort_report(reader, "ortho", now)
     finally:
         reader.close()
 
 
-def test_retention_counts_only_the_first_review_of_a_day(engine: Engine) -> None:
-    with for_engine(engine) as db:
+def test_retention_counts_only_the_first_review_of_a_day(ho_url: str) -> None:
+    with open_db(ho_url) as db:
         learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
-    _cohort(engine, "ana")
+    _cohort(ho_url, "ana")
     monday = datetime(2026, 11, 2, 10, tzinfo=UTC)
-    _answer(engine, "ana", monday, [4])  # first sight: passed, not counted for retention
+    _answer(ho_url, "ana", monday, [4])  # first sight: passed, not counted for retention
     # Tuesday it is due: failed (counted: 0 of 1), then repeated and passed the same day (not counted).
     tuesday = monday + timedelta(days=1)
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         sitting = start_review(db, ReviewOptions(learner="ana", new_per_day=0), tuesday)
         writer = answer_writer(db)
         sitting.answer(writer, 1, tuesday, 3.0)
         assert sitting.current() is not None  # the same-day repeat
         sitting.answer(writer, 5, tuesday + timedelta(minutes=2), 3.0)
-    ana = _report(engine, tuesday + timedelta(hours=1)).learners[0]
+    ana = _report(ho_url, tuesday + timedelta(hours=1)).learners[0]
     assert (ana.retention, ana.retention_reviews, ana.reviews) == (0.0, 1, 3)
     assert ana.introduced == 1 and ana.workload == pytest.approx(2 / 7)  # two counted reviews
 
 
-def test_mature_from_21_days(engine: Engine) -> None:
-    with for_engine(engine) as db:
+def test_mature_from_21_days(ho_url: str) -> None:
+    with open_db(ho_url) as db:
         learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
-    _cohort(engine, "ana")
-    shown = _answer(engine, "ana", datetime(2026, 11, 2, 10, tzinfo=UTC), [5, 5, 5])
-    with engine.begin() as connection:  # three states as after long runs of passes
+    _cohort(ho_url, "ana")
+    shown = _answer(ho_url, "ana", datetime(2026, 11, 2, 10, tzinfo=UTC), [5, 5, 5])
+    with open_db(ho_url) as db, db.transaction():  # three states as after long runs of passes
         for card_id, interval in zip(shown, (20, 21, 60), strict=True):
-            connection.execute(
-                text("UPDATE card_states SET interval = :i WHERE card_id = :c"), {"i": interval, "c": card_id}
+            db.execute(
+                'UPDATE card_states SET "interval" = :i WHERE card_id = :c', {"i": interval, "c": card_id}
             )
-    report = _report(engine, datetime(2026, 11, 2, 12, tzinfo=UTC))
+    report = _report(ho_url, datetime(2026, 11, 2, 12, tzinfo=UTC))
     assert report.learners[0].mature == 2
     sections = {s.section_id: s for s in report.sections}
     mature_share = sum(s.mastery * s.cards for s in sections.values())
     assert mature_share == pytest.approx(2)
 
 
-def test_a_day_of_two_decks_counts_once_per_day_and_by_deck(engine: Engine, tmp_path: Path) -> None:
+def test_a_day_of_two_decks_counts_once_per_day_and_by_deck(ho_url: str, tmp_path: Path) -> None:
     """A day spent on two decks is one active day; a report of one deck counts its reviews only."""
     from quiz.services.importing import import_documents
 
@@ -176,59 +173,59 @@ def test_a_day_of_two_decks_counts_once_per_day_and_by_deck(engine: Engine, tmp_
         "# Wound Care\n\n## Dressings\n\n- Hydrocolloid dressings keep the wound **moist**\n",
         encoding="utf-8",
     )
-    with session_scope(engine) as session:
-        import_documents(session, [second])
-        learners.add(AlchemyDb.in_session(session), "ana", datetime(2026, 11, 1, tzinfo=UTC))
+    with open_db(ho_url) as db:
+        import_documents(db, [second])
+        learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
     now = datetime(2026, 11, 5, 12, tzinfo=UTC)
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         for deck in ("heterotopic-ossification", "wound-care"):
             sitting = start_review(db, ReviewOptions(deck=deck, learner="ana", new_per_day=5), now)
             sitting.answer(answer_writer(db), 4, now, 3.0)
     later = now + timedelta(hours=1)
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         both = learner_stats(db, "ana", later).learners[0]
         one = learner_stats(db, "ana", later, deck="wound-care").learners[0]
     assert (both.reviews, both.streak, both.workload) == (2, 1, pytest.approx(2 / 7))
     assert (one.reviews, one.streak, one.introduced) == (1, 1, 1)
 
 
-def test_streak_across_the_4am_day_boundary(engine: Engine) -> None:
+def test_streak_across_the_4am_day_boundary(ho_url: str) -> None:
     """23:30 and 03:30 the next night are one learner day; 05:00 that morning starts the next."""
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         learners.add(db, "ana", datetime(2026, 11, 1, tzinfo=UTC))
     evening = datetime(2026, 11, 5, 23, 30).astimezone()  # local time, as the learner lives it
-    _answer(engine, "ana", evening, [4])
-    _answer(engine, "ana", evening + timedelta(hours=4), [4])  # 03:30: still the 5th
-    night = _stats(engine, evening + timedelta(hours=4, minutes=10))
+    _answer(ho_url, "ana", evening, [4])
+    _answer(ho_url, "ana", evening + timedelta(hours=4), [4])  # 03:30: still the 5th
+    night = _stats(ho_url, evening + timedelta(hours=4, minutes=10))
     assert (night.streak, night.last_review) == (1, date(2026, 11, 5))
-    _answer(engine, "ana", evening + timedelta(hours=5, minutes=30), [4])  # 05:00: the 6th
-    morning = _stats(engine, evening + timedelta(hours=6))
+    _answer(ho_url, "ana", evening + timedelta(hours=5, minutes=30), [4])  # 05:00: the 6th
+    morning = _stats(ho_url, evening + timedelta(hours=6))
     assert (morning.streak, morning.last_review) == (2, date(2026, 11, 6))
-    two_days_later = _stats(engine, evening + timedelta(days=2, hours=6))
+    two_days_later = _stats(ho_url, evening + timedelta(days=2, hours=6))
     assert (two_days_later.streak, two_days_later.days_inactive) == (0, 2)
 
 
-def _stats(engine: Engine, now: datetime) -> LearnerProgress:
-    reader = AlchemyDb(engine.connect())
+def _stats(ho_url: str, now: datetime) -> LearnerProgress:
+    reader = open_db(ho_url)
     try:
         return learner_stats(reader, "ana", now).learners[0]
     finally:
         reader.close()
 
 
-def test_cohort_leeches_are_the_cards_many_learners_lapse_on(engine: Engine) -> None:
+def test_cohort_leeches_are_the_cards_many_learners_lapse_on(ho_url: str) -> None:
     names = ("ana", "ben", "cy")
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         for name in names:
             learners.add(db, name, datetime(2026, 11, 1, tzinfo=UTC))
-    _cohort(engine, *names)
+    _cohort(ho_url, *names)
     first = datetime(2026, 11, 2, 10, tzinfo=UTC)
     for name in names:
-        _answer(engine, name, first, [5, 5])
+        _answer(ho_url, name, first, [5, 5])
     # The next day: ana and ben fail the first card (a lapse), cy recalls it; all pass the second.
     for name, grade in zip(names, (1, 2, 5), strict=True):
-        _answer(engine, name, first + timedelta(days=1), [grade, 5])
-    report = _report(engine, first + timedelta(days=1, hours=2))
+        _answer(ho_url, name, first + timedelta(days=1), [grade, 5])
+    report = _report(ho_url, first + timedelta(days=1, hours=2))
     assert len(report.leeches) == 1
     leech = report.leeches[0]
     assert (leech.learners, leech.lapsed, leech.lapses) == (3, 2, 2)
@@ -262,7 +259,7 @@ def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> N
     assert [p["name"] for p in own["learners"]] == ["ortho-002"]
     assert own["learners"][0] == next(p for p in data["learners"] if p["name"] == "ortho-002")
     for args, message, code in (
-        (("stats", "--learner", "zed"), "no learner 'zed' yet", 1),
+        (("stats", "--learner", "zed"), "no learner 'zed' (the learners are: ", 1),
         (("cohort", "report", "ortho", "--since", "2999-01-01"), "is after today", 2),  # a bad option
         (("cohort", "report", "ortho", "--deck", "cardio"), "no deck 'cardio'", 1),
     ):

@@ -9,30 +9,29 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
 from quiz.cli.review import Loop, Terminal
 from quiz.errors import ConflictError, NotFoundError
 from quiz.services.review import ReviewOptions, ReviewSession, start_review
-from quiz.store.db import for_engine
+from quiz.store import open_db
 from quiz.store.review import AnswerWriter
 from tests.conftest import Invoke, ho_card_count
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def start(engine: Engine, now: datetime = NOON, **options: object) -> ReviewSession:
-    with for_engine(engine) as db:
+def start(ho_url: str, now: datetime = NOON, **options: object) -> ReviewSession:
+    with open_db(ho_url) as db:
         return start_review(db, ReviewOptions(learner=None, **options), now)  # type: ignore[arg-type]
 
 
-def answer(engine: Engine, sitting: ReviewSession, grade: int, now: datetime = NOON) -> object:
-    with for_engine(engine) as db:
+def answer(ho_url: str, sitting: ReviewSession, grade: int, now: datetime = NOON) -> object:
+    with open_db(ho_url) as db:
         return sitting.answer(AnswerWriter(db), grade, now, 2.0)
 
 
-def undo(engine: Engine, sitting: ReviewSession) -> object:
-    with for_engine(engine) as db:
+def undo(ho_url: str, sitting: ReviewSession) -> object:
+    with open_db(ho_url) as db:
         return sitting.undo(AnswerWriter(db))
 
 
@@ -41,20 +40,20 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
         return connection.execute(sql).fetchall()
 
 
-def test_new_cards_come_in_document_order_within_the_daily_limit(engine: Engine) -> None:
-    sitting = start(engine, new_per_day=5)
+def test_new_cards_come_in_document_order_within_the_daily_limit(ho_url: str) -> None:
+    sitting = start(ho_url, new_per_day=5)
     fronts = [c.front for c in sitting.queue]
     assert len(fronts) == 5
     assert fronts[0] == "What is heterotopic ossification (HO)?"
     # The limit is remembered: the next sitting that day has no new cards left after five answers.
     for _ in range(5):
-        answer(engine, sitting, 5)
-    assert start(engine).left() == 0
-    assert start(engine, now=NOON + timedelta(days=1)).left() == 5 + 5  # due again, and 5 new
+        answer(ho_url, sitting, 5)
+    assert start(ho_url).left() == 0
+    assert start(ho_url, now=NOON + timedelta(days=1)).left() == 5 + 5  # due again, and 5 new
 
 
-def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Engine, db_path: Path) -> None:
-    start(engine)  # makes the learner
+def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(ho_url: str, db_path: Path) -> None:
+    start(ho_url)  # makes the learner
     ids = [r[0] for r in rows(db_path, "SELECT id FROM cards WHERE NOT retired ORDER BY position")]
     last, retired = ids[-1], ids[0]
     with sqlite3.connect(db_path) as connection:
@@ -67,7 +66,7 @@ def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Eng
         )
         # A retired card met long ago still holds a state, which must not hide the last new card.
         connection.execute("UPDATE cards SET retired = 1 WHERE id = ?", (retired,))
-    assert [c.card_id for c in start(engine, new_per_day=5).queue] == [last]
+    assert [c.card_id for c in start(ho_url, new_per_day=5).queue] == [last]
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE card_states SET introduced = '2026-11-22' WHERE card_id = ?", (retired,))
         connection.execute(
@@ -77,14 +76,14 @@ def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(engine: Eng
             "WHERE id = ?",
             (last,),
         )  # suspended before it was ever seen
-    assert start(engine, new_per_day=5).left() == 0
+    assert start(ho_url, new_per_day=5).left() == 0
 
 
-def test_answer_saves_state_and_log_together(engine: Engine, db_path: Path) -> None:
-    sitting = start(engine, new_per_day=1)
+def test_answer_saves_state_and_log_together(ho_url: str, db_path: Path) -> None:
+    sitting = start(ho_url, new_per_day=1)
     card = sitting.current()
     assert card is not None
-    answer(engine, sitting, 4)
+    answer(ho_url, sitting, 4)
     assert rows(
         db_path,
         "SELECT repetitions, easiness, interval, due, last_review, introduced, version FROM card_states",
@@ -94,25 +93,25 @@ def test_answer_saves_state_and_log_together(engine: Engine, db_path: Path) -> N
     ]
 
 
-def test_due_cards_come_first_most_overdue_first(engine: Engine) -> None:
-    sitting = start(engine, new_per_day=3)
+def test_due_cards_come_first_most_overdue_first(ho_url: str) -> None:
+    sitting = start(ho_url, new_per_day=3)
     keys = [c.key for c in sitting.queue]
     for grade in (4, 4, 4):
-        answer(engine, sitting, grade)
-    later = start(engine, now=NOON + timedelta(days=5), new_per_day=1)
+        answer(ho_url, sitting, grade)
+    later = start(ho_url, now=NOON + timedelta(days=5), new_per_day=1)
     assert [c.key for c in list(later.queue)[:3]] == keys  # due since day 1, in document order
     assert later.queue[3].stored is None  # then the new card
 
 
-def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: Engine, db_path: Path) -> None:
-    sitting = start(engine, new_per_day=2)
+def test_grades_under_four_come_back_the_same_day_without_rescheduling(ho_url: str, db_path: Path) -> None:
+    sitting = start(ho_url, new_per_day=2)
     first = sitting.current()
     assert first is not None
-    answer(engine, sitting, 3)  # passes, but comes back
-    answer(engine, sitting, 5)
+    answer(ho_url, sitting, 3)  # passes, but comes back
+    answer(ho_url, sitting, 5)
     assert sitting.current() is not None and sitting.current().card_id == first.card_id  # type: ignore[union-attr]
-    answer(engine, sitting, 2)  # a repeat: logged only
-    answer(engine, sitting, 4)  # the repeat that ends it
+    answer(ho_url, sitting, 2)  # a repeat: logged only
+    answer(ho_url, sitting, 4)  # the repeat that ends it
     assert sitting.current() is None
     assert rows(db_path, f"SELECT grade, kind FROM reviews WHERE card_id = {first.card_id} ORDER BY id") == [
         (3, "review"),
@@ -123,37 +122,35 @@ def test_grades_under_four_come_back_the_same_day_without_rescheduling(engine: E
         db_path, f"SELECT repetitions, easiness, interval FROM card_states WHERE card_id = {first.card_id}"
     ) == [(1, 236, 1)]
     # Quitting and starting again the same day still brings back what was left under 4.
-    again = start(engine, new_per_day=3)
-    answer(engine, again, 1)
-    resumed = start(engine, new_per_day=3)
+    again = start(ho_url, new_per_day=3)
+    answer(ho_url, again, 1)
+    resumed = start(ho_url, new_per_day=3)
     assert [c.card_id for c in resumed.repeats] == [again.history[0].card.card_id]
 
 
-def test_undo_restores_state_and_log_exactly(engine: Engine, db_path: Path) -> None:
-    sitting = start(engine, new_per_day=2)
-    answer(engine, sitting, 4)
+def test_undo_restores_state_and_log_exactly(ho_url: str, db_path: Path) -> None:
+    sitting = start(ho_url, new_per_day=2)
+    answer(ho_url, sitting, 4)
     before_states = rows(db_path, "SELECT * FROM card_states ORDER BY card_id")
     before_log = rows(db_path, "SELECT * FROM reviews ORDER BY id")
     shown = sitting.current()
-    answer(engine, sitting, 1)
-    undone = undo(engine, sitting)
+    answer(ho_url, sitting, 1)
+    undone = undo(ho_url, sitting)
     assert undone is not None and undone.grade == 1  # type: ignore[attr-defined]
     assert rows(db_path, "SELECT * FROM card_states ORDER BY card_id") == before_states
     assert rows(db_path, "SELECT * FROM reviews ORDER BY id") == before_log
     assert sitting.current() == shown and not sitting.repeats
     # Undo the first answer too: the card is new again.
-    undo(engine, sitting)
+    undo(ho_url, sitting)
     assert rows(db_path, "SELECT count(*) FROM card_states") == [(0,)]
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]
 
 
-def test_an_answer_given_in_another_session_is_refused_not_counted_twice(
-    engine: Engine, db_path: Path
-) -> None:
-    one, two = start(engine, new_per_day=1), start(engine, new_per_day=1)
-    answer(engine, one, 5)
+def test_an_answer_given_in_another_session_is_refused_not_counted_twice(ho_url: str, db_path: Path) -> None:
+    one, two = start(ho_url, new_per_day=1), start(ho_url, new_per_day=1)
+    answer(ho_url, one, 5)
     with pytest.raises(ConflictError, match="answered in another session"):
-        answer(engine, two, 3)
+        answer(ho_url, two, 3)
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
     assert rows(db_path, "SELECT repetitions, version FROM card_states") == [(1, 1)]
 
@@ -174,55 +171,55 @@ def test_a_card_last_reviewed_after_today_is_refused_and_skipped(quiz: Invoke, d
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
 
 
-def test_suspend_and_bury(engine: Engine, db_path: Path) -> None:
-    sitting = start(engine, new_per_day=3)
+def test_suspend_and_bury(ho_url: str, db_path: Path) -> None:
+    sitting = start(ho_url, new_per_day=3)
     suspended = sitting.current()
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         sitting.suspend(db)
         buried = sitting.current()
         sitting.bury(db)
     assert sitting.left() == 1
     assert suspended and buried
-    today = {c.card_id for c in start(engine, new_per_day=3).queue}
+    today = {c.card_id for c in start(ho_url, new_per_day=3).queue}
     assert suspended.card_id not in today and buried.card_id not in today
-    tomorrow = {c.card_id for c in start(engine, now=NOON + timedelta(days=1), new_per_day=3).queue}
+    tomorrow = {c.card_id for c in start(ho_url, now=NOON + timedelta(days=1), new_per_day=3).queue}
     assert buried.card_id in tomorrow and suspended.card_id not in tomorrow
 
 
-def test_cram_practises_without_rescheduling(engine: Engine, db_path: Path) -> None:
-    sitting = start(engine, new_per_day=1)
-    answer(engine, sitting, 5)
+def test_cram_practises_without_rescheduling(ho_url: str, db_path: Path) -> None:
+    sitting = start(ho_url, new_per_day=1)
+    answer(ho_url, sitting, 5)
     state = rows(db_path, "SELECT * FROM card_states")
-    cram = start(engine, cram=True)
+    cram = start(ho_url, cram=True)
     assert cram.left() == ho_card_count()
-    answer(engine, cram, 0)
+    answer(ho_url, cram, 0)
     assert rows(db_path, "SELECT * FROM card_states") == state
     assert rows(db_path, "SELECT kind FROM reviews ORDER BY id") == [("review",), ("cram",)]
 
 
-def test_a_card_failed_often_is_a_leech(engine: Engine, db_path: Path) -> None:
+def test_a_card_failed_often_is_a_leech(ho_url: str, db_path: Path) -> None:
     day = NOON
-    sitting = start(engine, now=day, new_per_day=1, leech_threshold=3)
+    sitting = start(ho_url, now=day, new_per_day=1, leech_threshold=3)
     leech_key = sitting.current().key  # type: ignore[union-attr]
     for _ in range(3):
-        sitting = start(engine, now=day, new_per_day=0)
+        sitting = start(ho_url, now=day, new_per_day=0)
         if sitting.current() is None or sitting.current().key != leech_key:  # type: ignore[union-attr]
-            sitting = start(engine, now=day, new_per_day=1)
-        answered = answer(engine, sitting, 1, day)
+            sitting = start(ho_url, now=day, new_per_day=1)
+        answered = answer(ho_url, sitting, 1, day)
         day += timedelta(days=1)
     assert answered.leech  # type: ignore[attr-defined]
     assert sitting.leeches == [leech_key]
     assert rows(db_path, "SELECT suspended, leech, failures FROM card_states") == [(1, 1, 3)]
-    assert start(engine, now=day).left() == 0
+    assert start(ho_url, now=day).left() == 0
 
 
-def test_unknown_learner_deck_and_section(engine: Engine) -> None:
-    with for_engine(engine) as db, pytest.raises(NotFoundError, match="no learner 'zed'"):
+def test_unknown_learner_deck_and_section(ho_url: str) -> None:
+    with open_db(ho_url) as db, pytest.raises(NotFoundError, match="no learner 'zed'"):
         start_review(db, ReviewOptions(learner="zed"), NOON)
     with pytest.raises(NotFoundError, match="no deck 'cardio'"):
-        start(engine, deck="cardio")
+        start(ho_url, deck="cardio")
     with pytest.raises(NotFoundError, match="no section of any deck matches 'nowhere'"):
-        start(engine, section="nowhere")
+        start(ho_url, section="nowhere")
 
 
 # --- the command -------------------------------------------------------------------------------------
@@ -327,17 +324,14 @@ class ScriptedInput(io.StringIO):
         return line + "\n"
 
 
-def test_locked_database_loses_nothing(
-    engine: Engine, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_locked_database_loses_nothing(ho_url: str, db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QUIZ_BUSY_TIMEOUT_MS", "200")
-    engine.dispose()  # new connections take the short timeout
-    sitting = start(engine, new_per_day=1)
+    sitting = start(ho_url, new_per_day=1)
     blocker = sqlite3.connect(db_path, isolation_level=None, timeout=0)
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
     out = io.StringIO()
     script = ScriptedInput(["", "4", "!release:4"], {"release": lambda: blocker.execute("COMMIT")})
-    with for_engine(engine) as db:
+    with open_db(ho_url) as db:
         summary = Loop(sitting, db, AnswerWriter(db), Terminal(script, out, False)).run()
     blocker.close()
     assert "the database is locked by another program (waited 0.2 s): nothing was saved" in out.getvalue()

@@ -1,4 +1,4 @@
-"""The `quiz` command: parse options, open one session, call one service, print the result.
+"""The `quiz` command: parse options, open one connection, call one service, print the result.
 
 Only click is imported at start-up; each command imports what it needs, so `quiz --help` is fast.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -21,76 +21,44 @@ if TYPE_CHECKING:
     from contextlib import AbstractContextManager
     from datetime import datetime
 
-    from sqlalchemy.engine import Engine
-    from sqlalchemy.orm import Session
-
     from quiz.store.db import Db, Reader
 
 F = TypeVar("F", bound="Callable[..., Any]")
 
 
 class App:
-    """What every command shares: where the database is, opened on first use."""
+    """What every command shares: where the database is. Each command opens one connection."""
 
     def __init__(self, db_option: str | None) -> None:
         self.db_option = db_option
-        self._engine: Engine | None = None
-
-    def engine(self) -> Engine:
-        if self._engine is None:
-            from quiz import config
-            from quiz.store.schema import ensure_schema, make_engine, session_scope
-
-            url = config.database_url(self.db_option)
-            engine = make_engine(url)
-            where = engine.url.render_as_string(hide_password=True)
-            created = ensure_schema(engine, lambda message: _note(f"{message} at {where}"))
-            if created:
-                # The document reader is loaded only for a new database.
-                from quiz.services.importing import import_bundled_decks
-
-                with session_scope(engine) as session:
-                    result = import_bundled_decks(session)
-                for deck in result.decks:
-                    _note(f"Imported the bundled deck '{deck.name}' ({deck.cards} cards)")
-            self._engine = engine
-        return self._engine
-
-    def close(self) -> None:
-        """Close the pooled connections when the command ends (PostgreSQL's are sockets)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-
-    def session(self) -> AbstractContextManager[Session]:
-        from quiz.store.schema import session_scope
-
-        return session_scope(self.engine())
 
     @contextmanager
     def db(self, read_only: bool = False) -> Iterator[Db]:
-        """Plain SQL without the ORM (the review, the status, learners, reports): SQLite's own
-        driver when the file is ready, so SQLAlchemy is not even imported; else the engine's.
-        ``read_only``: one read transaction, every count from the same moment."""
+        """The command's connection (quiz.store.open_db: SQLite's own driver on a ready file, so
+        SQLAlchemy is not even imported). ``read_only``: one read transaction, every count from the
+        same moment."""
         from quiz import config
-        from quiz.store.db import AlchemyDb, SqliteDb, open_sqlite
+        from quiz.store import open_db
+        from quiz.store.db import SqliteDb
 
         url = config.database_url(self.db_option)
-        found: SqliteDb | AlchemyDb | None = None if self._engine is not None else open_sqlite(url, read_only)
-        if found is None:
-            engine = self.engine()  # creates or upgrades the database first
-            found = open_sqlite(url, read_only) or AlchemyDb(engine.connect())
-        try:
-            if read_only and isinstance(found, AlchemyDb):
-                with found.transaction():  # the same moment for every count, as SQLite's reader
-                    yield found
+        with closing(open_db(url, read_only=read_only, announce=_note, on_create=_fill)) as db:
+            if read_only and not isinstance(db, SqliteDb):  # SQLite's reader is in one already
+                with db.transaction():
+                    yield db
             else:
-                yield found
-        finally:
-            found.close()
+                yield db
 
     def reader(self) -> AbstractContextManager[Reader]:
         return self.db(read_only=True)
+
+
+def _fill(db: Db) -> None:
+    """A database made just now gets the bundled decks (the document reader loads only then)."""
+    from quiz.services.importing import import_bundled_decks
+
+    for deck in import_bundled_decks(db).decks:
+        _note(f"Imported the bundled deck '{deck.name}' ({deck.cards} cards)")
 
 
 def _note(message: str) -> None:
@@ -169,7 +137,6 @@ pass_app = click.make_pass_decorator(App)
 def main(ctx: click.Context, db: str | None) -> None:
     """Spaced-repetition flashcards made from clinical source documents."""
     ctx.obj = App(db)
-    ctx.call_on_close(ctx.obj.close)
 
 
 @main.command("import")
@@ -190,8 +157,8 @@ def import_command(app: App, paths: tuple[str, ...], dry_run: bool, replace: boo
     from quiz.render import library
     from quiz.services.importing import import_documents
 
-    with app.session() as session:
-        result = import_documents(session, [Path(p) for p in paths], dry_run=dry_run, replace=replace)
+    with app.db() as db:
+        result = import_documents(db, [Path(p) for p in paths], dry_run=dry_run, replace=replace)
     for warning in library.import_warnings(result):
         _note(warning)
     _show(result, fmt, lambda: library.import_table(result, _color()))
@@ -228,8 +195,8 @@ def decks(app: App, fmt: str) -> None:
     from quiz.render import library
     from quiz.services.browse import list_decks
 
-    with app.session() as session:
-        rows = list_decks(session)
+    with app.reader() as reader:
+        rows = list_decks(reader)
     _show(rows, fmt, lambda: library.decks_table(rows, _color()))
 
 
@@ -243,8 +210,8 @@ def cards(app: App, deck: str, section: str | None, fmt: str) -> None:
     from quiz.render import library
     from quiz.services.browse import list_cards
 
-    with app.session() as session:
-        result = list_cards(session, deck, section)
+    with app.reader() as reader:
+        result = list_cards(reader, deck, section)
     click.echo(library.cards_json(result) if fmt == "json" else library.cards_table(result, _color()))
 
 
@@ -444,9 +411,9 @@ def export_anki(
     from quiz.services.export import export_anki as export_package
 
     target = Path(output or f"{decks[0] if len(decks) == 1 else 'quiz'}.apkg")
-    with app.session() as session:
+    with app.db() as db:
         result = export_package(
-            session,
+            db,
             list(decks),
             target,
             _now(),
@@ -473,10 +440,8 @@ def _text_export(kind: str, summary: str) -> None:
         from quiz.render import library
         from quiz.services.export import export_text
 
-        with app.session() as session:
-            result = export_text(
-                session, deck, Path(output or f"{deck}.{kind}"), kind, _now(), include_retired
-            )
+        with app.db() as db:
+            result = export_text(db, deck, Path(output or f"{deck}.{kind}"), kind, _now(), include_retired)
         _show(result, fmt, lambda: library.export_line(result))
 
 

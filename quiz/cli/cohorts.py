@@ -29,8 +29,8 @@ def cohort_create(app: App, name: str, fmt: str) -> None:
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        made = cohorts.create(session, name, _now())
+    with app.db() as db:
+        made = cohorts.create(db, name, _now())
     _show(made, fmt, lambda: people.created_line(made))
 
 
@@ -44,8 +44,8 @@ def cohort_add(app: App, name: str, learners: tuple[str, ...], fmt: str) -> None
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        change = cohorts.add(session, name, learners, _now())
+    with app.db() as db:
+        change = cohorts.add(db, name, learners, _now())
     _show(change, fmt, lambda: people.membership_lines(change, added=True))
 
 
@@ -59,8 +59,8 @@ def cohort_remove(app: App, name: str, learners: tuple[str, ...], fmt: str) -> N
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        change = cohorts.remove(session, name, learners)
+    with app.db() as db:
+        change = cohorts.remove(db, name, learners)
     _show(change, fmt, lambda: people.membership_lines(change, added=False))
 
 
@@ -81,8 +81,8 @@ def cohort_assign(app: App, name: str, deck: str, due: datetime | None, remove: 
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        result = cohorts.assign(session, name, deck, due.date() if due else None, _now(), remove=remove)
+    with app.db() as db:
+        result = cohorts.assign(db, name, deck, due.date() if due else None, _now(), remove=remove)
     _show(result, fmt, lambda: people.assigned_line(result))
 
 
@@ -94,8 +94,8 @@ def cohort_list(app: App, fmt: str) -> None:
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        rows = cohorts.list_all(session)
+    with app.reader() as reader:
+        rows = cohorts.list_all(reader)
     _show(rows, fmt, lambda: people.cohorts_table(rows, _color()))
 
 
@@ -108,8 +108,8 @@ def cohort_show(app: App, name: str, fmt: str) -> None:
     from quiz.render import people
     from quiz.services import cohorts
 
-    with app.session() as session:
-        detail = cohorts.show(session, name)
+    with app.reader() as reader:
+        detail = cohorts.show(reader, name)
     _show(detail, fmt, lambda: people.cohort_detail(detail))
 
 
@@ -130,8 +130,8 @@ def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt
     from quiz.render import people
     from quiz.services.progress import import_progress
 
-    with app.session() as session:
-        result = import_progress(session, [Path(f) for f in files], cohort_name)
+    with app.db() as db:
+        result = import_progress(db, [Path(f) for f in files], cohort_name)
     _show(result, fmt, lambda: people.progress_import_lines(result))
 
 
@@ -300,8 +300,8 @@ def progress_export(app: App, learner: str | None, output: str | None, fmt: str)
     from quiz.render import people
     from quiz.services.progress import export_progress
 
-    with app.session() as session:
-        result = export_progress(session, learner, Path(output) if output else None, _now())
+    with app.db() as db:
+        result = export_progress(db, learner, Path(output) if output else None, _now())
     _show(result, fmt, lambda: people.progress_export_line(result))
 
 
@@ -329,6 +329,6 @@ def simulate(
     from quiz.render import people
     from quiz.services.simulate import simulate as run
 
-    with app.session() as session:
-        result = run(session, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
+    with app.db() as db:
+        result = run(db, learners, days, _now(), deck=deck, seed=seed, cohort=cohort_name)
     _show(result, fmt, lambda: people.simulation_line(result))

@@ -5,13 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
-from quiz import store
-from quiz.core.drafts import breadcrumb, path_titles
-from quiz.core.matching import pick_deck
-from quiz.errors import NotFoundError
-from quiz.store.models import Deck
+from quiz.services.lookup import find_deck, find_sections
+from quiz.store import decks as store_decks
+from quiz.store.db import Reader
+from quiz.store.decks import DeckRow
 
 
 @dataclass(frozen=True)
@@ -50,7 +47,7 @@ class CardsResult:
     cards: tuple[DeckCard, ...]
 
 
-def _summary(row: store.DeckRow) -> DeckSummary:
+def _summary(row: DeckRow) -> DeckSummary:
     return DeckSummary(
         row.slug,
         row.name,
@@ -63,40 +60,16 @@ def _summary(row: store.DeckRow) -> DeckSummary:
     )
 
 
-def _card(row: store.CardRow) -> DeckCard:
-    return DeckCard(
-        row.key, row.deck, row.section_path, row.kind, row.front, row.back, row.references, row.source_line
+def list_decks(reader: Reader) -> tuple[DeckSummary, ...]:
+    return tuple(_summary(row) for row in store_decks.deck_rows(reader))
+
+
+def list_cards(reader: Reader, deck_name: str, section: str | None = None) -> CardsResult:
+    deck = find_deck(reader, deck_name)
+    section_ids = find_sections(reader, section, [deck]) if section is not None else None
+    rows = store_decks.export_rows(reader, [deck.id], section_ids, include_retired=False, learner_id=None)
+    cards = tuple(
+        DeckCard(r.key, r.deck, r.section_path, r.kind, r.front, r.back, r.references, r.source_line)
+        for r in rows
     )
-
-
-def list_decks(session: Session) -> tuple[DeckSummary, ...]:
-    return tuple(_summary(row) for row in store.deck_rows(session))
-
-
-def find_deck(session: Session, name: str) -> Deck:
-    """A deck by its id, or by its name or the start of either when that is unambiguous."""
-    exact = store.deck_by_slug(session, name.strip())
-    if exact is not None:
-        return exact
-    everything = store.all_decks(session)
-    slug = pick_deck(name, [(d.slug, d.name) for d in everything])
-    return next(d for d in everything if d.slug == slug)
-
-
-def list_cards(session: Session, deck_name: str, section: str | None = None) -> CardsResult:
-    deck = find_deck(session, deck_name)
-    paths = None
-    if section is not None:
-        wanted = section.strip().casefold()
-        paths = [
-            p
-            for p in store.section_paths(session, deck.id)
-            if wanted in breadcrumb(path_titles(p)).casefold()
-        ]
-        if not paths:
-            raise NotFoundError(
-                f"no section of deck '{deck.slug}' matches '{section}': "
-                f"see quiz outline or quiz cards {deck.slug}"
-            )
-    cards = tuple(_card(row) for row in store.card_rows(session, deck, paths))
     return CardsResult(deck.slug, deck.name, section, cards)

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy.orm import Session
-
-from quiz import store
 from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.services import learners
-from quiz.services.browse import find_deck
-from quiz.store.cohorts import AssignmentRow
-from quiz.store.db import AlchemyDb
-from quiz.store.models import Cohort
+from quiz.services.lookup import find_deck, find_learner
+from quiz.store import cohorts as store_cohorts
+from quiz.store import review as store_review
+from quiz.store.cohorts import AssignmentRow, CohortInfo
+from quiz.store.db import Db, Reader
 
 MAX_NAME = 200
 
@@ -63,61 +61,62 @@ class MembershipChange:
     created: tuple[str, ...] = ()  # learners made on the way
 
 
-def find_cohort(session: Session, name: str) -> Cohort:
-    cohort = store.cohorts.cohort_by_name(session, name.strip())
+def find_cohort(reader: Reader, name: str) -> CohortInfo:
+    """The one cohort lookup, with the one "no such cohort" message."""
+    cohort = store_cohorts.cohort_by_name(reader, name.strip())
     if cohort is None:
-        known = ", ".join(c.name for c in store.cohorts.cohorts(session)) or "none yet"
+        known = ", ".join(c.name for c in store_cohorts.cohorts(reader)) or "none yet"
         raise NotFoundError(
             f"no cohort '{name}' (the cohorts are: {known}): create one with quiz cohort create {name}"
         )
     return cohort
 
 
-def create(session: Session, name: str, now: datetime) -> CohortSummary:
+def create(db: Db, name: str, now: datetime) -> CohortSummary:
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise QuizError(f"a cohort's name must be 1 to {MAX_NAME} characters, not {name!r}")
-    if store.cohorts.cohort_by_name(session, name) is not None:
-        raise QuizError(f"cohort '{name}' exists already: choose another name")
-    store.cohorts.add_cohort(session, name, now)
+    with db.transaction():
+        if store_cohorts.cohort_by_name(db, name) is not None:
+            raise QuizError(f"cohort '{name}' exists already: choose another name")
+        store_cohorts.add_cohort(db, name, now)
     return CohortSummary(name, 0, ())
 
 
-def add(session: Session, cohort_name: str, names: tuple[str, ...], now: datetime) -> MembershipChange:
+def add(db: Db, cohort_name: str, names: tuple[str, ...], now: datetime) -> MembershipChange:
     """Put learners in a cohort; a learner not known yet is added (the instructor names the class)."""
-    cohort = find_cohort(session, cohort_name)
     added: list[str] = []
     already: list[str] = []
     created: list[str] = []
-    db = AlchemyDb.in_session(session)
-    for name in names:
-        found = store.review.learner_by_name(db, name.strip())
-        learner = found if found is not None else learners.add(db, name, now)
-        if found is None:
-            created.append(learner.name)
-        (added if store.cohorts.add_member(session, cohort.id, learner.id, now) else already).append(
-            learner.name
-        )
+    with db.transaction():
+        cohort = find_cohort(db, cohort_name)
+        for name in names:
+            found = store_review.learner_by_name(db, name.strip())
+            learner = found if found is not None else learners.add(db, name, now)
+            if found is None:
+                created.append(learner.name)
+            (added if store_cohorts.add_member(db, cohort.id, learner.id, now) else already).append(
+                learner.name
+            )
     return MembershipChange(cohort.name, tuple(added), tuple(already), tuple(created))
 
 
-def remove(session: Session, cohort_name: str, names: tuple[str, ...]) -> MembershipChange:
+def remove(db: Db, cohort_name: str, names: tuple[str, ...]) -> MembershipChange:
     """Take learners out of a cohort; their schedules and review logs stay."""
-    cohort = find_cohort(session, cohort_name)
     removed: list[str] = []
     absent: list[str] = []
-    for name in names:
-        learner = store.review.learner_by_name(AlchemyDb.in_session(session), name.strip())
-        if learner is None:
-            raise NotFoundError(f"no learner '{name}': see quiz cohort show {cohort.name}")
-        (removed if store.cohorts.remove_member(session, cohort.id, learner.id) else absent).append(
-            learner.name
-        )
+    with db.transaction():
+        cohort = find_cohort(db, cohort_name)
+        for name in names:
+            learner = find_learner(db, name)
+            (removed if store_cohorts.remove_member(db, cohort.id, learner.id) else absent).append(
+                learner.name
+            )
     return MembershipChange(cohort.name, tuple(removed), tuple(absent))
 
 
 def assign(
-    session: Session,
+    db: Db,
     cohort_name: str,
     deck_name: str,
     due_date: date | None,
@@ -125,33 +124,36 @@ def assign(
     remove: bool = False,
 ) -> AssignResult:
     """Assign a deck to a cohort, with the date every card should be learned by (or change it)."""
-    cohort = find_cohort(session, cohort_name)
-    deck = find_deck(session, deck_name)
-    if remove:
-        if not store.cohorts.unassign(session, cohort.id, deck.id):
-            raise NotFoundError(f"deck '{deck.slug}' is not assigned to cohort '{cohort.name}'")
-        return AssignResult(cohort.name, deck.slug, None, False)
-    if due_date is not None and due_date < now.date():
-        raise OptionError("--due", f"--due {due_date.isoformat()} is in the past: give a date from today on")
-    new = store.cohorts.assign(session, cohort.id, deck.id, due_date, now)
-    row = next(r for r in store.cohorts.assignments(session, cohort.id)[cohort.id] if r.deck_id == deck.id)
+    with db.transaction():
+        cohort = find_cohort(db, cohort_name)
+        deck = find_deck(db, deck_name)
+        if remove:
+            if not store_cohorts.unassign(db, cohort.id, deck.id):
+                raise NotFoundError(f"deck '{deck.slug}' is not assigned to cohort '{cohort.name}'")
+            return AssignResult(cohort.name, deck.slug, None, False)
+        if due_date is not None and due_date < now.date():
+            raise OptionError(
+                "--due", f"--due {due_date.isoformat()} is in the past: give a date from today on"
+            )
+        new = store_cohorts.assign(db, cohort.id, deck.id, due_date, now)
+        row = next(r for r in store_cohorts.assignments(db, cohort.id)[cohort.id] if r.deck_id == deck.id)
     return AssignResult(cohort.name, deck.slug, _assigned([row])[0], new)
 
 
-def list_all(session: Session) -> tuple[CohortSummary, ...]:
-    counts = store.cohorts.member_counts(session)
-    decks = store.cohorts.assignments(session)
+def list_all(reader: Reader) -> tuple[CohortSummary, ...]:
+    counts = store_cohorts.member_counts(reader)
+    decks = store_cohorts.assignments(reader)
     return tuple(
         CohortSummary(c.name, counts.get(c.id, 0), _assigned(decks.get(c.id, [])))
-        for c in store.cohorts.cohorts(session)
+        for c in store_cohorts.cohorts(reader)
     )
 
 
-def show(session: Session, cohort_name: str) -> CohortDetail:
-    cohort = find_cohort(session, cohort_name)
+def show(reader: Reader, cohort_name: str) -> CohortDetail:
+    cohort = find_cohort(reader, cohort_name)
     return CohortDetail(
         cohort.name,
         cohort.created_at,
-        tuple(m.name for m in store.cohorts.members(session, cohort.id)),
-        _assigned(store.cohorts.assignments(session, cohort.id).get(cohort.id, [])),
+        tuple(store_cohorts.members(reader, cohort.id)),
+        _assigned(store_cohorts.assignments(reader, cohort.id).get(cohort.id, [])),
     )

@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from quiz import store
 from quiz.anki import export as exporter
 from quiz.errors import QuizError
 from quiz.files import write_atomically
-from quiz.services.browse import find_deck
-from quiz.services.review import resolve_learner
-from quiz.store import ExportRow
-from quiz.store.db import AlchemyDb
+from quiz.services.lookup import find_deck, find_learner, find_sections
+from quiz.store import decks as store_decks
+from quiz.store.db import Db
+from quiz.store.decks import ExportRow
 
 
 @dataclass(frozen=True)
@@ -33,26 +30,20 @@ class ExportResult:
 
 
 def cards_to_export(
-    session: Session,
+    db: Db,
     deck_names: list[str],
     section: str | None,
     include_retired: bool,
     learner: str | None,
     now: datetime,
 ) -> tuple[list[ExportRow], list[str]]:
-    decks = [find_deck(session, name) for name in deck_names] if deck_names else store.all_decks(session)
+    everything = store_decks.decks(db)
+    decks = [find_deck(db, name, everything) for name in deck_names] if deck_names else everything
     if not decks:
         raise QuizError("there are no decks to export: run quiz import FILE first")
-    deck_ids = [deck.id for deck in decks]
-    section_ids = None
-    if section is not None:
-        section_ids = store.matching_sections(session, section, deck_ids)
-        if not section_ids:
-            raise QuizError(f"no section matches '{section}': see quiz outline FILE")
-    learner_id = (
-        resolve_learner(AlchemyDb.in_session(session), learner, now).id if learner is not None else None
-    )
-    rows = store.export_rows(session, deck_ids, section_ids, include_retired, learner_id)
+    section_ids = find_sections(db, section, decks) if section is not None else None
+    learner_id = find_learner(db, learner).id if learner is not None else None
+    rows = store_decks.export_rows(db, [deck.id for deck in decks], section_ids, include_retired, learner_id)
     if not rows:
         names = ", ".join(deck.slug for deck in decks)
         raise QuizError(f"no cards to export from {names}" + (f" in '{section}'" if section else ""))
@@ -60,7 +51,7 @@ def cards_to_export(
 
 
 def export_anki(
-    session: Session,
+    db: Db,
     deck_names: list[str],
     output: Path,
     now: datetime,
@@ -73,7 +64,7 @@ def export_anki(
     if suspended and learner is None:
         raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
     cards, decks = cards_to_export(
-        session, deck_names, section, include_retired, learner if suspended else None, now
+        db, deck_names, section, include_retired, learner if suspended else None, now
     )
     package, summary = exporter.anki_package(cards)
     # The real export time: Anki applies an edit only from a package newer than the last one.
@@ -84,9 +75,9 @@ def export_anki(
 
 
 def export_text(
-    session: Session, deck_name: str, output: Path, fmt: str, now: datetime, include_retired: bool = False
+    db: Db, deck_name: str, output: Path, fmt: str, now: datetime, include_retired: bool = False
 ) -> ExportResult:
-    cards, decks = cards_to_export(session, [deck_name], None, include_retired, None, now)
+    cards, decks = cards_to_export(db, [deck_name], None, include_retired, None, now)
     if fmt == "csv":
         text = exporter.anki_csv(cards, cards[0].section_path[0])
     else:

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from quiz import store
 from quiz.config import bundled_decks_dir
 from quiz.core.identity import ImportPlan, plan_import
 from quiz.errors import QuizError
 from quiz.generator import guess_format
 from quiz.services.documents import Document, Skipped, read_documents
+from quiz.store import decks as store_decks
+from quiz.store.db import Db
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class ImportResult:
 
 
 def import_documents(
-    session: Session,
+    db: Db,
     paths: list[Path],
     *,
     dry_run: bool = False,
@@ -55,7 +54,7 @@ def import_documents(
     Stubs (nothing to learn) are skipped, not refused. A document whose deck came from a file of
     another name is refused unless ``replace``: importing it would retire that file's cards."""
     with _batch():
-        return _import_documents(session, paths, dry_run, replace, now)
+        return _import_documents(db, paths, dry_run, replace, now)
 
 
 @contextmanager
@@ -72,7 +71,7 @@ def _batch() -> Iterator[None]:
 
 
 def _import_documents(
-    session: Session, paths: list[Path], dry_run: bool, replace: bool, now: datetime | None
+    db: Db, paths: list[Path], dry_run: bool, replace: bool, now: datetime | None
 ) -> ImportResult:
     documents, skipped = read_documents(paths)
     seen: dict[str, str] = {}
@@ -83,20 +82,21 @@ def _import_documents(
                 f"{document.draft.source}: deck id '{document.draft.deck_id}' is also "
                 f"the id of {other}: give one of them another 'id' in its front matter"
             )
-    plans = [_plan(session, document, replace) for document in documents]  # every check first
     now = now or datetime.now(UTC)
-    results = [
-        _import_one(session, document, plan, replaced, dry_run, now) for document, plan, replaced in plans
-    ]
+    with db.transaction():  # every document or none
+        plans = [_plan(db, document, replace) for document in documents]  # every check first
+        results = [
+            _import_one(db, document, plan, replaced, dry_run, now) for document, plan, replaced in plans
+        ]
     return ImportResult(tuple(results), dry_run, tuple(skipped))
 
 
-def _plan(session: Session, document: Document, replace: bool) -> tuple[Document, ImportPlan, str | None]:
+def _plan(db: Db, document: Document, replace: bool) -> tuple[Document, ImportPlan, str | None]:
     """What importing the document would change, and the deck's earlier source when this document
     takes the deck over from a file of another name (refused without ``replace``)."""
     draft = document.draft
-    deck = store.deck_by_slug(session, draft.deck_id)
-    stored = store.stored_cards(session, deck.id) if deck is not None else []
+    deck = next((d for d in store_decks.decks(db) if d.slug == draft.deck_id), None)
+    stored = store_decks.stored_cards(db, deck.id) if deck is not None else []
     plan = plan_import(stored, list(draft.cards))
     replaced = _other_source(deck.source_path if deck is not None else None, draft.source)
     if replaced is not None and not replace:
@@ -131,11 +131,11 @@ def _other_source(stored: str | None, source: str) -> str | None:
 
 
 def _import_one(
-    session: Session, document: Document, plan: ImportPlan, replaced: str | None, dry_run: bool, now: datetime
+    db: Db, document: Document, plan: ImportPlan, replaced: str | None, dry_run: bool, now: datetime
 ) -> DeckImportResult:
     draft = document.draft
     if not dry_run:
-        store.save_deck(session, draft, plan, document.digest, now)
+        store_decks.save_deck(db, draft, plan, document.digest, now)
     return DeckImportResult(
         deck=draft.deck_id,
         name=draft.name,
@@ -151,10 +151,10 @@ def _import_one(
     )
 
 
-def import_bundled_decks(session: Session) -> ImportResult:
+def import_bundled_decks(db: Db) -> ImportResult:
     """The decks shipped with quiz, imported into a database that has none yet."""
-    if store.count_decks(session):
+    if store_decks.decks(db):
         return ImportResult((), dry_run=False)
     folder = bundled_decks_dir()
     paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
-    return import_documents(session, paths) if paths else ImportResult((), dry_run=False)
+    return import_documents(db, paths) if paths else ImportResult((), dry_run=False)

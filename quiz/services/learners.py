@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.errors import QuizError
-from quiz.services.review import resolve_learner, resolve_scope
+from quiz.services.lookup import resolve_learner
+from quiz.services.review import resolve_scope
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import LearnerInfo, QueuedCard
@@ -61,7 +61,7 @@ def _suspended_card(card: QueuedCard) -> SuspendedCard:
     return SuspendedCard(
         card.key,
         card.deck,
-        tuple(card.breadcrumb.split(BREADCRUMB_SEPARATOR)),
+        card.section_path,
         card.kind,
         card.front,
         card.back,

@@ -15,14 +15,16 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from quiz import __version__, store
+from quiz import __version__
 from quiz.core.replay import LoggedReview, replay
 from quiz.errors import QuizError
 from quiz.files import write_text
-from quiz.services.review import resolve_learner
-from quiz.store.db import AlchemyDb
+from quiz.services.lookup import resolve_learner
+from quiz.store import cohorts as store_cohorts
+from quiz.store import decks as store_decks
+from quiz.store import progress as store_progress
+from quiz.store import review as store_review
+from quiz.store.db import Db
 from quiz.store.progress import LogRow
 from quiz.store.review import LearnerInfo, StoredState
 
@@ -60,12 +62,11 @@ def checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def export_progress(
-    session: Session, learner_name: str | None, target: Path | None, now: datetime
-) -> ProgressExport:
+def export_progress(db: Db, learner_name: str | None, target: Path | None, now: datetime) -> ProgressExport:
     """Write the learner's whole review log to a progress file (default: progress-NAME.json)."""
-    learner = resolve_learner(AlchemyDb.in_session(session), learner_name, now)
-    log = store.progress.learner_log(session, learner.id)
+    with db.transaction():  # the default learner is made on first use
+        learner = resolve_learner(db, learner_name, now)
+    log = store_progress.learner_log(db, learner.id)
     decks = sorted({row.deck for row in log})
     body: dict[str, Any] = {
         "format": FORMAT,
@@ -183,23 +184,29 @@ def _entry(row: Any) -> _Entry:
 # --- merging ----------------------------------------------------------------------------------------------
 
 
-def import_progress(session: Session, paths: list[Path], cohort_name: str | None = None) -> ProgressImport:
-    """Merge progress files: every file is read and checked before anything is written."""
+def import_progress(db: Db, paths: list[Path], cohort_name: str | None = None) -> ProgressImport:
+    """Merge progress files: every file is read and checked before anything is written, and all
+    are merged in one transaction."""
+    files = [_read(path) for path in paths]
+    with db.transaction():
+        return _import_progress(db, files, cohort_name)
+
+
+def _import_progress(db: Db, files: list[_File], cohort_name: str | None) -> ProgressImport:
     from quiz.services.cohorts import find_cohort
 
-    files = [_read(path) for path in paths]
-    cohort = find_cohort(session, cohort_name) if cohort_name is not None else None
-    known_decks = store.progress.deck_slugs(session)
+    cohort = find_cohort(db, cohort_name) if cohort_name is not None else None
+    known_decks = {deck.slug for deck in store_decks.decks(db)}
     learners: dict[str, LearnerInfo] = {}
     for file in files:
-        learner = store.review.learner_by_name(AlchemyDb.in_session(session), file.learner)
+        learner = store_review.learner_by_name(db, file.learner)
         if learner is None:
             raise _refuse(
                 file.path,
                 f"its learner '{file.learner}' is not known here: add them to "
                 f"the cohort with quiz cohort add COHORT {file.learner}",
             )
-        cohorts = [c.name for c in store.cohorts.cohorts_of(session, learner.id)]
+        cohorts = [c.name for c in store_cohorts.cohorts_of(db, learner.id)]
         if (cohort is not None and cohort.name not in cohorts) or not cohorts:
             where = f"cohort '{cohort.name}'" if cohort is not None else "any cohort"
             raise _refuse(
@@ -215,7 +222,7 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
                 "have: import the deck's source first (quiz import FILE)",
             )
         learners[file.path] = learner
-    cards = store.progress.cards_by_key(session, sorted({e.key for f in files for e in f.entries}))
+    cards = store_progress.cards_by_key(db, sorted({e.key for f in files for e in f.entries}))
     for file in files:
         missing = [e.key for e in file.entries if e.key not in cards]
         if missing:
@@ -225,7 +232,7 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
                 f"have (such as {missing[0]}): import the same version of the "
                 "deck's source the learner has",
             )
-    stored = store.progress.logged_uids(session, sorted({e.uid for f in files for e in f.entries}))
+    stored = store_progress.logged_uids(db, sorted({e.uid for f in files for e in f.entries}))
     new: dict[int, dict[str, _Entry]] = defaultdict(dict)  # learner id -> uid -> entry
     for file in files:
         learner = learners[file.path]
@@ -243,7 +250,7 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
                 )
     by_id = {learner.id: learner for learner in learners.values()}
     replayed = {
-        learner_id: _merge(session, by_id[learner_id], entries, cards) for learner_id, entries in new.items()
+        learner_id: _merge(db, by_id[learner_id], entries, cards) for learner_id, entries in new.items()
     }
     results = []
     for file in files:
@@ -258,7 +265,7 @@ def import_progress(session: Session, paths: list[Path], cohort_name: str | None
 
 
 def _merge(
-    session: Session, learner: LearnerInfo, entries: dict[str, _Entry], cards: dict[str, tuple[int, int, str]]
+    db: Db, learner: LearnerInfo, entries: dict[str, _Entry], cards: dict[str, tuple[int, int, str]]
 ) -> int:
     """Add a learner's new reviews and rebuild their states of the cards they touch by replaying
     each card's whole log, old and new reviews in time order; returns how many cards."""
@@ -281,9 +288,9 @@ def _merge(
             )
         )
     touched = sorted(by_card)
-    for row in store.progress.card_logs(session, learner.id, touched):
+    for row in store_progress.card_logs(db, learner.id, touched):
         by_card[row.card_id].append(row)
-    existing = store.progress.stored_states(session, learner.id, touched)
+    existing = store_progress.stored_states(db, learner.id, touched)
     added, corrections = [], []
     states: dict[int, tuple[int, StoredState]] = {}
     for card_id, rows in by_card.items():
@@ -301,7 +308,7 @@ def _merge(
             values = {
                 "kind": outcome.kind,
                 "passed_before": outcome.passed_before,
-                **store.review.outcome_values(outcome.state),
+                **store_review.outcome_values(outcome.state),
             }
             if row.uid in entries:
                 added.append(
@@ -333,7 +340,7 @@ def _merge(
                     (before.version + 1) if before else 1,
                 ),
             )
-    store.progress.add_reviews(session, added)
-    store.progress.set_review_outcomes(session, corrections)
-    store.progress.put_states(session, learner.id, states, existing)
+    store_progress.add_reviews(db, added)
+    store_progress.set_review_outcomes(db, corrections)
+    store_progress.put_states(db, learner.id, states, existing)
     return len(by_card)

@@ -1,6 +1,6 @@
 """The progress reports: a cohort's for its instructor, a learner's own, from the same measures.
 
-Takes a Reader (not a session): on SQLite the report runs on the driver alone, to stay fast.
+Takes a Reader: on SQLite a report is one read transaction on the driver alone, to stay fast.
 """
 
 from __future__ import annotations
@@ -8,10 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from quiz.config import default_learner_name
 from quiz.core import measures as reports
 from quiz.core.days import learner_day
-from quiz.core.matching import pick_deck
 from quiz.core.measures import (
     LEECH_MIN_LEARNERS,
     REPORT_FORECAST_DAYS,
@@ -20,9 +18,13 @@ from quiz.core.measures import (
 )
 from quiz.core.measures import ProgressReport as ProgressReport  # re-exported: the result the CLI renders
 from quiz.core.measures import Thresholds as Thresholds  # re-exported: the CLI builds it from options
-from quiz.errors import NotFoundError, OptionError, QuizError
+from quiz.errors import OptionError, QuizError
+from quiz.services.cohorts import find_cohort
+from quiz.services.lookup import find_deck, find_learner
+from quiz.store import decks as store_decks
 from quiz.store import reports as counts
-from quiz.store.db import Reader
+from quiz.store.db import Reader, sqlite_value
+from quiz.store.decks import DeckInfo
 
 
 def report_day(now: datetime) -> date:
@@ -40,11 +42,8 @@ def _window(today: date, since: date | None) -> date:
     return start
 
 
-def _deck_ids(deck: str | None, among: list[tuple[int, str, str]]) -> list[int]:
-    if deck is None:
-        return [d[0] for d in among]
-    slug = pick_deck(deck, [(s, n) for _i, s, n in among])
-    return [d[0] for d in among if d[1] == slug]
+def _deck_ids(reader: Reader, deck: str | None, among: list[DeckInfo]) -> list[int]:
+    return [d.id for d in among] if deck is None else [find_deck(reader, deck, among).id]
 
 
 def cohort_report(
@@ -58,23 +57,19 @@ def cohort_report(
     anonymize: bool = False,
 ) -> ProgressReport:
     """Who is on track, who is at risk and why, and which sections and cards the cohort forgets."""
-    found = counts.cohort(reader, cohort_name.strip())
-    if found is None:
-        known = ", ".join(counts.cohort_names(reader)) or "none yet"
-        raise NotFoundError(
-            f"no cohort '{cohort_name}' (the cohorts are: {known}): "
-            f"create one with quiz cohort create {cohort_name}"
-        )
-    cohort_id, name, created = found
+    found = find_cohort(reader, cohort_name)
+    # The pseudonyms' salt: the creation instant as SQLite keeps it, so they stay what they were.
+    cohort_id, name, created = found.id, found.name, str(sqlite_value(found.created_at))
     assigned_rows = counts.assignments(reader, cohort_id)
     if deck is None and not assigned_rows:
         raise QuizError(
             f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK (or name one with --deck)"
         )
-    every_deck = counts.decks(reader)
-    candidates = [(i, s, n) for i, s, n, _due, _day in assigned_rows] if deck is None else every_deck
-    deck_ids = _deck_ids(deck, candidates)
-    every = {d[0] for d in every_deck} == set(deck_ids)
+    every_deck = store_decks.decks(reader)
+    assigned_ids = {row[0] for row in assigned_rows}
+    candidates = [d for d in every_deck if d.id in assigned_ids] if deck is None else every_deck
+    deck_ids = _deck_ids(reader, deck, candidates)
+    every = {d.id for d in every_deck} == set(deck_ids)
     report = _build(
         reader,
         name,
@@ -100,17 +95,10 @@ def learner_stats(
 ) -> ProgressReport:
     """A learner's own view: the same measures, over every deck (or one), with the pace of the
     decks assigned to their cohorts."""
-    name = learner_name or default_learner_name()
-    found = counts.learner(reader, name)
-    if found is None:
-        hint = (
-            "run quiz review to start"
-            if learner_name is None
-            else f"see quiz learner list, or add one with quiz learner add {name}"
-        )
-        raise NotFoundError(f"no learner '{name}' yet: {hint}")
-    every_deck = counts.decks(reader)
-    deck_ids = _deck_ids(deck, every_deck)
+    learner = find_learner(reader, learner_name)
+    found = (learner.id, learner.name, counts.learner_added(reader, learner.id))
+    every_deck = store_decks.decks(reader)
+    deck_ids = _deck_ids(reader, deck, every_deck)
     assigned_rows = [
         row
         for cohort in counts.cohorts_of(reader, found[0])

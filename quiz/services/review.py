@@ -15,14 +15,13 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from quiz.config import default_learner_name
 from quiz.core.answers import Comparison as Comparison  # re-exported for the CLI
 from quiz.core.answers import abbreviations, compare
 from quiz.core.grading import REPEAT_BELOW, grade_card
-from quiz.core.matching import pick_deck
 from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
-from quiz.errors import ConflictError, NotFoundError, OptionError, QuizError
+from quiz.errors import ConflictError, OptionError, QuizError
+from quiz.services.lookup import find_deck, find_sections, resolve_learner
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
@@ -79,34 +78,14 @@ class ReviewSummary:
     due_next_7_days: int
 
 
-def resolve_learner(db: Db, name: str | None, now: datetime) -> LearnerInfo:
-    """The named learner, or the machine's user (made on first use)."""
-    if name is None:
-        own = default_learner_name()
-        return store_review.learner_by_name(db, own) or store_review.add_learner(db, own, now)
-    learner = store_review.learner_by_name(db, name)
-    if learner is None:
-        known = ", ".join(other.name for other in store_review.learners(db)) or "none yet"
-        raise NotFoundError(
-            f"no learner '{name}' (the learners are: {known}): add one with quiz learner add {name}"
-        )
-    return learner
-
-
 def resolve_scope(db: Db, deck: str | None, section: str | None) -> Scope:
-    slug = None
-    deck_ids = None
-    if deck is not None:
-        decks = store_review.deck_choices(db)
-        slug = pick_deck(deck, [(s, n) for _i, s, n in decks])
-        deck_ids = [i for i, s, _n in decks if s == slug]
-    section_ids = None
-    if section is not None:
-        section_ids = store_review.matching_sections(db, section, deck_ids)
-        if not section_ids:
-            where = f"deck '{deck}'" if deck else "any deck"
-            raise NotFoundError(f"no section of {where} matches '{section}': see quiz outline FILE")
-    return Scope(deck_ids, section_ids, frozenset({slug}) if slug is not None else None)
+    chosen = [find_deck(db, deck)] if deck is not None else None
+    section_ids = find_sections(db, section, chosen) if section is not None else None
+    return Scope(
+        [d.id for d in chosen] if chosen else None,
+        section_ids,
+        frozenset({chosen[0].slug}) if chosen else None,
+    )
 
 
 def _given(value: int | None, default: int) -> int:

@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from quiz import store
 from quiz.core import defaults
 from quiz.core.grading import Grading, grade_card
 from quiz.core.scheduler import learner_day
 from quiz.errors import OptionError, QuizError
-from quiz.services.browse import find_deck
+from quiz.services.lookup import find_deck
 from quiz.services.review import answered_state
-from quiz.store.db import AlchemyDb
+from quiz.store import cohorts as store_cohorts
+from quiz.store import decks as store_decks
+from quiz.store import progress as store_progress
+from quiz.store import review as store_review
+from quiz.store.db import Db
 from quiz.store.review import StoredState
 
 LIMIT = defaults.REVIEWS_PER_DAY  # simulated learners keep the default limit of reviews a day
@@ -66,7 +67,7 @@ def _uid(rng: random.Random, at: datetime) -> str:
 
 
 def simulate(
-    session: Session,
+    db: Db,
     learners: int,
     days: int,
     now: datetime,
@@ -80,35 +81,41 @@ def simulate(
         raise OptionError("--learners", f"--learners must be 1 to {MAX_LEARNERS}, not {learners}")
     if not 1 <= days <= MAX_DAYS:
         raise OptionError("--days", f"--days must be 1 to {MAX_DAYS}, not {days}")
-    if store.cohorts.cohort_by_name(session, cohort) is not None:
+    with db.transaction():
+        return _simulate(db, learners, days, now, deck, seed, cohort)
+
+
+def _simulate(
+    db: Db, learners: int, days: int, now: datetime, deck: str | None, seed: int, cohort: str
+) -> SimulationResult:
+    if store_cohorts.cohort_by_name(db, cohort) is not None:
         raise QuizError(f"cohort '{cohort}' exists already: choose another with --cohort")
-    chosen = find_deck(session, deck) if deck is not None else next(iter(store.all_decks(session)), None)
+    chosen = find_deck(db, deck) if deck is not None else next(iter(store_decks.decks(db)), None)
     if chosen is None:
         raise QuizError("there is no deck to simulate: import one first (quiz import FILE)")
-    cards = store.live_cards(session, chosen.id)
+    cards = store_decks.live_cards(db, chosen.id)
     today = learner_day(now.astimezone())
     first = today - timedelta(days=days - 1)
     start = datetime.combine(first, time(9), UTC)
-    group = store.cohorts.add_cohort(session, cohort, start)
-    store.cohorts.assign(session, group.id, chosen.id, today + timedelta(days=max(7, days // 3)), start)
+    group = store_cohorts.add_cohort(db, cohort, start)
+    store_cohorts.assign(db, group.id, chosen.id, today + timedelta(days=max(7, days // 3)), start)
     rng = random.Random(f"{seed}:{cohort}")  # another cohort, other review ids
     written = 0
     pending: list[dict[str, Any]] = []
-    db = AlchemyDb.in_session(session)
     for number in range(1, learners + 1):
         name = f"{cohort}-{number:03d}"
-        if store.review.learner_by_name(db, name) is not None:
+        if store_review.learner_by_name(db, name) is not None:
             raise QuizError(f"learner '{name}' exists already: choose another --cohort or a fresh database")
-        person = store.review.add_learner(db, name, start)
-        store.cohorts.add_member(session, group.id, person.id, start)
+        person = store_review.add_learner(db, name, start)
+        store_cohorts.add_member(db, group.id, person.id, start)
         states, rows = _learner_history(rng, _profile(rng), person.id, cards, first, days)
         pending += rows
         written += len(rows)
-        store.progress.put_states(session, person.id, states, {})
+        store_progress.put_states(db, person.id, states, {})
         if len(pending) >= BATCH:
-            store.progress.add_reviews(session, pending)
+            store_progress.add_reviews(db, pending)
             pending = []
-    store.progress.add_reviews(session, pending)
+    store_progress.add_reviews(db, pending)
     return SimulationResult(group.name, chosen.slug, learners, days, len(cards), written, first, today)
 
 
@@ -188,5 +195,5 @@ def _row(
         "day": day,
         "seconds": round(rng.uniform(3, 20), 1),
         "passed_before": graded.passed_before,
-        **store.review.outcome_values(shown.state),
+        **store_review.outcome_values(shown.state),
     }

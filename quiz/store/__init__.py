@@ -1,69 +1,60 @@
-"""Storage: every query and write quiz makes, one module per area. Functions take the session (or,
-for the review, the status and the reports, a plain-SQL Db: quiz.store.db) first and never
-commit; the one exception is the review's AnswerWriter, which must make each answer durable before
-the next card shows.
+"""Storage, and the rule every command follows: each query and write lives once, here, as plain SQL
+run through a ``Db`` (quiz.store.db: sqlite3 on a SQLite file, a SQLAlchemy connection otherwise).
 
-Submodules load on first use: the reports' queries (store.reports) need no SQLAlchemy, and a
-report must not pay for importing it.
+The caller owns the connection: ``open_db`` gives one per command (opened in the CLI); services and
+the store take it first; a write is one ``with db.transaction():``. The ORM models (store.models)
+only declare the schema for Alembic and the models-vs-migrations test: no query uses them, so a
+command on an existing SQLite file never imports SQLAlchemy. Submodules load on first use.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quiz.store import cohorts, decks, progress, reports, review, status
-    from quiz.store.decks import (
-        CARDS,
-        SECTIONS,
-        CardRow,
-        DeckRow,
-        ExportRow,
-        all_decks,
-        card_rows,
-        count_decks,
-        deck_by_slug,
-        deck_rows,
-        export_rows,
-        live_cards,
-        matching_sections,
-        save_deck,
-        section_paths,
-        stored_cards,
-    )
-
-SUBMODULES = frozenset({"cohorts", "progress", "reports", "review", "decks", "status"})
-
-__all__ = [
-    "CARDS",
-    "SECTIONS",
-    "CardRow",
-    "DeckRow",
-    "ExportRow",
-    "all_decks",
-    "card_rows",
-    "cohorts",
-    "count_decks",
-    "deck_by_slug",
-    "deck_rows",
-    "decks",
-    "export_rows",
-    "live_cards",
-    "matching_sections",
-    "progress",
-    "reports",
-    "review",
-    "save_deck",
-    "section_paths",
-    "status",
-    "stored_cards",
-]
+    from quiz.store.db import AlchemyDb, Db, SqliteDb
+    from quiz.store.decks import CardRow as CardRow
+    from quiz.store.decks import DeckRow as DeckRow
+    from quiz.store.decks import ExportRow as ExportRow
 
 
-def __getattr__(name: str) -> Any:
-    if name in SUBMODULES:
-        return importlib.import_module(f"quiz.store.{name}")
-    if name in __all__:
-        return getattr(importlib.import_module("quiz.store.decks"), name)
-    raise AttributeError(f"module 'quiz.store' has no attribute {name!r}")
+def open_db(
+    url: str,
+    *,
+    read_only: bool = False,
+    announce: Callable[[str], None] = lambda _message: None,
+    on_create: Callable[[Db], None] | None = None,
+) -> SqliteDb | AlchemyDb:
+    """The one way to open a database: a connection to ``url``, its schema made or upgraded first.
+
+    A SQLite file at the current schema opens on sqlite3 alone; Alembic and SQLAlchemy are loaded
+    only to make or upgrade a schema, or for another database. ``on_create`` fills a database made
+    just now (the CLI imports the bundled decks). ``read_only`` on SQLite: one read transaction, so
+    every count comes from the same moment. Close the Db (or use it in a with block) when done.
+    """
+    from quiz.store.db import AlchemyDb, open_sqlite
+
+    found = open_sqlite(url, read_only)
+    if found is not None:
+        return found
+    from quiz.store.schema import ensure_schema, make_engine
+
+    engine = make_engine(url)
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        created = ensure_schema(engine, lambda message: announce(f"{message} at {where}"))
+        if created and on_create is not None:
+            fresh: Db = open_sqlite(url) or AlchemyDb(engine.connect())
+            try:
+                on_create(fresh)
+            finally:
+                fresh.close()
+        found = open_sqlite(url, read_only)
+    except BaseException:
+        engine.dispose()
+        raise
+    if found is not None:  # SQLite, made or upgraded just now: its own driver from here on
+        engine.dispose()
+        return found
+    return AlchemyDb(engine.connect(), engine)

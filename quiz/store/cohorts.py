@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from quiz.store.db import Db, Reader, as_day_or_none, as_instant
 
-from quiz.store.models import Assignment, Cohort, Deck, Learner, Membership
+
+@dataclass(frozen=True)
+class CohortInfo:
+    id: int
+    name: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -20,97 +26,107 @@ class AssignmentRow:
     assigned_at: datetime
 
 
-def cohort_by_name(session: Session, name: str) -> Cohort | None:
-    return session.scalars(select(Cohort).where(Cohort.name == name)).first()
+def _cohort(row: Sequence[Any]) -> CohortInfo:
+    return CohortInfo(int(row[0]), str(row[1]), as_instant(row[2]))
 
 
-def cohorts(session: Session) -> list[Cohort]:
-    return list(session.scalars(select(Cohort).order_by(Cohort.name)))
+def cohorts(reader: Reader) -> list[CohortInfo]:
+    return [_cohort(r) for r in reader.rows("SELECT id, name, created_at FROM cohorts ORDER BY name")]
 
 
-def add_cohort(session: Session, name: str, now: datetime) -> Cohort:
-    cohort = Cohort(name=name, created_at=now)
-    session.add(cohort)
-    session.flush()
-    return cohort
+def cohort_by_name(reader: Reader, name: str) -> CohortInfo | None:
+    found = reader.rows("SELECT id, name, created_at FROM cohorts WHERE name = :name", {"name": name})
+    return _cohort(found[0]) if found else None
 
 
-def members(session: Session, cohort_id: int) -> list[Learner]:
-    return list(
-        session.scalars(
-            select(Learner)
-            .join(Membership, Membership.learner_id == Learner.id)
-            .where(Membership.cohort_id == cohort_id)
-            .order_by(Learner.name)
-        )
-    )
-
-
-def member_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(select(Membership.cohort_id, func.count()).group_by(Membership.cohort_id))
-    return {cohort_id: int(count) for cohort_id, count in rows}
-
-
-def cohorts_of(session: Session, learner_id: int) -> list[Cohort]:
-    return list(
-        session.scalars(
-            select(Cohort)
-            .join(Membership, Membership.cohort_id == Cohort.id)
-            .where(Membership.learner_id == learner_id)
-            .order_by(Cohort.name)
-        )
-    )
-
-
-def add_member(session: Session, cohort_id: int, learner_id: int, now: datetime) -> bool:
-    """Put a learner in a cohort; False when they were in it already."""
-    if session.get(Membership, (cohort_id, learner_id)) is not None:
-        return False
-    session.add(Membership(cohort_id=cohort_id, learner_id=learner_id, joined_at=now))
-    session.flush()
-    return True
-
-
-def remove_member(session: Session, cohort_id: int, learner_id: int) -> bool:
-    result = session.execute(
-        delete(Membership).where(Membership.cohort_id == cohort_id, Membership.learner_id == learner_id)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def assignments(session: Session, cohort_id: int | None = None) -> dict[int, list[AssignmentRow]]:
-    """The decks assigned, per cohort id, in the order of their deck names."""
-    query = (
-        select(
-            Assignment.cohort_id, Deck.id, Deck.slug, Deck.name, Assignment.due_date, Assignment.assigned_at
-        )
-        .join(Deck, Deck.id == Assignment.deck_id)
-        .order_by(Deck.name)
-    )
-    if cohort_id is not None:
-        query = query.where(Assignment.cohort_id == cohort_id)
-    found: dict[int, list[AssignmentRow]] = {}
-    for row in session.execute(query):
-        found.setdefault(row[0], []).append(AssignmentRow(*row[1:]))
+def add_cohort(db: Db, name: str, now: datetime) -> CohortInfo:
+    db.execute("INSERT INTO cohorts (name, created_at) VALUES (:name, :now)", {"name": name, "now": now})
+    found = cohort_by_name(db, name)
+    assert found is not None
     return found
 
 
-def assign(session: Session, cohort_id: int, deck_id: int, due_date: date | None, now: datetime) -> bool:
-    """Assign a deck (or change its date); True when it was not assigned before."""
-    existing = session.scalars(
-        select(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.deck_id == deck_id)
-    ).first()
-    if existing is not None:
-        existing.due_date = due_date
-        session.flush()
+def members(reader: Reader, cohort_id: int) -> list[str]:
+    """The names of a cohort's learners, in order."""
+    return [
+        str(r[0])
+        for r in reader.rows(
+            "SELECT l.name FROM learners l JOIN memberships m ON m.learner_id = l.id "
+            "WHERE m.cohort_id = :cohort ORDER BY l.name",
+            {"cohort": cohort_id},
+        )
+    ]
+
+
+def member_counts(reader: Reader) -> dict[int, int]:
+    rows = reader.rows("SELECT cohort_id, COUNT(*) FROM memberships GROUP BY cohort_id")
+    return {int(cohort_id): int(count) for cohort_id, count in rows}
+
+
+def cohorts_of(reader: Reader, learner_id: int) -> list[CohortInfo]:
+    return [
+        _cohort(r)
+        for r in reader.rows(
+            "SELECT c.id, c.name, c.created_at FROM cohorts c JOIN memberships m ON m.cohort_id = c.id "
+            "WHERE m.learner_id = :learner ORDER BY c.name",
+            {"learner": learner_id},
+        )
+    ]
+
+
+def add_member(db: Db, cohort_id: int, learner_id: int, now: datetime) -> bool:
+    """Put a learner in a cohort; False when they were in it already."""
+    key = {"cohort": cohort_id, "learner": learner_id, "now": now}
+    if db.rows("SELECT 1 FROM memberships WHERE cohort_id = :cohort AND learner_id = :learner", key):
         return False
-    session.add(Assignment(cohort_id=cohort_id, deck_id=deck_id, due_date=due_date, assigned_at=now))
-    session.flush()
+    db.execute(
+        "INSERT INTO memberships (cohort_id, learner_id, joined_at) VALUES (:cohort, :learner, :now)", key
+    )
     return True
 
 
-def unassign(session: Session, cohort_id: int, deck_id: int) -> bool:
-    result = session.execute(
-        delete(Assignment).where(Assignment.cohort_id == cohort_id, Assignment.deck_id == deck_id)
+def remove_member(db: Db, cohort_id: int, learner_id: int) -> bool:
+    return bool(
+        db.execute(
+            "DELETE FROM memberships WHERE cohort_id = :cohort AND learner_id = :learner",
+            {"cohort": cohort_id, "learner": learner_id},
+        )
     )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def assignments(reader: Reader, cohort_id: int | None = None) -> dict[int, list[AssignmentRow]]:
+    """The decks assigned, per cohort id, in the order of their deck names."""
+    where = "WHERE a.cohort_id = :cohort " if cohort_id is not None else ""
+    found: dict[int, list[AssignmentRow]] = {}
+    for cohort, deck_id, slug, name, due, assigned in reader.rows(
+        "SELECT a.cohort_id, d.id, d.slug, d.name, a.due_date, a.assigned_at FROM assignments a "
+        f"JOIN decks d ON d.id = a.deck_id {where}ORDER BY d.name",
+        {"cohort": cohort_id},
+    ):
+        row = AssignmentRow(int(deck_id), str(slug), str(name), as_day_or_none(due), as_instant(assigned))
+        found.setdefault(int(cohort), []).append(row)
+    return found
+
+
+def assign(db: Db, cohort_id: int, deck_id: int, due_date: date | None, now: datetime) -> bool:
+    """Assign a deck (or change its date); True when it was not assigned before."""
+    key = {"cohort": cohort_id, "deck": deck_id, "due": due_date, "now": now}
+    if db.execute(
+        "UPDATE assignments SET due_date = :due WHERE cohort_id = :cohort AND deck_id = :deck", key
+    ):
+        return False
+    db.execute(
+        "INSERT INTO assignments (cohort_id, deck_id, due_date, assigned_at) "
+        "VALUES (:cohort, :deck, :due, :now)",
+        key,
+    )
+    return True
+
+
+def unassign(db: Db, cohort_id: int, deck_id: int) -> bool:
+    return bool(
+        db.execute(
+            "DELETE FROM assignments WHERE cohort_id = :cohort AND deck_id = :deck",
+            {"cohort": cohort_id, "deck": deck_id},
+        )
+    )

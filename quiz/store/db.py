@@ -1,17 +1,18 @@
 """Connections without the ORM: SQLite through its own driver, any other database through SQLAlchemy.
 
-The daily review, the status and the reports run plain SQL (named parameters, ``:name``) that
-SQLite and PostgreSQL both accept, through a ``Db``. On a SQLite file at the current schema the
-standard library's driver does it all, so those commands do not pay for importing SQLAlchemy
-(about 0.4 s, more than the work itself); every other case goes through an engine.
+Every query of quiz is plain SQL (named parameters, ``:name``) that SQLite and PostgreSQL both
+accept, run through a ``Db``. On a SQLite file at the current schema the standard library's driver
+does it all, so commands do not pay for importing SQLAlchemy (about 0.4 s, more than the work
+itself); every other case goes through an engine. quiz.store.open_db chooses.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from typing import Self
 
     from sqlalchemy.engine import Connection, Engine
-    from sqlalchemy.orm import Session
 
 SQLITE_PREFIX = "sqlite:///"
 READ_MAP_BYTES = 256 * 1024 * 1024
@@ -42,7 +42,13 @@ class Db(Reader, Protocol):
 
     def execute(self, sql: str, params: Params = None) -> int: ...
 
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """One statement for many rows (an import's cards, a merge's reviews), in one round trip."""
+        ...
+
     def transaction(self) -> AbstractContextManager[None]: ...
+
+    def close(self) -> None: ...
 
 
 # --- values as SQLite keeps them ---------------------------------------------------------------------
@@ -74,6 +80,19 @@ def as_day(value: Any) -> date:
 
 def as_day_or_none(value: Any) -> date | None:
     return None if value is None else as_day(value)
+
+
+def as_instant(value: Any) -> datetime:
+    """An aware UTC instant from what the driver returns: SQLite keeps the naive UTC text written."""
+    found = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return found.replace(tzinfo=UTC) if found.tzinfo is None else found.astimezone(UTC)
+
+
+def as_list(value: Any) -> tuple[str, ...]:
+    """A JSON list column: text in SQLite, already a list from PostgreSQL."""
+    if value is None:
+        return ()
+    return tuple(json.loads(value) if isinstance(value, str) else value)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -157,6 +176,11 @@ class SqliteDb(_Nested):
         with self._errors():
             return self.connection.execute(sql, _sqlite_params(params)).rowcount
 
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            with self._errors():
+                self.connection.executemany(sql, [_sqlite_params(row) for row in rows])
+
     def transaction(self) -> AbstractContextManager[None]:
         return self._nested()
 
@@ -229,23 +253,22 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
 
 
 class AlchemyDb(_Nested):
-    """Plain SQL on a SQLAlchemy connection, or inside an ORM session's unit of work (``owned``
-    False: the session's caller commits, and ``transaction()`` only groups)."""
+    """Plain SQL on a SQLAlchemy connection; given its ``engine``, closing it disposes the engine
+    (a PostgreSQL pool holds sockets)."""
 
-    def __init__(self, bind: Connection | Session, owned: bool = True) -> None:
+    def __init__(self, bind: Connection, engine: Engine | None = None) -> None:
         self.bind = bind
-        self.owned = owned
-        self.dialect = bind.get_bind().dialect.name if hasattr(bind, "get_bind") else bind.dialect.name
+        self.engine = engine
+        self.dialect = bind.dialect.name
 
-    @classmethod
-    def in_session(cls, session: Session) -> AlchemyDb:
-        return cls(session, owned=False)
+    def _values(self, params: Params) -> dict[str, Any]:
+        return _sqlite_params(params) if self.dialect == "sqlite" else dict(params or {})
 
-    def _run(self, sql: str, params: Params) -> Any:
+    def _run(self, sql: str, params: Params | list[dict[str, Any]]) -> Any:
         from sqlalchemy import exc as sa_exc
         from sqlalchemy import text
 
-        values = _sqlite_params(params) if self.dialect == "sqlite" else dict(params or {})
+        values = [self._values(p) for p in params] if isinstance(params, list) else self._values(params)
         try:
             return self.bind.execute(text(sql), values)
         except sa_exc.IntegrityError as error:
@@ -260,7 +283,7 @@ class AlchemyDb(_Nested):
     def _autocommit(self) -> None:
         # A statement outside transaction() stands alone: no transaction is left open (on
         # PostgreSQL an idle one would hold its snapshot while the learner thinks).
-        if self.owned and not self._depth:
+        if not self._depth:
             self.bind.commit()
 
     def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
@@ -273,8 +296,13 @@ class AlchemyDb(_Nested):
         self._autocommit()
         return count
 
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self._run(sql, [dict(row) for row in rows])
+            self._autocommit()
+
     def transaction(self) -> AbstractContextManager[None]:
-        return self._nested() if self.owned else nullcontext()
+        return self._nested()
 
     def _commit(self) -> None:
         self.bind.commit()  # SQLAlchemy began the transaction itself at the first statement
@@ -283,16 +311,14 @@ class AlchemyDb(_Nested):
         self.bind.rollback()
 
     def close(self) -> None:
-        if self.owned:
-            self.bind.close()
+        self.bind.close()
+        if self.engine is not None:
+            self.engine.dispose()
 
 
 def for_engine(engine: Engine) -> SqliteDb | AlchemyDb:
-    """A Db for a program holding an engine: SQLite's own driver on a SQLite file at the current
-    schema, else a connection of the engine. Close it (or use it in a with block) when done."""
-    url = engine.url
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        found = open_sqlite(SQLITE_PREFIX + str(url.database))
-        if found is not None:
-            return found
-    return AlchemyDb(engine.connect())
+    """A Db for a program holding an engine (the tests, the benchmarks): quiz.store.open_db on the
+    engine's URL, the one way a connection is opened. Close it (or use it in a with block)."""
+    from quiz.store import open_db
+
+    return open_db(engine.url.render_as_string(hide_password=False))

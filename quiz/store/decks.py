@@ -1,28 +1,30 @@
-"""Decks, sections and cards: the import's writes and the queries that list them."""
+"""Decks, sections and cards: the import's writes, the one deck list, the one section matcher and
+the queries that list cards (for `quiz cards` and the exports)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, case, false, func, insert, select, true, update
-from sqlalchemy.orm import Session
+from quiz.core.drafts import breadcrumb, path_titles, stored_path
+from quiz.store.db import Db, Reader, as_instant, as_list, sql_ids
 
-from quiz.core.drafts import (
-    BREADCRUMB_SEPARATOR,
-    PATH_SEPARATOR,
-    CardDraft,
-    DeckDraft,
-    path_titles,
-    stored_path,
-)
-from quiz.core.identity import ImportPlan, StoredCard
-from quiz.store.models import Card, CardState, Deck, Section
+if TYPE_CHECKING:
+    # Loaded by the functions that use them: the review and the status read only the deck list
+    # and the section matcher here, and start faster without the import's types.
+    from quiz.core.drafts import CardDraft, DeckDraft
+    from quiz.core.identity import ImportPlan, StoredCard
 
-# Core tables for bulk writes: thousands of rows in one executemany, without the ORM's per-row work.
-CARDS = cast(Table, Card.__table__)
-SECTIONS = cast(Table, Section.__table__)
+
+@dataclass(frozen=True)
+class DeckInfo:
+    id: int
+    slug: str
+    name: str
+    source_path: str
 
 
 @dataclass(frozen=True)
@@ -49,59 +51,92 @@ class CardRow:
     source_line: int
 
 
-def deck_by_slug(session: Session, slug: str) -> Deck | None:
-    return session.scalars(select(Deck).where(Deck.slug == slug)).first()
+@dataclass(frozen=True)
+class ExportRow(CardRow):
+    """A card as an export needs it: where it came from, and whether the learner suspended it."""
+
+    source_path: str
+    suspended: bool
 
 
-def all_decks(session: Session) -> list[Deck]:
-    return list(session.scalars(select(Deck).order_by(Deck.name)))
-
-
-def count_decks(session: Session) -> int:
-    return session.scalar(select(func.count(Deck.id))) or 0
-
-
-def live_cards(session: Session, deck_id: int) -> list[tuple[int, int]]:
-    """(card id, section id) of a deck's live cards, in the document's order."""
-    rows = session.execute(
-        select(Card.id, Card.section_id)
-        .where(Card.deck_id == deck_id, Card.retired.is_(False))
-        .order_by(Card.position)
-    )
-    return [(int(r[0]), int(r[1])) for r in rows]
-
-
-def stored_cards(session: Session, deck_id: int) -> list[StoredCard]:
-    rows = session.execute(
-        select(
-            Card.id,
-            Card.key,
-            Card.source_key,
-            Section.path,
-            Card.kind,
-            Card.source_text,
-            Card.back,
-            Card.retired,
-        )
-        .join(Section, Card.section_id == Section.id)
-        .where(Card.deck_id == deck_id)
-    )
+def decks(reader: Reader) -> list[DeckInfo]:
+    """Every deck, by name: the one query that finds decks (services.lookup picks among them)."""
     return [
-        StoredCard(
-            r.id,
-            r.key,
-            r.source_key,
-            path_titles(r.path),
-            r.kind,
-            r.source_text,
-            r.back,
-            r.retired,
-        )
-        for r in rows
+        DeckInfo(int(r[0]), str(r[1]), str(r[2]), str(r[3]))
+        for r in reader.rows("SELECT id, slug, name, source_path FROM decks ORDER BY name")
     ]
 
 
-def _card_values(draft: CardDraft, section_id: int, position: int) -> dict[str, object]:
+def matching_sections(reader: Reader, text: str, deck_ids: Sequence[int] | None = None) -> list[int]:
+    """Ids of the live sections whose path contains ``text``, in any case (Unicode casefold, done
+    here rather than by SQL's lower(), which folds only ASCII in SQLite; and ``%`` or ``_`` are
+    plain text, not LIKE's wildcards)."""
+    wanted = text.strip().casefold()
+    where = f" AND deck_id IN ({sql_ids(deck_ids)})" if deck_ids is not None else ""
+    return [
+        int(r[0])
+        for r in reader.rows(f"SELECT id, path FROM sections WHERE NOT retired{where} ORDER BY id")
+        # Matched as the breadcrumb reads, so "Imaging > CT" finds that section.
+        if wanted in breadcrumb(path_titles(str(r[1]))).casefold()
+    ]
+
+
+def live_cards(reader: Reader, deck_id: int) -> list[tuple[int, int]]:
+    """(card id, section id) of a deck's live cards, in the document's order."""
+    return [
+        (int(r[0]), int(r[1]))
+        for r in reader.rows(
+            "SELECT id, section_id FROM cards WHERE deck_id = :deck AND NOT retired ORDER BY position",
+            {"deck": deck_id},
+        )
+    ]
+
+
+def stored_cards(reader: Reader, deck_id: int) -> list[StoredCard]:
+    from quiz.core.identity import StoredCard
+
+    return [
+        StoredCard(
+            int(r[0]),
+            str(r[1]),
+            str(r[2]),
+            path_titles(str(r[3])),
+            r[4],
+            r[5],
+            r[6],
+            bool(r[7]),
+        )
+        for r in reader.rows(
+            'SELECT c.id, c."key", c.source_key, s.path, c.kind, c.source_text, c.back, c.retired '
+            "FROM cards c JOIN sections s ON s.id = c.section_id WHERE c.deck_id = :deck",
+            {"deck": deck_id},
+        )
+    ]
+
+
+# --- the import's writes ---------------------------------------------------------------------------------
+
+_CARD_FIELDS = ("source_key", "kind", "front", "back", "source_text", "source_line", "references", "position")
+_SET_CARD = ", ".join(f'"{name}" = :{name}' for name in (*_CARD_FIELDS, "section_id"))
+UPDATE_CARD = f"UPDATE cards SET {_SET_CARD}, retired = :retired, updated_at = :updated_at WHERE id = :id"
+UPDATE_CARD_KEEP = f"UPDATE cards SET {_SET_CARD} WHERE id = :id"  # unchanged: its dates stay
+RETIRE_CARD = "UPDATE cards SET retired = :retired, updated_at = :updated_at WHERE id = :id"
+_INSERT_FIELDS = (*_CARD_FIELDS, "section_id", "key", "deck_id", "retired", "created_at", "updated_at")
+INSERT_CARD = (
+    "INSERT INTO cards (" + ", ".join(f'"{name}"' for name in _INSERT_FIELDS) + ") "
+    "VALUES (" + ", ".join(f":{name}" for name in _INSERT_FIELDS) + ")"
+)
+_SECTION_FIELDS = ("title", "level", "position", "source_line", "empty", "retired")
+UPDATE_SECTION = (
+    "UPDATE sections SET " + ", ".join(f"{name} = :{name}" for name in _SECTION_FIELDS) + " WHERE id = :id"
+)
+INSERT_SECTION = (
+    "INSERT INTO sections (deck_id, path, " + ", ".join(_SECTION_FIELDS) + ") "
+    "VALUES (:deck_id, :path, " + ", ".join(f":{name}" for name in _SECTION_FIELDS) + ")"
+)
+
+
+def _card_values(draft: CardDraft, section_id: int, position: int) -> dict[str, Any]:
     return {
         "source_key": draft.key,
         "kind": draft.kind,
@@ -109,46 +144,58 @@ def _card_values(draft: CardDraft, section_id: int, position: int) -> dict[str, 
         "back": draft.back,
         "source_text": draft.source_text,
         "source_line": draft.source_line,
-        "references": list(draft.references),
+        "references": json.dumps(list(draft.references)),
         "position": position,
         "section_id": section_id,
     }
 
 
-def save_deck(session: Session, draft: DeckDraft, plan: ImportPlan, source_hash: str, now: datetime) -> Deck:
-    """Write one imported deck: its row, its sections and its cards as the plan says."""
-    deck = deck_by_slug(session, draft.deck_id)
-    new_deck = deck is None
-    if deck is None:
-        deck = Deck(
-            slug=draft.deck_id,
-            name=draft.name,
-            source_path=draft.source,
-            source_hash=source_hash,
-            created_at=now,
-            imported_at=now,
+def save_deck(db: Db, draft: DeckDraft, plan: ImportPlan, source_hash: str, now: datetime) -> int:
+    """Write one imported deck: its row, its sections and its cards as the plan says; its id.
+    Call inside the caller's transaction."""
+    found = [d for d in decks(db) if d.slug == draft.deck_id]
+    values = {
+        "slug": draft.deck_id,
+        "name": draft.name,
+        "source_path": draft.source,
+        "source_hash": source_hash,
+        "now": now,
+    }
+    if found:
+        deck_id = found[0].id
+        db.execute(
+            "UPDATE decks SET name = :name, source_path = :source_path, source_hash = :source_hash, "
+            "imported_at = :now WHERE id = :id",
+            {**values, "id": deck_id},
         )
-        session.add(deck)
-        session.flush()
     else:
-        deck.name, deck.source_path, deck.source_hash = draft.name, draft.source, source_hash
-        deck.imported_at = now
-    section_ids = _save_sections(session, deck.id, draft)
+        db.execute(
+            "INSERT INTO decks (slug, name, source_path, source_hash, created_at, imported_at) "
+            "VALUES (:slug, :name, :source_path, :source_hash, :now, :now)",
+            values,
+        )
+        deck_id = int(db.rows("SELECT id FROM decks WHERE slug = :slug", values)[0][0])
+    section_ids = _save_sections(db, deck_id, draft)
     positions = {card.key: index for index, card in enumerate(draft.cards)}
 
-    def values(draft_card: CardDraft) -> dict[str, object]:
+    def card(draft_card: CardDraft) -> dict[str, Any]:
         return _card_values(draft_card, section_ids[draft_card.section_path], positions[draft_card.key])
 
-    changes = [{"id": card_id, **values(d)} for card_id, d in plan.unchanged]
-    changes += [{"id": card_id, **values(d), "updated_at": now} for card_id, d in plan.updated]
-    changes += [
-        {"id": card_id, **values(d), "retired": False, "updated_at": now} for card_id, d in plan.restored
-    ]
-    changes += [{"id": card_id, "retired": True, "updated_at": now} for card_id in plan.retired]
-    if changes:
-        session.execute(update(Card), changes)  # by primary key, as one executemany
+    db.execute_many(UPDATE_CARD_KEEP, [{"id": card_id, **card(d)} for card_id, d in plan.unchanged])
+    db.execute_many(
+        UPDATE_CARD,
+        [
+            {"id": card_id, **card(d), "retired": False, "updated_at": now}
+            for card_id, d in (*plan.updated, *plan.restored)
+        ],
+    )
+    db.execute_many(
+        RETIRE_CARD, [{"id": card_id, "retired": True, "updated_at": now} for card_id in plan.retired]
+    )
     if plan.added:
-        taken = set() if new_deck else set(session.scalars(select(Card.key).where(Card.deck_id == deck.id)))
+        taken = {
+            str(r[0]) for r in db.rows('SELECT "key" FROM cards WHERE deck_id = :deck', {"deck": deck_id})
+        }
         rows = []
         for d in plan.added:
             key = d.key
@@ -157,27 +204,27 @@ def save_deck(session: Session, draft: DeckDraft, plan: ImportPlan, source_hash:
             taken.add(key)
             rows.append(
                 {
-                    **values(d),
+                    **card(d),
                     "key": key,
-                    "deck_id": deck.id,
+                    "deck_id": deck_id,
                     "retired": False,
                     "created_at": now,
                     "updated_at": now,
                 }
             )
-        session.execute(insert(CARDS), rows)
-    session.flush()
-    return deck
+        db.execute_many(INSERT_CARD, rows)
+    return deck_id
 
 
-def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tuple[str, ...], int]:
-    existing = {
-        path: sid
-        for sid, path in session.execute(select(Section.id, Section.path).where(Section.deck_id == deck_id))
-    }
+def _save_sections(db: Db, deck_id: int, draft: DeckDraft) -> dict[tuple[str, ...], int]:
+    def existing() -> dict[str, int]:
+        rows = db.rows("SELECT id, path FROM sections WHERE deck_id = :deck", {"deck": deck_id})
+        return {str(path): int(sid) for sid, path in rows}
+
+    before = existing()
     wanted = {stored_path(s.path): s for s in draft.sections}
-    changes: list[dict[str, object]] = []
-    new_rows: list[dict[str, object]] = []
+    changes: list[dict[str, Any]] = []
+    new_rows: list[dict[str, Any]] = []
     for path, section in wanted.items():
         values = {
             "title": section.title,
@@ -187,182 +234,89 @@ def _save_sections(session: Session, deck_id: int, draft: DeckDraft) -> dict[tup
             "empty": section.empty,
             "retired": False,
         }
-        if path in existing:
-            changes.append({"id": existing[path], **values})
+        if path in before:
+            changes.append({"id": before[path], **values})
         else:
             new_rows.append({"deck_id": deck_id, "path": path, **values})
-    changes += [{"id": sid, "retired": True} for path, sid in existing.items() if path not in wanted]
-    if changes:
-        session.execute(update(Section), changes)
-    ids = {path: sid for path, sid in existing.items()}
-    if new_rows:
-        inserted = session.execute(insert(SECTIONS).returning(SECTIONS.c.id, SECTIONS.c.path), new_rows)
-        ids.update({path: sid for sid, path in inserted})
+    db.execute_many(UPDATE_SECTION, changes)
+    gone = [sid for path, sid in before.items() if path not in wanted]
+    db.execute(f"UPDATE sections SET retired = :yes WHERE id IN ({sql_ids(gone)})", {"yes": True})
+    db.execute_many(INSERT_SECTION, new_rows)
+    ids = existing() if new_rows else before
     return {s.path: ids[stored_path(s.path)] for s in draft.sections}
 
 
-def deck_rows(session: Session) -> list[DeckRow]:
-    card_counts = (
-        select(
-            Card.deck_id,
-            func.sum(case((Card.retired == false(), 1), else_=0)).label("active"),
-            func.sum(case((Card.retired == true(), 1), else_=0)).label("retired"),
-        )
-        .group_by(Card.deck_id)
-        .subquery()
-    )
-    section_counts = (
-        select(
-            Section.deck_id,
-            func.count(Section.id).label("sections"),
-            func.sum(case((Section.empty == true(), 1), else_=0)).label("empty"),
-        )
-        .where(Section.retired == false())
-        .group_by(Section.deck_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            Deck,
-            card_counts.c.active,
-            card_counts.c.retired,
-            section_counts.c.sections,
-            section_counts.c.empty,
-        )
-        .outerjoin(card_counts, card_counts.c.deck_id == Deck.id)
-        .outerjoin(section_counts, section_counts.c.deck_id == Deck.id)
-        .order_by(Deck.name)
+# --- listing ---------------------------------------------------------------------------------------------
+
+
+def deck_rows(reader: Reader) -> list[DeckRow]:
+    rows = reader.rows(
+        "SELECT d.slug, d.name, d.source_path, d.imported_at, c.active, c.retired, s.sections, s.empty "
+        "FROM decks d "
+        "LEFT JOIN (SELECT deck_id, SUM(CASE WHEN retired THEN 0 ELSE 1 END) AS active, "
+        "SUM(CASE WHEN retired THEN 1 ELSE 0 END) AS retired FROM cards GROUP BY deck_id) c "
+        "ON c.deck_id = d.id "
+        "LEFT JOIN (SELECT deck_id, COUNT(*) AS sections, SUM(CASE WHEN empty THEN 1 ELSE 0 END) AS empty "
+        "FROM sections WHERE NOT retired GROUP BY deck_id) s ON s.deck_id = d.id "
+        "ORDER BY d.name"
     )
     return [
         DeckRow(
-            deck.slug,
-            deck.name,
-            deck.source_path,
-            deck.imported_at,
+            str(slug),
+            str(name),
+            str(source),
+            as_instant(imported),
             int(active or 0),
             int(retired or 0),
             int(sections or 0),
             int(empty or 0),
         )
-        for deck, active, retired, sections, empty in rows
+        for slug, name, source, imported, active, retired, sections, empty in rows
     ]
-
-
-def section_paths(session: Session, deck_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(Section.path)
-            .where(Section.deck_id == deck_id, Section.retired == false())
-            .order_by(Section.position)
-        )
-    )
-
-
-def card_rows(session: Session, deck: Deck, section_paths: list[str] | None = None) -> list[CardRow]:
-    """The deck's active cards in document order, optionally only those of some sections."""
-    query = (
-        select(Card, Section.path)
-        .join(Section, Card.section_id == Section.id)
-        .where(Card.deck_id == deck.id, Card.retired == false())
-        .order_by(Card.position)
-    )
-    if section_paths is not None:
-        query = query.where(Section.path.in_(section_paths))
-    return [
-        CardRow(
-            card.key,
-            deck.slug,
-            path_titles(path),
-            card.kind,
-            card.front,
-            card.back,
-            tuple(card.references),
-            card.source_line,
-        )
-        for card, path in session.execute(query)
-    ]
-
-
-def matching_sections(session: Session, text: str, deck_ids: list[int] | None = None) -> list[int]:
-    """Ids of the live sections whose path contains ``text`` (any case)."""
-    query = select(Section.id).where(
-        Section.retired == false(),
-        # Matched as the breadcrumb reads, so "Imaging > CT" finds that section.
-        func.lower(func.replace(Section.path, PATH_SEPARATOR, BREADCRUMB_SEPARATOR)).contains(
-            text.strip().lower()
-        ),
-    )
-    if deck_ids is not None:
-        query = query.where(Section.deck_id.in_(deck_ids))
-    return list(session.scalars(query))
-
-
-@dataclass(frozen=True)
-class ExportRow(CardRow):
-    """A card as an export needs it: where it came from, and whether the learner suspended it."""
-
-    source_path: str
-    suspended: bool
 
 
 def export_rows(
-    session: Session,
-    deck_ids: list[int],
-    section_ids: list[int] | None,
+    reader: Reader,
+    deck_ids: Sequence[int],
+    section_ids: Sequence[int] | None,
     include_retired: bool,
     learner_id: int | None,
 ) -> list[ExportRow]:
-    """The cards to export, in document order, with the learner's suspensions if one is named.
-
-    Core tables, not ORM entities: an export reads every card of a deck."""
-    decks_table = cast(Table, Deck.__table__)
-    states = cast(Table, CardState.__table__)
-    joined: Any = CARDS.join(SECTIONS, CARDS.c.section_id == SECTIONS.c.id).join(
-        decks_table, CARDS.c.deck_id == decks_table.c.id
-    )
-    suspended: Any = false()
-    if learner_id is not None:
-        mine = (states.c.card_id == CARDS.c.id) & (states.c.learner_id == learner_id)
-        joined = joined.outerjoin(states, mine)
-        suspended = func.coalesce(states.c.suspended, false())
-    query = (
-        select(
-            CARDS.c.key,
-            decks_table.c.slug,
-            SECTIONS.c.path,
-            CARDS.c.kind,
-            CARDS.c.front,
-            CARDS.c.back,
-            CARDS.c.references,
-            decks_table.c.source_path,
-            CARDS.c.source_line,
-            suspended.label("suspended"),
-        )
-        .select_from(joined)
-        .where(CARDS.c.deck_id.in_(deck_ids))
-        .order_by(decks_table.c.name, CARDS.c.position)
-    )
+    """The cards to list or export, in document order (decks by name), with the learner's
+    suspensions if one is named."""
+    where = f"c.deck_id IN ({sql_ids(deck_ids)})"
     if not include_retired:
-        query = query.where(CARDS.c.retired == false())
+        where += " AND NOT c.retired"
     if section_ids is not None:
-        query = query.where(CARDS.c.section_id.in_(section_ids))
+        where += f" AND c.section_id IN ({sql_ids(section_ids)})"
+    held = "FALSE"
+    joined = ""
+    if learner_id is not None:
+        joined = "LEFT JOIN card_states st ON st.card_id = c.id AND st.learner_id = :learner "
+        held = "COALESCE(st.suspended, FALSE)"
+    found = reader.rows(
+        f'SELECT c."key", d.slug, s.path, c.kind, c.front, c.back, c."references", d.source_path, '
+        f"c.source_line, {held} FROM cards c JOIN sections s ON s.id = c.section_id "
+        f"JOIN decks d ON d.id = c.deck_id {joined}WHERE {where} ORDER BY d.name, c.position",
+        {"learner": learner_id},
+    )
     paths: dict[str, tuple[str, ...]] = {}
     rows = []
-    for key, slug, path, kind, front, back, references, source, line, held in session.execute(query):
+    for key, slug, path, kind, front, back, references, source, line, suspended in found:
         if path not in paths:
-            paths[path] = path_titles(path)
+            paths[path] = path_titles(str(path))
         rows.append(
             ExportRow(
-                key,
-                slug,
+                str(key),
+                str(slug),
                 paths[path],
-                kind,
-                front,
-                back,
-                tuple(references or ()),
-                line,
-                source_path=source,
-                suspended=bool(held),
+                str(kind),
+                str(front),
+                str(back),
+                as_list(references),
+                int(line),
+                source_path=str(source),
+                suspended=bool(suspended),
             )
         )
     return rows

@@ -62,19 +62,10 @@ def scope(
 # --- who and what ----------------------------------------------------------------------------------------
 
 
-def cohort(reader: Reader, name: str) -> tuple[int, str, str] | None:
-    """(id, name, created) of the cohort with this name."""
-    found = reader.rows("SELECT id, name, created_at FROM cohorts WHERE name = :name", {"name": name})
-    return (int(found[0][0]), str(found[0][1]), str(found[0][2])) if found else None
-
-
-def cohort_names(reader: Reader) -> list[str]:
-    return [str(r[0]) for r in reader.rows("SELECT name FROM cohorts ORDER BY name")]
-
-
-def learner(reader: Reader, name: str) -> tuple[int, str, date] | None:
-    found = reader.rows("SELECT id, name, created_at FROM learners WHERE name = :name", {"name": name})
-    return (int(found[0][0]), str(found[0][1]), as_day(found[0][2])) if found else None
+def learner_added(reader: Reader, learner_id: int) -> date:
+    """The day a learner was added (services.lookup finds learners)."""
+    found = reader.rows("SELECT created_at FROM learners WHERE id = :learner", {"learner": learner_id})
+    return as_day(found[0][0])
 
 
 def cohorts_of(reader: Reader, learner_id: int) -> list[int]:
@@ -95,14 +86,6 @@ def members(reader: Reader, cohort_id: int) -> list[tuple[int, str, date]]:
             "WHERE m.cohort_id = :cohort ORDER BY l.name",
             {"cohort": cohort_id},
         )
-    ]
-
-
-def decks(reader: Reader) -> list[tuple[int, str, str]]:
-    """(id, slug, name) of every deck, by name."""
-    return [
-        (int(r[0]), str(r[1]), str(r[2]))
-        for r in reader.rows("SELECT id, slug, name FROM decks ORDER BY name")
     ]
 
 

@@ -18,7 +18,7 @@ from quiz.core import defaults
 from quiz.core.drafts import breadcrumb, path_titles
 from quiz.core.scheduler import CardState as State
 from quiz.errors import ConflictError
-from quiz.store.db import Db, as_day, as_day_or_none, sql_ids
+from quiz.store.db import Db, Reader, as_day, as_day_or_none, sql_ids
 
 STATE_FIELDS = (
     "repetitions",
@@ -150,12 +150,12 @@ def _learner(row: Sequence[Any]) -> LearnerInfo:
     return LearnerInfo(int(row[0]), str(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]))
 
 
-def learner_by_name(db: Db, name: str) -> LearnerInfo | None:
+def learner_by_name(db: Reader, name: str) -> LearnerInfo | None:
     found = db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners WHERE name = :name", {"name": name})
     return _learner(found[0]) if found else None
 
 
-def learners(db: Db) -> list[LearnerInfo]:
+def learners(db: Reader) -> list[LearnerInfo]:
     return [_learner(row) for row in db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners ORDER BY name")]
 
 
@@ -193,27 +193,6 @@ def set_limits(db: Db, learner: LearnerInfo) -> None:
             "id": learner.id,
         },
     )
-
-
-# --- decks and sections, for choosing what to review -------------------------------------------------
-
-
-def deck_choices(db: Db) -> list[tuple[int, str, str]]:
-    """(id, slug, name) of every deck."""
-    return [
-        (int(r[0]), str(r[1]), str(r[2])) for r in db.rows("SELECT id, slug, name FROM decks ORDER BY name")
-    ]
-
-
-def matching_sections(db: Db, text: str, deck_ids: Sequence[int] | None = None) -> list[int]:
-    """Ids of the live sections whose path contains ``text`` (any case)."""
-    wanted = text.strip().casefold()
-    where = f" AND deck_id IN ({sql_ids(deck_ids)})" if deck_ids is not None else ""
-    return [
-        int(r[0])
-        for r in db.rows(f"SELECT id, path FROM sections WHERE NOT retired{where} ORDER BY id")
-        if wanted in breadcrumb(path_titles(str(r[1]))).casefold()
-    ]
 
 
 # --- the queue ----------------------------------------------------------------------------------------

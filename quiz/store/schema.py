@@ -1,16 +1,15 @@
-"""The engine, one session per command, and the schema brought up to date at start-up."""
+"""The engine and the schema made or brought up to date (Alembic): loaded only when needed, by
+quiz.store.open_db; no query runs through the ORM."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from quiz import config
 from quiz.errors import DatabaseBusyError, DatabaseError
@@ -109,22 +108,3 @@ def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
 
 def _is_busy(exc: OperationalError) -> bool:
     return "locked" in str(exc.orig) or "busy" in str(exc.orig)
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One unit of work: committed if the block ends normally, rolled back otherwise."""
-    session = Session(engine, expire_on_commit=False)
-    try:
-        yield session
-        session.commit()
-    except OperationalError as exc:
-        session.rollback()
-        if _is_busy(exc):
-            raise DatabaseBusyError() from None
-        raise
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()

@@ -136,7 +136,8 @@ def bench_import(workdir: Path, repeat: int) -> list[Measure]:
     from quiz.generator import generate
     from quiz.generator.markdown import OPTIONS
     from quiz.services.importing import import_documents
-    from quiz.store.schema import ensure_schema, make_engine, session_scope
+    from quiz.store.db import for_engine
+    from quiz.store.schema import ensure_schema, make_engine
 
     document = workdir / "generated.md"
     text = generated_document(5000)
@@ -150,8 +151,8 @@ def bench_import(workdir: Path, repeat: int) -> list[Measure]:
         state["engine"] = engine
 
     def run() -> None:
-        with session_scope(state["engine"]) as session:  # type: ignore[arg-type]
-            result = import_documents(session, [document])
+        with for_engine(state["engine"]) as db:  # type: ignore[arg-type]
+            result = import_documents(db, [document])
         state["cards"] = result.decks[0].cards
 
     def parse() -> None:
@@ -398,7 +399,8 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
     from quiz.anki import export as exporter
     from quiz.services.export import cards_to_export, export_anki
     from quiz.services.importing import import_documents
-    from quiz.store.schema import ensure_schema, make_engine, session_scope
+    from quiz.store.db import for_engine
+    from quiz.store.schema import ensure_schema, make_engine
 
     document = workdir / "export-deck.md"
     # 600 sections of about 19 bullets: genanki rewrites its deck list once per subdeck, so
@@ -406,9 +408,9 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
     document.write_text(generated_document(600, seed=SEED + 1, bullets=(12, 26)), encoding="utf-8")
     engine = make_engine(f"sqlite:///{workdir / 'export.db'}")
     ensure_schema(engine, lambda _m: None)
-    with session_scope(engine) as session:
-        import_documents(session, [document])
-        cards, _decks = cards_to_export(session, [], None, False, None, datetime.now(UTC))
+    with for_engine(engine) as db:
+        import_documents(db, [document])
+        cards, _decks = cards_to_export(db, [], None, False, None, datetime.now(UTC))
     count = len(cards)
     # What genanki alone is given: the finished notes' fields, decks and GUIDs.
     prepared = [(exporter.deck_name(c.section_path), exporter.note_for(c)) for c in cards]
@@ -423,8 +425,8 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
         genanki.Package(list(decks.values())).write_to_file(str(workdir / "alone.apkg"))
 
     def quiz_export() -> None:
-        with session_scope(engine) as session:
-            export_anki(session, [], workdir / "quiz.apkg", datetime.now(UTC))
+        with for_engine(engine) as db:
+            export_anki(db, [], workdir / "quiz.apkg", datetime.now(UTC))
 
     size = f"{count:,} cards"
     quiz_export()
@@ -568,16 +570,17 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
 
     from quiz.services.importing import import_bundled_decks
     from quiz.services.simulate import simulate
-    from quiz.store.schema import ensure_schema, make_engine, session_scope
+    from quiz.store.db import for_engine
+    from quiz.store.schema import ensure_schema, make_engine
 
     say("cohort: quiz simulate, 500 learners x 90 days on the HO deck")
     ho = workdir / "ho-cohort.db"
     engine = make_engine(f"sqlite:///{ho}")
     ensure_schema(engine, lambda _m: None)
     started = time.perf_counter()
-    with session_scope(engine) as session:
-        import_bundled_decks(session)
-        result = simulate(session, 500, 90, datetime.now(UTC), seed=SEED, cohort="ho")
+    with for_engine(engine) as db:
+        import_bundled_decks(db)
+        result = simulate(db, 500, 90, datetime.now(UTC), seed=SEED, cohort="ho")
     simulated = time.perf_counter() - started
     engine.dispose()
     say("cohort: the HO deck's report")

@@ -1,6 +1,6 @@
 """The counts `quiz status` and the reports read (kept by the database's triggers, migrations 0003
-and 0004) always equal a count of the states themselves, whatever wrote them: answers, undos, suspending, burying,
-releasing, a progress file merged, cards retired by a re-import and brought back."""
+and 0004) always equal a count of the states themselves, whatever wrote them: answers, undos,
+suspending, burying, releasing, a progress file merged, cards retired by a re-import and brought back."""
 
 from __future__ import annotations
 
@@ -57,7 +57,8 @@ KEPT = {
     "cohort_cards": (
         "SELECT cohort_id, card_id, lapsed, lapses FROM cohort_cards",
         "SELECT m.cohort_id, st.card_id, COUNT(*), SUM(st.lapses) FROM card_states st "
-        "JOIN memberships m ON m.learner_id = st.learner_id WHERE st.lapses > 0 GROUP BY m.cohort_id, st.card_id",
+        "JOIN memberships m ON m.learner_id = st.learner_id WHERE st.lapses > 0 "
+        "GROUP BY m.cohort_id, st.card_id",
     ),
     "learner_due": (
         "SELECT learner_id, due, section_id, cards FROM learner_due",

@@ -248,7 +248,8 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
                 int(r[0]): int(r[1])
                 for r in reader.rows(
                     "SELECT card_id, COUNT(introduced) FROM card_states "
-                    f"WHERE card_id IN ({sql_ids([int(r[0]) for r in lapsed])}) AND {where.learners} GROUP BY card_id",
+                    f"WHERE card_id IN ({sql_ids([int(r[0]) for r in lapsed])}) AND {where.learners} "
+                    "GROUP BY card_id",
                     where.params,
                 )
             }

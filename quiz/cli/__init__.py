@@ -72,13 +72,14 @@ class App:
         driver when the file is ready, so SQLAlchemy is not even imported; else the engine's.
         ``read_only``: one read transaction, every count from the same moment."""
         from quiz import config
-        from quiz.store.db import AlchemyDb, SqliteDb, open_sqlite
+        from quiz.store.db import AlchemyDb, SqliteDb, open_db
+        from quiz.store.postgres import PostgresDb
 
         url = config.database_url(self.db_option)
-        found: SqliteDb | AlchemyDb | None = None if self._engine is not None else open_sqlite(url, read_only)
+        found: SqliteDb | PostgresDb | AlchemyDb | None = None if self._engine is not None else open_db(url, read_only)
         if found is None:
             engine = self.engine()  # creates or upgrades the database first
-            found = open_sqlite(url, read_only) or AlchemyDb(engine.connect())
+            found = open_db(url, read_only) or AlchemyDb(engine.connect())
         try:
             if read_only and isinstance(found, AlchemyDb):
                 with found.transaction():  # the same moment for every count, as SQLite's reader

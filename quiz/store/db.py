@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
     from sqlalchemy.orm import Session
 
+    from quiz.store.postgres import PostgresDb
+
 SQLITE_PREFIX = "sqlite:///"
 READ_MAP_BYTES = 256 * 1024 * 1024
 Params = Mapping[str, Any] | None
@@ -287,12 +289,25 @@ class AlchemyDb(_Nested):
             self.bind.close()
 
 
-def for_engine(engine: Engine) -> SqliteDb | AlchemyDb:
-    """A Db for a program holding an engine: SQLite's own driver on a SQLite file at the current
-    schema, else a connection of the engine. Close it (or use it in a with block) when done."""
+def open_db(url: str, read_only: bool = False) -> SqliteDb | PostgresDb | None:
+    """A Db on the database's own driver, without SQLAlchemy: SQLite's, or psycopg for PostgreSQL,
+    if the database exists at the current schema; else None (the engine's path creates or
+    upgrades it, or says what is wrong). ``read_only`` as for ``open_sqlite``."""
+    if url.startswith(SQLITE_PREFIX):
+        return open_sqlite(url, read_only)
+    from quiz.store.postgres import open_postgres
+
+    return open_postgres(url, read_only)
+
+
+def for_engine(engine: Engine) -> SqliteDb | PostgresDb | AlchemyDb:
+    """A Db for a program holding an engine: the driver itself on a database at the current
+    schema (open_db), else a connection of the engine. Close it (or use it in a with block)."""
     url = engine.url
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        found = open_sqlite(SQLITE_PREFIX + str(url.database))
-        if found is not None:
-            return found
-    return AlchemyDb(engine.connect())
+        found: SqliteDb | PostgresDb | None = open_sqlite(SQLITE_PREFIX + str(url.database))
+    elif url.get_backend_name() == "postgresql":
+        found = open_db(url.render_as_string(hide_password=False))
+    else:
+        found = None
+    return found if found is not None else AlchemyDb(engine.connect())

@@ -237,7 +237,7 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
     least ``min_learners`` lapsed learners. Without their texts (see with_texts)."""
     in_scope = f"card_id IN (SELECT id FROM cards WHERE {where.sections})"
     if where.cohort_id is not None:
-        lapsed = reader.rows(
+        kept = reader.rows(
             "SELECT card_id, lapsed, lapses FROM cohort_cards "
             f"WHERE cohort_id = :cohort AND lapsed >= :least AND {in_scope}",
             {**where.params, "least": min_learners},
@@ -248,15 +248,15 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
                 int(r[0]): int(r[1])
                 for r in reader.rows(
                     "SELECT card_id, COUNT(introduced) FROM card_states "
-                    f"WHERE card_id IN ({sql_ids([int(r[0]) for r in lapsed])}) AND {where.learners} "
+                    f"WHERE card_id IN ({sql_ids([int(r[0]) for r in kept])}) AND {where.learners} "
                     "GROUP BY card_id",
                     where.params,
                 )
             }
-            if lapsed
+            if kept
             else {}
         )
-        counted = [(r[0], met.get(int(r[0]), 0), r[1], r[2]) for r in lapsed]
+        counted: Sequence[Sequence[Any]] = [(r[0], met.get(int(r[0]), 0), r[1], r[2]) for r in kept]
     else:
         lapsed = "SUM(CASE WHEN lapses > 0 THEN 1 ELSE 0 END)"
         counted = reader.rows(

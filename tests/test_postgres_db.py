@@ -52,7 +52,8 @@ def test_a_ready_database_is_opened_without_sqlalchemy(db_url: str) -> None:
     code = (
         "import sys; from click.testing import CliRunner; from quiz.cli import main; "
         f"r = CliRunner().invoke(main, ['--db', {url!r}, 'review', '--learner', 'ana', '--new', '2'], "
-        "input='\\n4\\n\\n4\\n'); assert r.exit_code == 0, r.output; assert '2 answers' in r.output, r.output; "
+        "input='\\n4\\n\\n4\\n'); assert r.exit_code == 0, r.output; "
+        "assert '2 answers' in r.output, r.output; "
         "print(sorted(m for m in ('sqlalchemy', 'alembic') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)

@@ -76,7 +76,9 @@ class App:
         from quiz.store.postgres import PostgresDb
 
         url = config.database_url(self.db_option)
-        found: SqliteDb | PostgresDb | AlchemyDb | None = None if self._engine is not None else open_db(url, read_only)
+        found: SqliteDb | PostgresDb | AlchemyDb | None = None
+        if self._engine is None:
+            found = open_db(url, read_only)
         if found is None:
             engine = self.engine()  # creates or upgrades the database first
             found = open_db(url, read_only) or AlchemyDb(engine.connect())

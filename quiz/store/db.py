@@ -8,8 +8,13 @@ standard library's driver does it all, so those commands do not pay for importin
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
+import signal
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
@@ -148,8 +153,10 @@ class _Nested:
 class SqliteDb(_Nested):
     dialect = "sqlite"
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
         self.connection = connection
+        self.path = path
+        self._lock_file: int | None = None
 
     def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
         with self._errors():
@@ -163,18 +170,77 @@ class SqliteDb(_Nested):
         return self._nested()
 
     def _begin(self) -> None:
-        # IMMEDIATE takes the write lock at once, so two writers queue on the busy timeout
-        # instead of one failing when it upgrades a read to a write.
-        with self._errors():
-            self.connection.execute("BEGIN IMMEDIATE")
+        # IMMEDIATE takes the write lock at once, so two writers queue instead of one failing
+        # when it upgrades a read to a write. quiz's writers queue in the kernel first (_queue).
+        waited = self._queue()
+        try:
+            with self._errors():
+                if waited:  # what is left of the wait for a writer outside quiz's queue
+                    left = max(1, config.busy_timeout_ms() - int(waited * 1000))
+                    self.connection.execute(f"PRAGMA busy_timeout={left}")
+                self.connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._unqueue()
+            raise
+        finally:
+            if waited:
+                self.connection.execute(f"PRAGMA busy_timeout={config.busy_timeout_ms()}")
+
+    def _queue(self) -> float:
+        """Wait for quiz's other writers in the kernel's queue of a lock on a side file: it wakes
+        the next one the moment the last commits, where SQLite's own wait sleeps and polls on a
+        grid of up to 100 ms (measured: the slowest answers of 64 learners went from seconds to
+        well under one). Returns the seconds waited; DatabaseBusyError past the busy timeout."""
+        if self.path is None:
+            return 0.0
+        if self._lock_file is None:
+            self._lock_file = os.open(f"{self.path}-writer", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return 0.0
+        except BlockingIOError:
+            pass
+        started = time.monotonic()
+        timeout = config.busy_timeout_ms() / 1000
+        if threading.current_thread() is not threading.main_thread():
+            # Only the main thread can be woken by the alarm: others poll, briefly.
+            while time.monotonic() - started < timeout:
+                try:
+                    fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return time.monotonic() - started
+                except BlockingIOError:
+                    time.sleep(0.001)
+            raise DatabaseBusyError()
+
+        def expired(_signal: int, _frame: object) -> None:
+            raise DatabaseBusyError()
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return time.monotonic() - started
+
+    def _unqueue(self) -> None:
+        if self._lock_file is not None:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
     def _commit(self) -> None:
-        with self._errors():
-            self.connection.execute("COMMIT")
+        try:
+            with self._errors():
+                self.connection.execute("COMMIT")
+        finally:
+            self._unqueue()
 
     def _rollback(self) -> None:
-        if self.connection.in_transaction:
-            self.connection.execute("ROLLBACK")
+        try:
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+        finally:
+            self._unqueue()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -192,6 +258,9 @@ class SqliteDb(_Nested):
     def close(self) -> None:
         self._rollback()
         self.connection.close()
+        if self._lock_file is not None:
+            os.close(self._lock_file)
+            self._lock_file = None
 
 
 def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
@@ -224,7 +293,7 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
         return None
     if read_only:
         connection.execute("BEGIN")
-    return SqliteDb(connection)
+    return SqliteDb(connection, path)
 
 
 # --- through SQLAlchemy ----------------------------------------------------------------------------------

@@ -282,7 +282,10 @@ def _postgresql() -> list[str]:
     ]
 
 
+# What is stored, counted afresh (after 0003's own counts): at the upgrade, and after a bulk load.
 BACKFILL = [
+    "DELETE FROM learner_deck_due",
+    "DELETE FROM cohort_cards",
     "INSERT INTO learner_deck_due (learner_id, due, deck_id, cards) "
     "SELECT ld.learner_id, ld.due, s.deck_id, SUM(ld.cards) FROM learner_due ld "
     "JOIN sections s ON s.id = ld.section_id GROUP BY ld.learner_id, ld.due, s.deck_id",

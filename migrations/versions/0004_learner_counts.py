@@ -39,11 +39,10 @@ def _upsert(table: str, keys: str, values: str, select: str) -> str:
     return f"INSERT INTO {table} ({keys}, {values}) {select} ON CONFLICT ({keys}) DO UPDATE SET {added}"
 
 
-def _states(row: str, sign: str, where: str, source: str = "") -> list[str]:
-    """The live-card counts of the state rows ``row`` (NEW, OLD, or an alias over ``source``),
-    times ``sign``, where ``where`` holds: all of them the learner's own rows."""
+def _sections(row: str, sign: str, where: str, source: str = "") -> list[str]:
+    """The per-section counts of the state rows ``row`` (NEW, OLD, or an alias over ``source``),
+    times ``sign``, where ``where`` holds."""
     mature = f'{row}.introduced IS NOT NULL AND {row}."interval" >= {MATURE_DAYS}'
-    due = f"{row}.due IS NOT NULL AND NOT {row}.suspended AND {row}.introduced IS NOT NULL"
     return [
         _upsert(
             "learner_sections",
@@ -54,7 +53,14 @@ def _states(row: str, sign: str, where: str, source: str = "") -> list[str]:
             f"{sign} * ({_when(f'{row}.suspended AND {row}.introduced IS NULL')}), "
             f"{sign} * ({_when(mature)}), "
             f"{sign} * {row}.lapses {source} WHERE {where}",
-        ),
+        )
+    ]
+
+
+def _due(row: str, sign: str, where: str, source: str = "") -> list[str]:
+    """The due-day counts of the state rows ``row``, per section and per deck."""
+    due = f"{row}.due IS NOT NULL AND NOT {row}.suspended AND {row}.introduced IS NOT NULL"
+    return [
         _upsert(
             "learner_due",
             "learner_id, due, section_id",
@@ -70,6 +76,11 @@ def _states(row: str, sign: str, where: str, source: str = "") -> list[str]:
             f"WHERE s.id = {row}.section_id AND {where} AND {due}",
         ),
     ]
+
+
+def _states(row: str, sign: str, where: str, source: str = "") -> list[str]:
+    """All the live-card counts of the state rows ``row``: all of them the learner's own rows."""
+    return [*_sections(row, sign, where, source), *_due(row, sign, where, source)]
 
 
 def _lapses(row: str, sign: str) -> str:
@@ -88,8 +99,8 @@ def _live(row: str) -> str:
     return f"(SELECT NOT retired FROM cards WHERE id = {row}.card_id)"
 
 
-def _state_change(row: str, sign: str) -> list[str]:
-    found = _states(row, sign, _live(row))
+def _due_change(row: str, sign: str) -> list[str]:
+    found = _due(row, sign, _live(row))
     if sign == "-1":
         found += [
             f"DELETE FROM learner_due WHERE learner_id = {row}.learner_id AND due = {row}.due "
@@ -98,6 +109,14 @@ def _state_change(row: str, sign: str) -> list[str]:
             "AND cards = 0",
         ]
     return found
+
+
+def _section_change(row: str, sign: str) -> list[str]:
+    return _sections(row, sign, _live(row))
+
+
+def _state_change(row: str, sign: str) -> list[str]:
+    return [*_section_change(row, sign), *_due_change(row, sign)]
 
 
 def _lapse_change(row: str, sign: str) -> list[str]:
@@ -179,7 +198,30 @@ CARD_MOVES = [
     "DELETE FROM learner_deck_due WHERE cards = 0 AND learner_deck_due.learner_id IN "
     "(SELECT st.learner_id FROM card_states st WHERE st.card_id = NEW.id)",
 ]
-STATE_COLUMNS = ("introduced", "suspended", "due", "section_id", '"interval"', "lapses", "learner_id")
+
+
+# What moves a state between counts: most answers move it between due days only and leave its
+# section's counts (met, suspended, mature, lapses) alone, so those rows are not written then.
+def _moved(columns: tuple[str, ...], sqlite: bool) -> str:
+    differs = "IS NOT" if sqlite else "IS DISTINCT FROM"
+    return " OR ".join(f"{c.format(row='OLD')} {differs} {c.format(row='NEW')}" for c in columns)
+
+
+SECTION_COLUMNS = (
+    "({row}.introduced IS NULL)",
+    f'({{row}}.introduced IS NOT NULL AND {{row}}."interval" >= {MATURE_DAYS})',
+    "{row}.suspended",
+    "{row}.lapses",
+    "{row}.section_id",
+    "{row}.learner_id",
+)
+DUE_COLUMNS = (
+    "({row}.introduced IS NULL)",
+    "{row}.due",
+    "{row}.suspended",
+    "{row}.section_id",
+    "{row}.learner_id",
+)
 REVIEW_COLUMNS = ("kind", "passed_before", "grade", "day", "section_id", "learner_id")
 
 
@@ -200,10 +242,16 @@ def _sqlite() -> list[str]:
         trigger("count_states_insert", "INSERT ON card_states", _state_change("NEW", "1")),
         trigger("count_states_delete", "DELETE ON card_states", _state_change("OLD", "-1")),
         trigger(
-            "count_states_update",
+            "count_sections_update",
             "UPDATE ON card_states",
-            [*_state_change("OLD", "-1"), *_state_change("NEW", "1")],
-            _changed(STATE_COLUMNS, True),
+            [*_section_change("OLD", "-1"), *_section_change("NEW", "1")],
+            _moved(SECTION_COLUMNS, True),
+        ),
+        trigger(
+            "count_due_update",
+            "UPDATE ON card_states",
+            [*_due_change("OLD", "-1"), *_due_change("NEW", "1")],
+            _moved(DUE_COLUMNS, True),
         ),
         trigger("count_lapses_insert", "INSERT ON card_states", _lapse_change("NEW", "1"), "NEW.lapses > 0"),
         trigger("count_lapses_delete", "DELETE ON card_states", _lapse_change("OLD", "-1"), "OLD.lapses > 0"),
@@ -254,18 +302,19 @@ def _postgresql() -> list[str]:
             f"{'END IF; ' if ordered_by else ''}RETURN NULL; END $$"
         )
 
-    def triggers(table: str, name: str, columns: tuple[str, ...], function: str = "") -> list[str]:
-        function = function or f"quiz_{name}"
+    def triggers(table: str, name: str, columns: tuple[str, ...], moved: str = "") -> list[str]:
         return [
             f"CREATE TRIGGER {name}_change AFTER INSERT OR DELETE ON {table} FOR EACH ROW "
-            f"EXECUTE FUNCTION {function}()",
+            f"EXECUTE FUNCTION quiz_{name}()",
             f"CREATE TRIGGER {name}_update AFTER UPDATE ON {table} FOR EACH ROW "
-            f"WHEN ({_changed(columns, False)}) EXECUTE FUNCTION {function}()",
+            f"WHEN ({moved or _changed(columns, False)}) EXECUTE FUNCTION quiz_{name}()",
         ]
 
     return [
-        function("quiz_count_states", _state_change("OLD", "-1"), _state_change("NEW", "1"), "due"),
-        *triggers("card_states", "count_states", STATE_COLUMNS),
+        function("quiz_count_sections", _section_change("OLD", "-1"), _section_change("NEW", "1")),
+        *triggers("card_states", "count_sections", (), _moved(SECTION_COLUMNS, False)),
+        function("quiz_count_due", _due_change("OLD", "-1"), _due_change("NEW", "1"), "due"),
+        *triggers("card_states", "count_due", (), _moved(DUE_COLUMNS, False)),
         function("quiz_count_lapses", _lapse_change("OLD", "-1"), _lapse_change("NEW", "1")),
         *triggers("card_states", "count_lapses", ("lapses", "learner_id")),
         function("quiz_count_reviews", _reviews("OLD", "-1"), _reviews("NEW", "1"), "day"),
@@ -305,7 +354,7 @@ def _drop_triggers() -> None:
         ):
             op.execute(f"DROP TRIGGER {name}")
     elif dialect == "postgresql":
-        for name in ("states", "lapses", "reviews", "members", "cards"):
+        for name in ("states", "sections", "due", "lapses", "reviews", "members", "cards"):
             op.execute(f"DROP FUNCTION IF EXISTS quiz_count_{name}() CASCADE")
 
 

@@ -60,14 +60,22 @@ def sqlite_value(value: Any) -> Any:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.isoformat(" ", "microseconds")  # as strftime("%Y-%m-%d %H:%M:%S.%f"), faster
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
+_AS_IS = frozenset({int, str, float, bool, type(None), bytes})
+
+
 def _sqlite_params(params: Params) -> dict[str, Any]:
-    return {k: sqlite_value(v) for k, v in (params or {}).items()}
+    # An answer passes some thirty values: the plain ones (most) are passed on without a look.
+    found = dict(params or {})
+    for key, value in found.items():
+        if type(value) not in _AS_IS:
+            found[key] = sqlite_value(value)
+    return found
 
 
 def as_day(value: Any) -> date:
@@ -159,12 +167,17 @@ class SqliteDb(_Nested):
         self._lock_file: int | None = None
 
     def rows(self, sql: str, params: Params = None) -> Sequence[Sequence[Any]]:
-        with self._errors():
+        try:
             return self.connection.execute(sql, _sqlite_params(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(exc) from None
 
     def execute(self, sql: str, params: Params = None) -> int:
-        with self._errors():
+        # The answer's hot path: a plain try, not a context manager per statement.
+        try:
             return self.connection.execute(sql, _sqlite_params(params)).rowcount
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(exc) from None
 
     def transaction(self) -> AbstractContextManager[None]:
         return self._nested()
@@ -246,14 +259,8 @@ class SqliteDb(_Nested):
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.IntegrityError as exc:
-            raise ConflictError(f"refused by the database: {exc}") from None
-        except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise DatabaseBusyError() from None
-            raise DatabaseError(f"cannot use the database: {exc}") from None
-        except sqlite3.DatabaseError as exc:  # a damaged file, among others
-            raise DatabaseError(f"cannot use the database: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(exc) from None
 
     def close(self) -> None:
         self._rollback()
@@ -261,6 +268,15 @@ class SqliteDb(_Nested):
         if self._lock_file is not None:
             os.close(self._lock_file)
             self._lock_file = None
+
+
+def _sqlite_error(exc: sqlite3.DatabaseError) -> DatabaseError | ConflictError:
+    """The project's error for what SQLite's driver raised."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return ConflictError(f"refused by the database: {exc}")
+    if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+        return DatabaseBusyError()
+    return DatabaseError(f"cannot use the database: {exc}")  # a damaged file, among others
 
 
 def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:

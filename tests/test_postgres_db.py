@@ -41,11 +41,14 @@ def test_only_postgresql_urls_are_opened_by_psycopg() -> None:
 
 
 def _postgres(db_url: str) -> str:
-    if not db_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+    assert db_url.startswith("postgresql")
     return db_url
 
 
+ON_POSTGRES = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
+
+@ON_POSTGRES
 def test_a_ready_database_is_opened_without_sqlalchemy(db_url: str) -> None:
     url = _postgres(db_url)
     open_database(url, "ana").dispose()
@@ -61,6 +64,7 @@ def test_a_ready_database_is_opened_without_sqlalchemy(db_url: str) -> None:
     assert out.stdout.strip() == "[]"
 
 
+@ON_POSTGRES
 def test_errors_are_mapped_and_transactions_roll_back(db_url: str) -> None:
     url = _postgres(db_url)
     open_database(url).dispose()
@@ -82,6 +86,7 @@ def test_errors_are_mapped_and_transactions_roll_back(db_url: str) -> None:
         assert db.rows("SELECT new_per_day FROM learners WHERE name = :n", {"n": "ana"}) == [(20,)]
 
 
+@ON_POSTGRES
 def test_a_wrong_password_is_never_shown(db_url: str) -> None:
     url = _postgres(db_url)
     open_database(url).dispose()

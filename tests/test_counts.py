@@ -47,13 +47,6 @@ KEPT = {
         "FROM reviews r JOIN memberships m ON m.learner_id = r.learner_id "
         "WHERE r.kind = 'review' AND r.passed_before GROUP BY m.cohort_id, r.day, r.section_id",
     ),
-    "learner_deck_due": (
-        "SELECT learner_id, due, deck_id, cards FROM learner_deck_due",
-        "SELECT st.learner_id, st.due, c.deck_id, COUNT(*) FROM card_states st "
-        "JOIN cards c ON c.id = st.card_id "
-        "WHERE NOT c.retired AND st.due IS NOT NULL AND NOT st.suspended AND st.introduced IS NOT NULL "
-        "GROUP BY st.learner_id, st.due, c.deck_id",
-    ),
     "cohort_cards": (
         "SELECT cohort_id, card_id, lapsed, lapses FROM cohort_cards",
         "SELECT m.cohort_id, st.card_id, COUNT(*), SUM(st.lapses) FROM card_states st "
@@ -169,9 +162,9 @@ def test_upgrade_counts_what_is_stored(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_upgrade_from_0003_moves_the_cohort_counts_to_learners(tmp_path: Path) -> None:
-    """A database of schema 0003 (a count row per cohort) gets per-learner due counts and
-    lapse-only cohort counts at the upgrade, and the report reads the same forecast."""
+def test_upgrade_from_0003_takes_the_cohort_counts_out_of_the_answers_path(tmp_path: Path) -> None:
+    """A database of schema 0003 (count rows per cohort) loses the cohort's due counts (the report
+    sums its learners') and keeps only lapses per cohort and card."""
     from quiz.store.schema import ensure_schema
 
     with database_at(tmp_path / "old.db", "0003") as (engine, connection):
@@ -197,10 +190,8 @@ def test_upgrade_from_0003_moves_the_cohort_counts_to_learners(tmp_path: Path) -
     assert ensure_schema(engine, lambda _m: None) is False
     assert_counts_kept(engine)
     with engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT learner_id, due, cards FROM learner_deck_due").all() == [
-            (1, "2026-01-10", 2),
-            (2, "2026-01-10", 1),
-        ]
+        tables = {name for (name,) in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "cohort_due" not in tables
         assert connection.exec_driver_sql("SELECT card_id, lapsed, lapses FROM cohort_cards").all() == [
             (1, 2, 3)
         ]

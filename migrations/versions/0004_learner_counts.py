@@ -7,8 +7,7 @@ Create Date: 2026-11-29
 Under 0003 every answer of every learner of a cohort updated the same row (cohort_due: per
 cohort, due day and deck), so a class answering at once queued on it (PostgreSQL's row lock,
 held to the commit). Now:
-- learner_deck_due: per learner, due day and deck, live, met, unsuspended cards; the report sums
-  its cohort's learners' rows when it is read (cohort_due is gone);
+- cohort_due is gone: the report sums its learners' own due counts (learner_due) when it is read;
 - cohort_cards keeps only lapses (learners who lapsed on a card, and their lapses), written only
   when a card's lapses change; who met a card is counted from the states for the few cards a
   report names.
@@ -58,7 +57,7 @@ def _sections(row: str, sign: str, where: str, source: str = "") -> list[str]:
 
 
 def _due(row: str, sign: str, where: str, source: str = "") -> list[str]:
-    """The due-day counts of the state rows ``row``, per section and per deck."""
+    """The due-day counts of the state rows ``row``, per section."""
     due = f"{row}.due IS NOT NULL AND NOT {row}.suspended AND {row}.introduced IS NOT NULL"
     return [
         _upsert(
@@ -66,14 +65,6 @@ def _due(row: str, sign: str, where: str, source: str = "") -> list[str]:
             "learner_id, due, section_id",
             "cards",
             f"SELECT {row}.learner_id, {row}.due, {row}.section_id, {sign} {source} WHERE {where} AND {due}",
-        ),
-        _upsert(
-            "learner_deck_due",
-            "learner_id, due, deck_id",
-            "cards",
-            f"SELECT {row}.learner_id, {row}.due, s.deck_id, {sign} {source or 'FROM sections s'} "
-            f"{'JOIN sections s ON s.id = ' + row + '.section_id ' if source else ''}"
-            f"WHERE s.id = {row}.section_id AND {where} AND {due}",
         ),
     ]
 
@@ -105,8 +96,6 @@ def _due_change(row: str, sign: str) -> list[str]:
         found += [
             f"DELETE FROM learner_due WHERE learner_id = {row}.learner_id AND due = {row}.due "
             f"AND section_id = {row}.section_id AND cards = 0",
-            f"DELETE FROM learner_deck_due WHERE learner_id = {row}.learner_id AND due = {row}.due "
-            "AND cards = 0",
         ]
     return found
 
@@ -194,8 +183,6 @@ CARD_MOVES = [
         "FROM card_states st",
     ),
     "DELETE FROM learner_due WHERE cards = 0 AND learner_due.learner_id IN "
-    "(SELECT st.learner_id FROM card_states st WHERE st.card_id = NEW.id)",
-    "DELETE FROM learner_deck_due WHERE cards = 0 AND learner_deck_due.learner_id IN "
     "(SELECT st.learner_id FROM card_states st WHERE st.card_id = NEW.id)",
 ]
 
@@ -333,11 +320,7 @@ def _postgresql() -> list[str]:
 
 # What is stored, counted afresh (after 0003's own counts): at the upgrade, and after a bulk load.
 BACKFILL = [
-    "DELETE FROM learner_deck_due",
     "DELETE FROM cohort_cards",
-    "INSERT INTO learner_deck_due (learner_id, due, deck_id, cards) "
-    "SELECT ld.learner_id, ld.due, s.deck_id, SUM(ld.cards) FROM learner_due ld "
-    "JOIN sections s ON s.id = ld.section_id GROUP BY ld.learner_id, ld.due, s.deck_id",
     "INSERT INTO cohort_cards (cohort_id, card_id, lapsed, lapses) "
     "SELECT m.cohort_id, st.card_id, COUNT(*), SUM(st.lapses) FROM card_states st "
     "JOIN memberships m ON m.learner_id = st.learner_id WHERE st.lapses > 0 GROUP BY m.cohort_id, st.card_id",
@@ -378,14 +361,6 @@ def upgrade() -> None:
     _drop_triggers()
     op.drop_table("cohort_due")
     op.drop_table("cohort_cards")
-    _count_table(
-        "learner_deck_due",
-        ("learner_id", "due", "deck_id"),
-        _fk("learner_deck_due", "learner_id", "learners"),
-        sa.Column("due", sa.Date(), nullable=False),
-        _fk("learner_deck_due", "deck_id", "decks"),
-        sa.Column("cards", sa.Integer(), nullable=False),
-    )
     _count_table(
         "cohort_cards",
         ("cohort_id", "card_id"),

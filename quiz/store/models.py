@@ -202,20 +202,6 @@ class CohortSection(Base):
     retained: Mapped[int] = mapped_column(Integer)
 
 
-class LearnerDeckDue(Base):
-    """A learner's live, introduced, unsuspended cards of one deck falling due on one day: a
-    cohort's forecast sums its learners' rows (a row per cohort would be one hot row for a class
-    answering at once); a count that reaches 0 is deleted."""
-
-    __tablename__ = "learner_deck_due"
-    __table_args__ = WITHOUT_ROWID
-
-    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True)
-    due: Mapped[date] = mapped_column(Date, primary_key=True)
-    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
-    cards: Mapped[int] = mapped_column(Integer)
-
-
 class CohortCard(Base):
     """Per card, a cohort's learners who lapsed on it and their lapses (written only when a lapse
     is counted or taken back); only cards with lapses have a row."""

@@ -215,12 +215,10 @@ def section_retention(reader: Reader, where: Scope, since: date, today: date) ->
 
 def forecast(reader: Reader, where: Scope, today: date, last: date) -> dict[date, int]:
     """Live cards falling due per day from today to ``last``, the overdue ones counted today: the
-    counts kept per learner and deck summed over a cohort, per learner and section otherwise."""
+    counts kept per learner and section, summed over the learners (a cohort's too: a count per
+    cohort would be one row every answer of the class updates)."""
     params = {**where.params, "today": today, "last": last}
-    if where.cohort_id is not None:
-        source = f"learner_deck_due WHERE {where.learners} AND {where.decks}"
-    else:
-        source = f"learner_due WHERE {where.learners} AND {where.sections}"
+    source = f"learner_due WHERE {where.learners} AND {where.sections}"
     found = {
         as_day(r[0]): int(r[1])
         for r in reader.rows(

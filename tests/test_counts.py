@@ -196,3 +196,35 @@ def test_upgrade_from_0003_takes_the_cohort_counts_out_of_the_answers_path(tmp_p
             (1, 2, 3)
         ]
     engine.dispose()
+
+
+def test_schema_0004_goes_back_to_0003_and_up_again(db_url: str) -> None:
+    """Taking 0004 back restores 0003's counts per cohort (made again from the states); upgrading
+    again gives 0004's."""
+    from alembic import command
+    from alembic.config import Config
+
+    from quiz import config
+
+    engine = open_database(db_url, "ana", "ben")
+    with session_scope(engine) as session:
+        cohorts.create(session, "ortho", START)
+        cohorts.add(session, "ortho", ("ana", "ben"), START)
+    review_days(engine, "ana", seed=3, days=8)
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
+    with engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.downgrade(alembic_config, "0003")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT SUM(cards) FROM cohort_due")).scalar()
+        states = connection.execute(
+            text("SELECT COUNT(*) FROM card_states WHERE due IS NOT NULL AND introduced IS NOT NULL")
+        ).scalar()
+    assert kept == states
+    with engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.upgrade(alembic_config, "0004")
+    review_days(engine, "ben", seed=4, days=3)
+    assert_counts_kept(engine)
+    engine.dispose()

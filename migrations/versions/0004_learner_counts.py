@@ -10,7 +10,9 @@ held to the commit). Now:
 - cohort_due is gone: the report sums its learners' own due counts (learner_due) when it is read;
 - cohort_cards keeps only lapses (learners who lapsed on a card, and their lapses), written only
   when a card's lapses change; who met a card is counted from the states for the few cards a
-  report names.
+  report names;
+- a learner's section counts are written only when they change (an answer usually moves a card
+  between due days only), by a trigger of their own.
 The other counts and their triggers are as in 0003, written again here with these changes.
 """
 

@@ -1,6 +1,6 @@
-"""The counts `quiz status` reads (kept by the database's triggers, migration 0003) always equal a
-count of the states themselves, whatever wrote them: answers, undos, suspending, burying,
-releasing, a progress file merged, cards retired by a re-import and brought back."""
+"""The counts `quiz status` and the reports read (kept by the database's triggers, migrations 0003
+and 0004) always equal a count of the states themselves, whatever wrote them: answers, undos,
+suspending, burying, releasing, a progress file merged, cards retired by a re-import and brought back."""
 
 from __future__ import annotations
 
@@ -46,20 +46,11 @@ KEPT = {
         "FROM reviews r JOIN memberships m ON m.learner_id = r.learner_id "
         "WHERE r.kind = 'review' AND r.passed_before GROUP BY m.cohort_id, r.day, r.section_id",
     ),
-    "cohort_due": (
-        "SELECT cohort_id, due, deck_id, cards FROM cohort_due",
-        "SELECT m.cohort_id, st.due, c.deck_id, COUNT(*) FROM card_states st "
-        "JOIN cards c ON c.id = st.card_id JOIN memberships m ON m.learner_id = st.learner_id "
-        "WHERE NOT c.retired AND st.due IS NOT NULL AND NOT st.suspended AND st.introduced IS NOT NULL "
-        "GROUP BY m.cohort_id, st.due, c.deck_id",
-    ),
     "cohort_cards": (
-        "SELECT cohort_id, card_id, met, lapsed, lapses FROM cohort_cards "
-        "WHERE met <> 0 OR lapsed <> 0 OR lapses <> 0",
-        "SELECT m.cohort_id, st.card_id, COUNT(st.introduced), "
-        "SUM(CASE WHEN st.lapses > 0 THEN 1 ELSE 0 END), "
-        "SUM(st.lapses) FROM card_states st JOIN memberships m ON m.learner_id = st.learner_id "
-        "GROUP BY m.cohort_id, st.card_id HAVING COUNT(st.introduced) <> 0 OR SUM(st.lapses) <> 0",
+        "SELECT cohort_id, card_id, lapsed, lapses FROM cohort_cards",
+        "SELECT m.cohort_id, st.card_id, COUNT(*), SUM(st.lapses) FROM card_states st "
+        "JOIN memberships m ON m.learner_id = st.learner_id WHERE st.lapses > 0 "
+        "GROUP BY m.cohort_id, st.card_id",
     ),
     "learner_due": (
         "SELECT learner_id, due, section_id, cards FROM learner_due",
@@ -167,4 +158,72 @@ def test_upgrade_counts_what_is_stored(tmp_path: Path) -> None:
             "SELECT introduced, suspended, suspended_new FROM learner_sections"
         ).all() == [(2, 2, 1)]
         assert connection.exec_driver_sql("SELECT due, cards FROM learner_due").all() == [("2026-01-10", 1)]
+    engine.dispose()
+
+
+def test_upgrade_from_0003_takes_the_cohort_counts_out_of_the_answers_path(tmp_path: Path) -> None:
+    """A database of schema 0003 (count rows per cohort) loses the cohort's due counts (the report
+    sums its learners') and keeps only lapses per cohort and card."""
+    from quiz.store.schema import ensure_schema
+
+    with database_at(tmp_path / "old.db", "0003") as (engine, connection):
+        run = connection.exec_driver_sql
+        run("INSERT INTO decks VALUES (1, 'd', 'D', 'd.md', 'x', '2026-01-01', '2026-01-01')")
+        run("INSERT INTO sections VALUES (7, 1, 'D > A', 'A', 2, 0, 1, 0, 0, 0)")
+        for learner in (1, 2):
+            run(f"INSERT INTO learners VALUES ({learner}, 'l{learner}', '2026-01-01', 20, 200, 8, 4, NULL)")
+        run("INSERT INTO cohorts VALUES (1, 'c', '2026-01-01')")
+        run("INSERT INTO memberships VALUES (1, 1, '2026-01-01'), (1, 2, '2026-01-01')")
+        for card in (1, 2):
+            run(
+                f"INSERT INTO cards VALUES ({card}, 1, 7, 'k{card}', 'k{card}', 'cloze', 'f', 'b', 's', 1, "
+                f"'[]', {card}, 0, '2026-01-01', '2026-01-01')"
+            )
+        for learner, card, lapses in ((1, 1, 2), (1, 2, 0), (2, 1, 1)):
+            run(
+                "INSERT INTO card_states (learner_id, card_id, section_id, repetitions, easiness, interval, "
+                "due, last_review, lapses, failures, reviews, introduced, suspended, leech, buried_until, "
+                f"version) VALUES ({learner}, {card}, 7, 1, 250, 1, '2026-01-10', NULL, {lapses}, 0, 1, "
+                "'2026-01-02', 0, 0, NULL, 1)"
+            )
+    assert ensure_schema(engine, lambda _m: None) is False
+    assert_counts_kept(engine)
+    with engine.connect() as connection:
+        tables = {name for (name,) in connection.exec_driver_sql("SELECT name FROM sqlite_master")}
+        assert "cohort_due" not in tables
+        assert connection.exec_driver_sql("SELECT card_id, lapsed, lapses FROM cohort_cards").all() == [
+            (1, 2, 3)
+        ]
+    engine.dispose()
+
+
+def test_schema_0004_goes_back_to_0003_and_up_again(db_url: str) -> None:
+    """Taking 0004 back restores 0003's counts per cohort (made again from the states); upgrading
+    again gives 0004's."""
+    from alembic import command
+    from alembic.config import Config
+
+    from quiz import config
+
+    engine = open_database(db_url, "ana", "ben")
+    with for_engine(engine) as db:
+        cohorts.create(db, "ortho", START)
+        cohorts.add(db, "ortho", ("ana", "ben"), START)
+    review_days(engine, "ana", seed=3, days=8)
+    alembic_config = Config()
+    alembic_config.set_main_option("script_location", str(config.migrations_dir()))
+    with engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.downgrade(alembic_config, "0003")
+    with engine.connect() as connection:
+        kept = connection.execute(text("SELECT SUM(cards) FROM cohort_due")).scalar()
+        states = connection.execute(
+            text("SELECT COUNT(*) FROM card_states WHERE due IS NOT NULL AND introduced IS NOT NULL")
+        ).scalar()
+    assert kept == states
+    with engine.begin() as connection:
+        alembic_config.attributes["connection"] = connection
+        command.upgrade(alembic_config, "head")
+    review_days(engine, "ben", seed=4, days=3)
+    assert_counts_kept(engine)
     engine.dispose()

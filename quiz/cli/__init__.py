@@ -39,11 +39,12 @@ class App:
         same moment."""
         from quiz import config
         from quiz.store import open_db
-        from quiz.store.db import SqliteDb
+        from quiz.store.db import AlchemyDb
 
         url = config.database_url(self.db_option)
         with closing(open_db(url, read_only=read_only, announce=_note, on_create=_fill)) as db:
-            if read_only and not isinstance(db, SqliteDb):  # SQLite's reader is in one already
+            # SQLite's and psycopg's readers are in one read transaction already
+            if read_only and isinstance(db, AlchemyDb):
                 with db.transaction():
                     yield db
             else:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from quiz.store.decks import CardRow as CardRow
     from quiz.store.decks import DeckRow as DeckRow
     from quiz.store.decks import ExportRow as ExportRow
+    from quiz.store.postgres import PostgresDb
 
 
 def open_db(
@@ -25,7 +26,7 @@ def open_db(
     read_only: bool = False,
     announce: Callable[[str], None] = lambda _message: None,
     on_create: Callable[[Db], None] | None = None,
-) -> SqliteDb | AlchemyDb:
+) -> SqliteDb | PostgresDb | AlchemyDb:
     """The one way to open a database: a connection to ``url``, its schema made or upgraded first.
 
     A SQLite file at the current schema opens on sqlite3 alone; Alembic and SQLAlchemy are loaded
@@ -33,9 +34,9 @@ def open_db(
     just now (the CLI imports the bundled decks). ``read_only`` on SQLite: one read transaction, so
     every count comes from the same moment. Close the Db (or use it in a with block) when done.
     """
-    from quiz.store.db import AlchemyDb, open_sqlite
+    from quiz.store.db import AlchemyDb, open_direct
 
-    found = open_sqlite(url, read_only)
+    found = open_direct(url, read_only)
     if found is not None:
         return found
     from quiz.store.schema import ensure_schema, make_engine
@@ -45,16 +46,16 @@ def open_db(
     try:
         created = ensure_schema(engine, lambda message: announce(f"{message} at {where}"))
         if created and on_create is not None:
-            fresh: Db = open_sqlite(url) or AlchemyDb(engine.connect())
+            fresh: Db = open_direct(url) or AlchemyDb(engine.connect())
             try:
                 on_create(fresh)
             finally:
                 fresh.close()
-        found = open_sqlite(url, read_only)
+        found = open_direct(url, read_only)
     except BaseException:
         engine.dispose()
         raise
-    if found is not None:  # SQLite, made or upgraded just now: its own driver from here on
+    if found is not None:  # made or upgraded just now: its own driver from here on
         engine.dispose()
         return found
     return AlchemyDb(engine.connect(), engine)

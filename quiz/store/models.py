@@ -205,28 +205,15 @@ class CohortSection(Base):
     retained: Mapped[int] = mapped_column(Integer)
 
 
-class CohortDue(Base):
-    """A cohort's learners' live, introduced, unsuspended cards of one deck falling due on one day:
-    the report's forecast."""
-
-    __tablename__ = "cohort_due"
-    __table_args__ = WITHOUT_ROWID
-
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
-    due: Mapped[date] = mapped_column(Date, primary_key=True)
-    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True)
-    cards: Mapped[int] = mapped_column(Integer)
-
-
 class CohortCard(Base):
-    """Per card, a cohort's learners who met it and who lapsed on it, and their lapses."""
+    """Per card, a cohort's learners who lapsed on it and their lapses (written only when a lapse
+    is counted or taken back); only cards with lapses have a row."""
 
     __tablename__ = "cohort_cards"
     __table_args__ = WITHOUT_ROWID
 
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True)
-    met: Mapped[int] = mapped_column(Integer)
     lapsed: Mapped[int] = mapped_column(Integer)
     lapses: Mapped[int] = mapped_column(Integer)
 

@@ -198,13 +198,11 @@ def section_retention(reader: Reader, where: Scope, since: date, today: date) ->
 
 
 def forecast(reader: Reader, where: Scope, today: date, last: date) -> dict[date, int]:
-    """Live cards falling due per day from today to ``last``, the overdue ones counted today: kept
-    per cohort and deck for a cohort, per learner and section otherwise."""
+    """Live cards falling due per day from today to ``last``, the overdue ones counted today: the
+    counts kept per learner and section, summed over the learners (a cohort's too: a count per
+    cohort would be one row every answer of the class updates)."""
     params = {**where.params, "today": today, "last": last}
-    if where.cohort_id is not None:
-        source = f"cohort_due WHERE cohort_id = :cohort AND {where.decks}"
-    else:
-        source = f"learner_due WHERE {where.learners} AND {where.sections}"
+    source = f"learner_due WHERE {where.learners} AND {where.sections}"
     found = {
         as_day(r[0]): int(r[1])
         for r in reader.rows(
@@ -221,11 +219,26 @@ def card_lapses(reader: Reader, where: Scope, min_learners: int) -> list[CardLap
     least ``min_learners`` lapsed learners. Without their texts (see with_texts)."""
     in_scope = f"card_id IN (SELECT id FROM cards WHERE {where.sections})"
     if where.cohort_id is not None:
-        counted = reader.rows(
-            "SELECT card_id, met, lapsed, lapses FROM cohort_cards "
+        kept = reader.rows(
+            "SELECT card_id, lapsed, lapses FROM cohort_cards "
             f"WHERE cohort_id = :cohort AND lapsed >= :least AND {in_scope}",
             {**where.params, "least": min_learners},
         )
+        # Who met each: counted from the states of these few cards only (on the card's index).
+        met = (
+            {
+                int(r[0]): int(r[1])
+                for r in reader.rows(
+                    "SELECT card_id, COUNT(introduced) FROM card_states "
+                    f"WHERE card_id IN ({sql_ids([int(r[0]) for r in kept])}) AND {where.learners} "
+                    "GROUP BY card_id",
+                    where.params,
+                )
+            }
+            if kept
+            else {}
+        )
+        counted: Sequence[Sequence[Any]] = [(r[0], met.get(int(r[0]), 0), r[1], r[2]) for r in kept]
     else:
         lapsed = "SUM(CASE WHEN lapses > 0 THEN 1 ELSE 0 END)"
         counted = reader.rows(

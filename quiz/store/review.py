@@ -7,6 +7,7 @@ commit costs. Identifiers that are keywords ("interval", "references") are quote
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -350,11 +351,22 @@ def introduced_among(db: Db, learner_id: int, day: date, card_ids: Sequence[int]
 # --- answers (the hot path) ---------------------------------------------------------------------------
 
 _VALUES = ", ".join(f":{name}" for name in STATE_FIELDS)
-_SET = ", ".join(f'"{name}" = :{name}' for name in STATE_FIELDS)
-UPDATE_STATE = (
-    f"UPDATE card_states SET {_SET}, version = :new_version "
-    "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version"
-)
+
+
+@functools.lru_cache(maxsize=64)
+def _update_state(fields: tuple[str, ...]) -> str:
+    """The update of a state's ``fields`` only: an index none of whose columns is set is left as it
+    is (SQLite rewrites an index whose column is set, even to the same value), so a usual answer
+    writes fewer pages. A few shapes in all (a pass, a fail, a leech): each written once."""
+    assigned = "".join(f'"{name}" = :{name}, ' for name in fields)
+    return (
+        f"UPDATE card_states SET {assigned}version = :new_version "
+        "WHERE learner_id = :learner_id AND card_id = :card_id AND version = :old_version"
+    )
+
+
+# Every field set: a state replayed from a progress file, which may differ anywhere.
+UPDATE_STATE = _update_state(STATE_FIELDS)
 INSERT_STATE = (
     f"INSERT INTO card_states (learner_id, card_id, section_id, {STATE_COLUMNS}) "
     f"VALUES (:learner_id, :card_id, :section_id, {_VALUES}, :new_version)"
@@ -422,9 +434,12 @@ class AnswerWriter:
                 {**key, "section_id": card.section_id, "new_version": new.version, **state_values(new)},
             )
         else:
+            values = state_values(new)
+            before = state_values(old)
+            moved = tuple(name for name in STATE_FIELDS if values[name] != before[name])
             changed = self.db.execute(
-                UPDATE_STATE,
-                {**key, "new_version": new.version, "old_version": old.version, **state_values(new)},
+                _update_state(moved),
+                {**key, "new_version": new.version, "old_version": old.version, **values},
             )
         if changed != 1:
             raise _Stale

@@ -610,14 +610,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
+    parser.add_argument(
+        "--only",
+        choices=["import", "help", "export", "review", "cohort"],
+        action="append",
+        help="run only this step (may be given again); the load benchmark is python -m tests.benchmarks.load",
+    )
     args = parser.parse_args()
+    steps = {
+        "import": lambda tmp: bench_import(tmp, args.repeat),
+        "help": lambda _tmp: [bench_help(max(args.repeat, 20))],
+        "export": lambda tmp: bench_export(tmp, args.repeat),
+        "review": lambda tmp: bench_review(tmp, args.repeat),
+        "cohort": lambda tmp: bench_cohort(tmp, args.repeat),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         measures = [
-            *bench_import(Path(tmp), args.repeat),
-            bench_help(max(args.repeat, 20)),
-            *bench_export(Path(tmp), args.repeat),
-            *bench_review(Path(tmp), args.repeat),
-            *bench_cohort(Path(tmp), args.repeat),
+            m for name, step in steps.items() if not args.only or name in args.only for m in step(Path(tmp))
         ]
     rows = [m.row() for m in measures]
     elapsed = time.perf_counter() - STARTED

@@ -281,17 +281,22 @@ def _drop_indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> li
 
 
 def _counts_backfill() -> list[str]:
-    """The statements with which migration 0003 counts what is stored."""
+    """The statements with which migrations 0003 and 0004 count what is stored (0003's for the
+    tables 0004 replaced left out)."""
     import importlib.util
 
     from quiz import config
 
-    path = config.migrations_dir() / "versions" / "0003_status_counts.py"
-    spec = importlib.util.spec_from_file_location("quiz_migration_0003", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return list(module.BACKFILL)
+    found: list[str] = []
+    for name in ("0003_status_counts", "0004_learner_counts"):
+        path = config.migrations_dir() / "versions" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(f"quiz_migration_{name}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        replaced = ("cohort_due", "cohort_cards") if name.startswith("0003") else ()
+        found += [sql for sql in module.BACKFILL if not any(table in sql for table in replaced)]
+    return found
 
 
 def _learner_job(job: tuple[int, int, int, int, date, int]) -> tuple[int, list[Any], list[Any]]:

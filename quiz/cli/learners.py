@@ -74,7 +74,7 @@ def review(
 def status(app: App, learner: str | None, fmt: str) -> None:
     """Per deck and section: new, due today, overdue, suspended, and the next 7 days."""
     from quiz.render import review as render_review
-    from quiz.services.review import status as status_of
+    from quiz.services.status import status as status_of
 
     with app.db() as db:
         report = status_of(db, learner, _now())

@@ -7,7 +7,7 @@ import itertools
 import re
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import rules, targets
+from quiz.generator import figures, rules, targets, terms
 from quiz.generator.document import Item
 from quiz.generator.drafting import Collector, fit, is_plain, lead_of
 from quiz.generator.text import has_marks, unmark, word_set
@@ -110,7 +110,7 @@ def _piece_cards(
         spans = [t.span for t in found_targets if t.kind != "term" or t.span[0] >= label_end]
         if label_span is not None:
             spans = [s for s in spans if s[1] <= label_span[0] or s[0] >= label_span[1]]
-    if label_span is not None and not targets.is_term_label(plain[label_span[0] : label_span[1]]):
+    if label_span is not None and not terms.is_term_label(plain[label_span[0] : label_span[1]]):
         label_span = None
     author_marked = bool(author_spans)
     value_start = len(plain) - len(label[1]) if label is not None else 0
@@ -155,7 +155,7 @@ def _piece_cards(
         if "(" in front and (
             _GAP_BEFORE_EXAMPLE.search(front)
             or _RESTATED.search(front)
-            or (_GLOSS.search(front) and not targets.figures(answer))
+            or (_GLOSS.search(front) and not figures.figures(answer))
         ):
             # "[...] (such as indomethacin)": the example names its class; "<4.3 kPa ([...])",
             # "[...] (the -gliflozins)": the front says it again.
@@ -179,7 +179,7 @@ def fallback_cards(out: Collector, path: tuple[str, ...], item: Item) -> None:
     pieces = rules.sentences(item.text) if item.kind == "paragraph" else [item.text]
     for piece in pieces:
         plain = unmark(piece)
-        span = targets.main_object(plain, breadcrumb.casefold())
+        span = terms.main_object(plain, breadcrumb.casefold())
         if span is None or rules.is_platitude(plain):
             continue
         made = rules.cloze(plain, span)
@@ -217,7 +217,7 @@ def _row_cards(out: Collector, path: tuple[str, ...], item: Item, section_title:
         if (
             header.casefold() in _NOTE_COLUMNS
             or len(value.split()) > ROW_VALUE_MAX_WORDS
-            or (len(targets.figures(value)) > 1 and not banded)
+            or (len(figures.figures(value)) > 1 and not banded)
         ):
             # A column of remarks holds sentences, not a value: asked as sentences about the row.
             for sentence in rules.sentences(value):

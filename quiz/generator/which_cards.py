@@ -4,7 +4,7 @@ belongs to."""
 from __future__ import annotations
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import rules, targets
+from quiz.generator import rules, terms
 from quiz.generator.document import Item, Section
 from quiz.generator.drafting import FRONT_MAX_WORDS, Collector, is_plain, lead_of
 from quiz.generator.text import unmark, word_set
@@ -67,7 +67,7 @@ def which_cards(out: Collector, path: tuple[str, ...], section: Section) -> None
             lead = lead_of(item)
             if lead:
                 fact = f"{lead}: {fact}"
-            if fact.lower().startswith(_SHARED_CAPABILITY) and targets.enumerations(fact, ""):
+            if fact.lower().startswith(_SHARED_CAPABILITY) and terms.enumerations(fact, ""):
                 continue
             if (
                 rules.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True)

@@ -7,7 +7,7 @@ import itertools
 import re
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import figures, rules, targets, terms
+from quiz.generator import figures, giveaways, rules, targets, terms
 from quiz.generator.document import Item
 from quiz.generator.drafting import Collector, fit, is_plain, lead_of
 from quiz.generator.text import has_marks, unmark, word_set
@@ -127,7 +127,7 @@ def _piece_cards(
         # asks for the value.
         term, value, _separator = label
         front = f"{term}: {rules.CLOZE_GAP}"
-        if not rules.gives_away(value, f"{breadcrumb} {term}"):
+        if not giveaways.gives_away(value, f"{breadcrumb} {term}"):
             out.add(
                 path,
                 "definition",
@@ -163,9 +163,9 @@ def _piece_cards(
         front = fit(lead.rstrip(" .:") if lead else lead_of(item), front, front.find(rules.CLOZE_GAP))
         shown = f"{breadcrumb} {front}"
         if author_marked and span != label_span:
-            leaks = rules.shows_verbatim(answer, shown)
+            leaks = giveaways.shows_verbatim(answer, shown)
         else:
-            leaks = rules.gives_away(answer, shown)
+            leaks = giveaways.gives_away(answer, shown)
         if leaks:
             continue
         out.add(path, "cloze", front, answer, [item], item.references, plain)
@@ -183,7 +183,7 @@ def fallback_cards(out: Collector, path: tuple[str, ...], item: Item) -> None:
         if span is None or rules.is_platitude(plain):
             continue
         made = rules.cloze(plain, span)
-        if made is None or rules.gives_away(made[1], f"{breadcrumb} {made[0]}"):
+        if made is None or giveaways.gives_away(made[1], f"{breadcrumb} {made[0]}"):
             continue
         out.add(
             path,
@@ -249,7 +249,7 @@ def _row_cards(out: Collector, path: tuple[str, ...], item: Item, section_title:
             continue
         front = f"{label} — {header}?"
         if (
-            rules.gives_away(value, f"{breadcrumb} {front}")
+            giveaways.gives_away(value, f"{breadcrumb} {front}")
             and not value.strip("<>≤≥ ").replace(".", "").isdigit()
         ):
             continue

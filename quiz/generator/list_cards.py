@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import rules
+from quiz.generator import giveaways, rules
 from quiz.generator.document import Item, Section
 from quiz.generator.drafting import FRONT_MAX_WORDS, Collector, is_plain
 from quiz.generator.text import unmark
@@ -102,7 +102,7 @@ def _context_clozes(out: Collector, path: tuple[str, ...], section: Section, ite
         options = ([*texts[:index], rules.CLOZE_GAP, *texts[index + 1 :]], window) if whole else (window,)
         for shown in options:
             front = f"{intro}: " + "; ".join(shown)
-            if len(front.split()) <= FRONT_MAX_WORDS and not rules.gives_away(
+            if len(front.split()) <= FRONT_MAX_WORDS and not giveaways.gives_away(
                 texts[index], f"{breadcrumb} {front}"
             ):
                 out.add(path, "cloze", front, texts[index], [item], item.references, texts[index])
@@ -118,7 +118,7 @@ def _last_part_cloze(out: Collector, path: tuple[str, ...], item: Item, intro: s
         return False
     last = parts[-1]
     front = f"{intro}: {text[: len(text) - len(last)]}{rules.CLOZE_GAP}"
-    if rules.gives_away(last, f"{breadcrumb} {front}"):
+    if giveaways.gives_away(last, f"{breadcrumb} {front}"):
         return False
     return out.add(path, "cloze", front, last, [item], item.references, text)
 

@@ -4,7 +4,7 @@ belongs to."""
 from __future__ import annotations
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import rules, terms
+from quiz.generator import giveaways, rules, terms
 from quiz.generator.document import Item, Section
 from quiz.generator.drafting import FRONT_MAX_WORDS, Collector, is_plain, lead_of
 from quiz.generator.text import unmark, word_set
@@ -70,8 +70,8 @@ def which_cards(out: Collector, path: tuple[str, ...], section: Section) -> None
             if fact.lower().startswith(_SHARED_CAPABILITY) and terms.enumerations(fact, ""):
                 continue
             if (
-                rules.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True)
-                or rules.stems_shown(child.title, fact) * 2 >= len(rules.stems(child.title)) > 0
+                giveaways.gives_away(child.title, f"{breadcrumb} {fact}", every_word=True)
+                or giveaways.stems_shown(child.title, fact) * 2 >= len(giveaways.stems(child.title)) > 0
             ):
                 continue
             front = f"Which of the {len(options)} under {section.title}: “{fact}”?"

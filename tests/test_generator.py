@@ -12,7 +12,7 @@ import pytest
 from quiz.errors import StubError
 from quiz.generator import CLOZE_GAP, CardDraft, DeckDraft, generate
 from quiz.generator.checks import card_flags
-from quiz.generator.rules import shows_verbatim
+from quiz.generator.giveaways import shows_verbatim
 from tests.conftest import FIXTURES, HO_DECK, HO_SOURCE, SHARED_HO_SOURCE
 
 NOTES = sorted((FIXTURES / "notes").glob("*.md"))

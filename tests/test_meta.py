@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -133,3 +134,29 @@ def test_commands_on_an_existing_database_load_no_orm(
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# Modules stay under about 400 lines (HOUSE_STYLE.md); past 450, split by use case. The store's review
+# queries are being reworked elsewhere and are split there.
+MODULE_MAX_LINES = 450
+LONG_MODULES_ALLOWED = {"quiz/store/review.py"}
+
+
+def test_no_module_is_over_the_line_limit() -> None:
+    long = {
+        path.relative_to(ROOT).as_posix(): lines
+        for path in sorted((ROOT / "quiz").rglob("*.py"))
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_MAX_LINES
+    }
+    assert {p: n for p, n in long.items() if p not in LONG_MODULES_ALLOWED} == {}, (
+        "split these modules by use case"
+    )
+
+
+def test_every_module_says_what_lives_in_it() -> None:
+    silent = [
+        path.relative_to(ROOT).as_posix()
+        for path in sorted((ROOT / "quiz").rglob("*.py"))
+        if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert silent == []

@@ -14,7 +14,8 @@ from quiz.render.style import paint
 if TYPE_CHECKING:
     from quiz.core.answers import Comparison
     from quiz.services.learners import SuspendedReport
-    from quiz.services.review import Answered, ReviewCard, ReviewSession, ReviewSummary, StatusReport
+    from quiz.services.review import Answered, ReviewCard, ReviewSession, ReviewSummary
+    from quiz.services.status import StatusReport
 
 GRADES = (
     "0 blackout",

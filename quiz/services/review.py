@@ -13,7 +13,6 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
 from quiz.core.answers import Comparison as Comparison  # re-exported for the CLI
 from quiz.core.answers import abbreviations, compare
@@ -22,12 +21,12 @@ from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
 from quiz.errors import ConflictError, OptionError, QuizError
 from quiz.services.lookup import find_deck, find_sections, resolve_learner
+from quiz.services.status import status as status  # re-exported for tests/benchmarks
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
 from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
-from quiz.store.status import status_counts
 
 
 @dataclass(frozen=True)
@@ -341,46 +340,6 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
         if (c.stored is None or not c.stored.suspended) and scope.holds(c)
     ]
     return ReviewSession(info, today, due + new, repeats, cram=False)
-
-
-class StatusRow(NamedTuple):
-    """One section's line (a tuple: a status shows a thousand of them)."""
-
-    deck: str
-    name: str
-    section: tuple[str, ...]  # the section's titles, from the deck's down
-    new: int
-    due: int
-    overdue: int
-    suspended: int
-    forecast: tuple[int, ...] = ()  # due on each of the next STATUS_FORECAST_DAYS days
-
-
-@dataclass(frozen=True)
-class StatusReport:
-    learner: str
-    today: date
-    rows: tuple[StatusRow, ...]
-
-
-def status(db: Db, learner_name: str | None, now: datetime) -> StatusReport:
-    with db.transaction():
-        learner = resolve_learner(db, learner_name, now)
-    today = learner_day(now.astimezone(), learner.day_starts_at)
-    rows = tuple(
-        StatusRow(
-            c.deck,
-            c.deck_name,
-            c.path,
-            new=c.cards - c.introduced - c.suspended_new,
-            due=c.due_by_day[0],
-            overdue=c.overdue,
-            suspended=c.suspended,
-            forecast=c.due_by_day[1:],
-        )
-        for c in status_counts(db, learner.id, today, STATUS_FORECAST_DAYS)
-    )
-    return StatusReport(learner.name, today, rows)
 
 
 # --- what the terminal is given ------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,36 @@ def test_missing_database_driver_is_named(quiz: Invoke) -> None:
     assert result.exit_code == 1
     line = result.stderr.strip()
     assert "its driver is not installed" in line and "secret" not in line
+
+
+SECRET_URLS = {
+    "nothing listens": "postgresql://user:secret@127.0.0.1:1/x",
+    "a port that is not a number": "postgresql://u:secret@host:notaport/x",
+}
+
+
+@pytest.mark.parametrize("how", ["--db", "QUIZ_DB"])
+@pytest.mark.parametrize("url", SECRET_URLS.values(), ids=SECRET_URLS.keys())
+def test_a_database_url_never_shows_its_password(tmp_path: Path, url: str, how: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "QUIZ_DB"}
+    args = ["--db", url, "status"] if how == "--db" else ["status"]
+    if how == "QUIZ_DB":
+        env["QUIZ_DB"] = url
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "quiz", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "secret" not in result.stdout + result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert ":***@" in lines[0]
 
 
 HOSTILE_LINES = {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from quiz.services.review import status
+from quiz.services.status import status
 from quiz.store.db import for_engine
 from quiz.store.schema import make_engine
 from tests.benchmarks.__main__ import PEER_REPORT

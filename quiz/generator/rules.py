@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from quiz.generator.figures import Span
+from quiz.generator.targets.figures import Span
 from quiz.generator.text import FUNCTION_WORDS, has_marks, marked_terms, unmark, word_set
 
 CLOZE_GAP = "[...]"

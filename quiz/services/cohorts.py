@@ -154,6 +154,6 @@ def show(reader: Reader, cohort_name: str) -> CohortDetail:
     return CohortDetail(
         cohort.name,
         cohort.created_at,
-        tuple(store_cohorts.members(reader, cohort.id)),
+        tuple(m.name for m in store_cohorts.members(reader, cohort.id)),
         _assigned(store_cohorts.assignments(reader, cohort.id).get(cohort.id, [])),
     )

@@ -21,8 +21,10 @@ from quiz.core.measures import Thresholds as Thresholds  # re-exported: the CLI 
 from quiz.errors import OptionError, QuizError
 from quiz.services.cohorts import find_cohort
 from quiz.services.lookup import find_deck, find_learner
+from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
 from quiz.store import reports as counts
+from quiz.store.cohorts import AssignmentRow
 from quiz.store.db import Reader, sqlite_value
 from quiz.store.decks import DeckInfo
 
@@ -46,6 +48,11 @@ def _deck_ids(reader: Reader, deck: str | None, among: list[DeckInfo]) -> list[i
     return [d.id for d in among] if deck is None else [find_deck(reader, deck, among).id]
 
 
+def _assigned_rows(rows: list[AssignmentRow]) -> list[tuple[int, str, str, date | None, date]]:
+    """(deck id, slug, name, due date, assigned day), as the report's measures read them."""
+    return [(a.deck_id, a.deck, a.name, a.due_date, a.assigned_at.date()) for a in rows]
+
+
 def cohort_report(
     reader: Reader,
     cohort_name: str,
@@ -60,7 +67,7 @@ def cohort_report(
     found = find_cohort(reader, cohort_name)
     # The pseudonyms' salt: the creation instant as SQLite keeps it, so they stay what they were.
     cohort_id, name, created = found.id, found.name, str(sqlite_value(found.created_at))
-    assigned_rows = counts.assignments(reader, cohort_id)
+    assigned_rows = _assigned_rows(store_cohorts.assignments(reader, cohort_id).get(cohort_id, []))
     if deck is None and not assigned_rows:
         raise QuizError(
             f"cohort '{name}' has no deck assigned: quiz cohort assign {name} DECK (or name one with --deck)"
@@ -73,7 +80,7 @@ def cohort_report(
     report = _build(
         reader,
         name,
-        counts.members(reader, cohort_id),
+        [(m.learner_id, m.name, m.joined_at.date()) for m in store_cohorts.members(reader, cohort_id)],
         counts.scope(None, cohort_id, deck_ids, every),
         deck_ids,
         [a for a in assigned_rows if a[0] in deck_ids],
@@ -101,8 +108,8 @@ def learner_stats(
     deck_ids = _deck_ids(reader, deck, every_deck)
     assigned_rows = [
         row
-        for cohort in counts.cohorts_of(reader, found[0])
-        for row in counts.assignments(reader, cohort)
+        for cohort in store_cohorts.cohorts_of(reader, learner.id)
+        for row in _assigned_rows(store_cohorts.assignments(reader, cohort.id).get(cohort.id, []))
         if row[0] in deck_ids
     ]
     return _build(

@@ -21,7 +21,6 @@ from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
 from quiz.errors import ConflictError, OptionError, QuizError
 from quiz.services.lookup import find_deck, find_sections, resolve_learner
-from quiz.services.status import status as status  # re-exported for tests/benchmarks
 from quiz.store import review as store_review
 from quiz.store.db import Db
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI

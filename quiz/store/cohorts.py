@@ -18,6 +18,13 @@ class CohortInfo:
 
 
 @dataclass(frozen=True)
+class Member:
+    learner_id: int
+    name: str
+    joined_at: datetime
+
+
+@dataclass(frozen=True)
 class AssignmentRow:
     deck_id: int
     deck: str
@@ -46,12 +53,12 @@ def add_cohort(db: Db, name: str, now: datetime) -> CohortInfo:
     return found
 
 
-def members(reader: Reader, cohort_id: int) -> list[str]:
-    """The names of a cohort's learners, in order."""
+def members(reader: Reader, cohort_id: int) -> list[Member]:
+    """A cohort's learners, by name (for `quiz cohort show` and the cohort's report)."""
     return [
-        str(r[0])
+        Member(int(r[0]), str(r[1]), as_instant(r[2]))
         for r in reader.rows(
-            "SELECT l.name FROM learners l JOIN memberships m ON m.learner_id = l.id "
+            "SELECT l.id, l.name, m.joined_at FROM learners l JOIN memberships m ON m.learner_id = l.id "
             "WHERE m.cohort_id = :cohort ORDER BY l.name",
             {"cohort": cohort_id},
         )

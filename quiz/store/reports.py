@@ -68,39 +68,6 @@ def learner_added(reader: Reader, learner_id: int) -> date:
     return as_day(found[0][0])
 
 
-def cohorts_of(reader: Reader, learner_id: int) -> list[int]:
-    """The ids of the cohorts a learner is in."""
-    return [
-        int(r[0])
-        for r in reader.rows(
-            "SELECT cohort_id FROM memberships WHERE learner_id = :learner", {"learner": learner_id}
-        )
-    ]
-
-
-def members(reader: Reader, cohort_id: int) -> list[tuple[int, str, date]]:
-    return [
-        (int(r[0]), str(r[1]), as_day(r[2]))
-        for r in reader.rows(
-            "SELECT l.id, l.name, m.joined_at FROM memberships m JOIN learners l ON l.id = m.learner_id "
-            "WHERE m.cohort_id = :cohort ORDER BY l.name",
-            {"cohort": cohort_id},
-        )
-    ]
-
-
-def assignments(reader: Reader, cohort_id: int) -> list[tuple[int, str, str, date | None, date]]:
-    """(deck id, slug, name, due date, assigned day) of the decks assigned to a cohort."""
-    return [
-        (int(r[0]), str(r[1]), str(r[2]), as_day(r[3]) if r[3] is not None else None, as_day(r[4]))
-        for r in reader.rows(
-            "SELECT d.id, d.slug, d.name, a.due_date, a.assigned_at FROM assignments a "
-            "JOIN decks d ON d.id = a.deck_id WHERE a.cohort_id = :cohort ORDER BY d.name",
-            {"cohort": cohort_id},
-        )
-    ]
-
-
 def sections(reader: Reader, deck_ids: Sequence[int]) -> list[SectionInfo]:
     """The sections with live cards, in the documents' order."""
     return [

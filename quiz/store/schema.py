@@ -3,12 +3,13 @@ quiz.store.open_db; no query runs through the ORM."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from quiz import config
@@ -28,13 +29,37 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_PASSWORD = re.compile(r"(://[^:/@]*):([^@]*)@")  # user:password@ in text that may not parse as a URL
+
+
+def shown_url(url: str | URL) -> str:
+    """A database URL as a message may show it: the password hidden, even in text that does not
+    parse as a URL (a bad port)."""
+    if isinstance(url, URL):
+        return url.render_as_string(hide_password=True)
+    return _PASSWORD.sub(r"\1:***@", url)
+
+
+def _failure(message: str, url: str | URL) -> DatabaseError:
+    """The error for a database that cannot be used: on one line (a driver's message may span
+    several), with no password in it, even in a URL the driver's message repeats."""
+    text = " ".join(message.split())
+    password = url.password if isinstance(url, URL) else None
+    if isinstance(url, str) and (found := _PASSWORD.search(url)):
+        password = found.group(2)
+    if password:
+        text = text.replace(f":{password}@", ":***@")
+    return DatabaseError(text)
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        raise DatabaseError(
-            f"'{url}' is not a database URL or path: give a file path or a "
-            "URL such as postgresql://user@host/quiz"
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise _failure(
+            f"'{shown_url(url)}' is not a database URL or path: give a file path or a "
+            "URL such as postgresql://user@host/quiz",
+            url,
         ) from None
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         folder = Path(parsed.database).parent
@@ -48,12 +73,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url)
     except ImportError as exc:
         hint = " (pip install 'quiz[postgres]')" if parsed.get_backend_name() == "postgresql" else ""
-        raise DatabaseError(
-            f"cannot use the database '{parsed.render_as_string(hide_password=True)}': "
-            f"its driver is not installed: {exc}{hint}"
+        raise _failure(
+            f"cannot use the database '{shown_url(parsed)}': its driver is not installed: {exc}{hint}", parsed
         ) from None
-    except (ArgumentError, SQLAlchemyError) as exc:
-        raise DatabaseError(f"cannot use the database '{url}': {exc}") from None
+    except (ArgumentError, SQLAlchemyError, ValueError) as exc:
+        raise _failure(f"cannot use the database '{shown_url(parsed)}': {exc}", parsed) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -69,7 +93,7 @@ def current_revision(engine: Engine) -> str | None:
     except OperationalError as exc:
         if _is_busy(exc):
             raise DatabaseBusyError() from None
-        raise DatabaseError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
+        raise _failure(f"cannot open the database {shown_url(engine.url)}: {exc.orig}", engine.url) from None
 
 
 def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
@@ -89,7 +113,7 @@ def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
     known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config).walk_revisions()}
     if revision is not None and revision not in known:
         raise DatabaseError(
-            f"the database {engine.url!r} was written by a newer version of quiz "
+            f"the database {shown_url(engine.url)} was written by a newer version of quiz "
             f"(schema {revision}): upgrade quiz (pip install -U quiz) to use it"
         )
     announce(
@@ -102,7 +126,7 @@ def ensure_schema(engine: Engine, announce: Callable[[str], None]) -> bool:
             alembic_config.attributes["connection"] = connection
             command.upgrade(alembic_config, "head")
     except SQLAlchemyError as exc:
-        raise DatabaseError(f"could not upgrade the database {engine.url!r}: {exc}") from None
+        raise _failure(f"could not upgrade the database {shown_url(engine.url)}: {exc}", engine.url) from None
     return revision is None
 
 

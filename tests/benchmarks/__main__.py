@@ -216,7 +216,8 @@ def bench_review(workdir: Path, repeat: int) -> list[Measure]:
     backend and plain sqlite3 on the same cards and history."""
     from datetime import UTC, datetime
 
-    from quiz.services.review import ReviewOptions, start_review, status
+    from quiz.services.review import ReviewOptions, start_review
+    from quiz.services.status import status
     from quiz.store.db import open_sqlite
     from quiz.store.review import AnswerWriter
     from tests.benchmarks import anki_peer

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from quiz.generator.figures import Span, trim
+from quiz.generator.targets.figures import Span, trim
 from quiz.generator.text import FUNCTION_WORDS, word_set
 
 _ADVERBIAL_START = word_set(

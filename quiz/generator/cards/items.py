@@ -7,9 +7,10 @@ import itertools
 import re
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import figures, giveaways, rules, targets, terms
+from quiz.generator import giveaways, rules
+from quiz.generator.cards.drafting import Collector, fit, is_plain, lead_of
 from quiz.generator.document import Item
-from quiz.generator.drafting import Collector, fit, is_plain, lead_of
+from quiz.generator.targets import figures, salient, terms
 from quiz.generator.text import has_marks, unmark, word_set
 
 _RELATIVE_ROW = re.compile(
@@ -104,7 +105,7 @@ def _piece_cards(
     labelled = rules.label(piece) if not context else None
     label = labelled if not found else None
     if not spans:
-        found_targets = targets.salient(plain, avoid)
+        found_targets = salient.salient(plain, avoid)
         # A rare word inside a "Label: value" line's label is part of the name being defined.
         label_end = len(labelled[0]) if labelled is not None else (label_span[1] if label_span else 0)
         spans = [t.span for t in found_targets if t.kind != "term" or t.span[0] >= label_end]
@@ -149,7 +150,7 @@ def _piece_cards(
         if made is None:
             continue
         front, answer = made
-        grown = targets.with_abbreviation(plain, span)
+        grown = salient.with_abbreviation(plain, span)
         if grown is not None:
             front, answer = grown[0].replace("\x00", rules.CLOZE_GAP), grown[1]
         if "(" in front and (

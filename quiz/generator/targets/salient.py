@@ -8,8 +8,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from quiz.generator.figures import Span, figures
-from quiz.generator.terms import cues, enumerations, terms
+from quiz.generator.targets.figures import Span, figures
+from quiz.generator.targets.terms import cues, enumerations, terms
 
 _SYMBOL = re.compile(
     r"\b[A-Z][A-Z0-9]{1,9}\b(?:\s(?:inhibitors?|blockers?|antagonists?|agonists?|"

@@ -4,9 +4,10 @@ belongs to."""
 from __future__ import annotations
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
-from quiz.generator import giveaways, rules, terms
+from quiz.generator import giveaways, rules
+from quiz.generator.cards.drafting import FRONT_MAX_WORDS, Collector, is_plain, lead_of
 from quiz.generator.document import Item, Section
-from quiz.generator.drafting import FRONT_MAX_WORDS, Collector, is_plain, lead_of
+from quiz.generator.targets import terms
 from quiz.generator.text import unmark, word_set
 
 WHICH_MAX_OPTIONS = 6

@@ -7,8 +7,8 @@ import re
 
 from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.generator import giveaways, rules
+from quiz.generator.cards.drafting import FRONT_MAX_WORDS, Collector, is_plain
 from quiz.generator.document import Item, Section
-from quiz.generator.drafting import FRONT_MAX_WORDS, Collector, is_plain
 from quiz.generator.text import unmark
 
 LIST_MIN, LIST_MAX = 2, 5

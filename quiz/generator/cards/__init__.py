@@ -1,17 +1,17 @@
 """Card drafts from a parsed Document, section by section, as decks.md lays down and cards.md judges:
 one fact a card, the nearest lead-in for context, nothing on the front that gives the answer away.
-The walk is here; the makers, by kind, in item_cards, list_cards and which_cards (shared: drafting)."""
+The walk is here; the makers, by kind, in items, lists and which (shared: drafting)."""
 
 from __future__ import annotations
 
 from quiz.core.drafts import CardDraft
 from quiz.generator import rules
+from quiz.generator.cards.drafting import Collector
+from quiz.generator.cards.items import fallback_cards, item_cards
+from quiz.generator.cards.lists import list_cards
+from quiz.generator.cards.which import which_cards
 from quiz.generator.document import Document, Item, Section
-from quiz.generator.drafting import Collector
-from quiz.generator.item_cards import fallback_cards, item_cards
-from quiz.generator.list_cards import list_cards
 from quiz.generator.text import unmark
-from quiz.generator.which_cards import which_cards
 
 
 def generate_cards(

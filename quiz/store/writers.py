@@ -102,7 +102,11 @@ def open_private(path: Path, like: Path) -> int:
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        return os.open(path, os.O_RDWR)
+        fd = os.open(path, os.O_RDWR)
+        found = os.fstat(fd)
+        if found.st_uid == os.geteuid() and stat.S_IMODE(found.st_mode) & ~mode:
+            os.fchmod(fd, mode)  # the first side files were made 0644
+        return fd
     os.fchmod(fd, mode)  # exactly the database's, whatever the umask
     return fd
 

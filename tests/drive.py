@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from quiz.services import learners
 from quiz.services.review import ReviewOptions, answer_writer, start_review
-from quiz.store.db import for_engine
+from quiz.store import for_engine
 from quiz.store.schema import make_engine
 from tests.conftest import with_ho_deck
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from quiz.services.status import status
-from quiz.store.db import for_engine
+from quiz.store import for_engine
 from quiz.store.schema import make_engine
 from tests.benchmarks.__main__ import PEER_REPORT
 from tests.benchmarks.data import DUE_TODAY, cohort_database, learner_today, review_database, review_plan

@@ -15,7 +15,7 @@ from quiz.services import cohorts, learners
 from quiz.services.importing import import_documents
 from quiz.services.review import ReviewOptions, answer_writer, start_review
 from quiz.services.status import status
-from quiz.store.db import for_engine
+from quiz.store import for_engine
 from tests.drive import START, database_at, open_database, review_days
 
 KEPT = {

@@ -9,7 +9,7 @@ from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.services import learners
 from quiz.services.lookup import find_deck, find_learner
 from quiz.store import cohorts as store_cohorts
-from quiz.store import review as store_review
+from quiz.store import learners as store_learners
 from quiz.store.cohorts import AssignmentRow, CohortInfo
 from quiz.store.db import Db, Reader
 
@@ -91,7 +91,7 @@ def add(db: Db, cohort_name: str, names: tuple[str, ...], now: datetime) -> Memb
     with db.transaction():
         cohort = find_cohort(db, cohort_name)
         for name in names:
-            found = store_review.learner_by_name(db, name.strip())
+            found = store_learners.learner_by_name(db, name.strip())
             learner = found if found is not None else learners.add(db, name, now)
             if found is None:
                 created.append(learner.name)

@@ -8,9 +8,12 @@ from datetime import datetime
 from quiz.errors import QuizError
 from quiz.services.lookup import resolve_learner
 from quiz.services.review import resolve_scope
+from quiz.store import learners as store_learners
+from quiz.store import queue as store_queue
 from quiz.store import review as store_review
 from quiz.store.db import Db
-from quiz.store.review import LearnerInfo, QueuedCard
+from quiz.store.learners import LearnerInfo
+from quiz.store.review import QueuedCard
 
 MAX_NAME = 200
 
@@ -80,22 +83,22 @@ def _check_name(name: str) -> str:
 def add(db: Db, name: str, now: datetime) -> LearnerInfo:
     name = _check_name(name)
     with db.transaction():
-        if store_review.learner_by_name(db, name) is not None:
+        if store_learners.learner_by_name(db, name) is not None:
             raise QuizError(f"learner '{name}' exists already: choose another name")
-        return store_review.add_learner(db, name, now)
+        return store_learners.add_learner(db, name, now)
 
 
 def list_all(db: Db) -> tuple[LearnerSummary, ...]:
-    return tuple(summary_of(info) for info in store_review.learners(db))
+    return tuple(summary_of(info) for info in store_learners.learners(db))
 
 
 def rename(db: Db, old: str, new: str, now: datetime) -> LearnerInfo:
     new = _check_name(new)
     with db.transaction():
         learner = resolve_learner(db, old, now)
-        if new != old and store_review.learner_by_name(db, new) is not None:
+        if new != old and store_learners.learner_by_name(db, new) is not None:
             raise QuizError(f"learner '{new}' exists already: choose another name")
-        store_review.rename_learner(db, learner.id, new)
+        store_learners.rename_learner(db, learner.id, new)
     return replace(learner, name=new)
 
 
@@ -105,7 +108,7 @@ def suspended(
     with db.transaction():
         learner = resolve_learner(db, learner_name, now)
     scope = resolve_scope(db, deck, None)
-    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, None, leeches_only)
+    cards = store_queue.suspended_cards(db, learner.id, scope.deck_ids, None, leeches_only)
     return SuspendedReport(learner.name, tuple(_suspended_card(c) for c in cards), leeches_only)
 
 
@@ -135,7 +138,7 @@ def _unsuspend(
 ) -> tuple[str, int]:
     learner = resolve_learner(db, learner_name, now)
     scope = resolve_scope(db, deck, section)
-    cards = store_review.suspended_cards(db, learner.id, scope.deck_ids, scope.section_ids, leeches_only)
+    cards = store_queue.suspended_cards(db, learner.id, scope.deck_ids, scope.section_ids, leeches_only)
     if keys:
         wanted = set(keys)
         unknown = wanted - {c.key for c in cards}

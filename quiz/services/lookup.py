@@ -9,10 +9,10 @@ from quiz.config import default_learner_name
 from quiz.core.matching import pick_deck
 from quiz.errors import NotFoundError
 from quiz.store import decks as store_decks
-from quiz.store import review as store_review
+from quiz.store import learners as store_learners
 from quiz.store.db import Db, Reader
 from quiz.store.decks import DeckInfo
-from quiz.store.review import LearnerInfo
+from quiz.store.learners import LearnerInfo
 
 
 def find_deck(reader: Reader, name: str, among: Sequence[DeckInfo] | None = None) -> DeckInfo:
@@ -25,7 +25,7 @@ def find_deck(reader: Reader, name: str, among: Sequence[DeckInfo] | None = None
 
 def unknown_learner(reader: Reader, name: str) -> NotFoundError:
     """The one "no such learner" error, saying who there is."""
-    known = ", ".join(other.name for other in store_review.learners(reader)) or "none yet"
+    known = ", ".join(other.name for other in store_learners.learners(reader)) or "none yet"
     return NotFoundError(
         f"no learner '{name}' (the learners are: {known}): add one with quiz learner add {name}"
     )
@@ -34,7 +34,7 @@ def unknown_learner(reader: Reader, name: str) -> NotFoundError:
 def find_learner(reader: Reader, name: str | None) -> LearnerInfo:
     """The named learner (default: the machine's user), who must exist."""
     name = default_learner_name() if name is None else name.strip()
-    found = store_review.learner_by_name(reader, name)
+    found = store_learners.learner_by_name(reader, name)
     if found is None:
         raise unknown_learner(reader, name)
     return found
@@ -44,7 +44,7 @@ def resolve_learner(db: Db, name: str | None, now: datetime) -> LearnerInfo:
     """The named learner, or the machine's user (made on first use: call inside a transaction)."""
     if name is None:
         own = default_learner_name()
-        return store_review.learner_by_name(db, own) or store_review.add_learner(db, own, now)
+        return store_learners.learner_by_name(db, own) or store_learners.add_learner(db, own, now)
     return find_learner(db, name)
 
 

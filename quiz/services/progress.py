@@ -22,11 +22,13 @@ from quiz.files import write_text
 from quiz.services.lookup import resolve_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
+from quiz.store import learners as store_learners
 from quiz.store import progress as store_progress
 from quiz.store import review as store_review
 from quiz.store.db import Db
+from quiz.store.learners import LearnerInfo
 from quiz.store.progress import LogRow
-from quiz.store.review import LearnerInfo, StoredState
+from quiz.store.review import StoredState
 
 FORMAT = "quiz-progress"
 VERSION = 1
@@ -199,7 +201,7 @@ def _import_progress(db: Db, files: list[_File], cohort_name: str | None) -> Pro
     known_decks = {deck.slug for deck in store_decks.decks(db)}
     learners: dict[str, LearnerInfo] = {}
     for file in files:
-        learner = store_review.learner_by_name(db, file.learner)
+        learner = store_learners.learner_by_name(db, file.learner)
         if learner is None:
             raise _refuse(
                 file.path,

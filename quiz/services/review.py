@@ -21,10 +21,12 @@ from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
 from quiz.errors import ConflictError, OptionError, QuizError
 from quiz.services.lookup import find_deck, find_sections, resolve_learner
+from quiz.store import learners as store_learners
+from quiz.store import queue as store_queue
 from quiz.store import review as store_review
 from quiz.store.db import Db
+from quiz.store.learners import LearnerInfo as LearnerInfo
 from quiz.store.review import AnswerWriter as AnswerWriter  # re-exported for the CLI
-from quiz.store.review import LearnerInfo as LearnerInfo
 from quiz.store.review import QueuedCard, StoredState
 
 
@@ -304,18 +306,18 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
             leech_threshold=max(1, _given(options.leech_threshold, info.leech_threshold)),
         )
         if limits != info:
-            store_review.set_limits(db, limits)
+            store_learners.set_limits(db, limits)
         info = limits
     today = learner_day(now.astimezone(), info.day_starts_at)
     scope = resolve_scope(db, options.deck, options.section)
     if options.cram:
-        cards = store_review.cram_cards(db, info.id, scope.deck_ids, scope.section_ids)
+        cards = store_queue.cram_cards(db, info.id, scope.deck_ids, scope.section_ids)
         return ReviewSession(info, today, cards, [], cram=True)
-    todays = store_review.todays_reviews(db, info.id, today)
+    todays = store_queue.todays_reviews(db, info.id, today)
     seen_today = [card_id for card_id, _grade, _kind in todays]
-    new_today = store_review.introduced_among(db, info.id, today, seen_today)
+    new_today = store_queue.introduced_among(db, info.id, today, seen_today)
     counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
-    due = store_review.due_cards(
+    due = store_queue.due_cards(
         db,
         info.id,
         today,
@@ -323,7 +325,7 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
         scope.deck_ids,
         scope.section_ids,
     )
-    new = store_review.new_cards(
+    new = store_queue.new_cards(
         db, info.id, today, info.new_per_day - new_today, scope.deck_ids, scope.section_ids
     )
     # Cards whose last grade today was under 4 are still to be repeated.
@@ -335,7 +337,7 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
     queued = {c.card_id for c in due} | {c.card_id for c in new}
     repeats = [
         c
-        for c in store_review.cards_by_id(db, info.id, [i for i in pending if i not in queued])
+        for c in store_queue.cards_by_id(db, info.id, [i for i in pending if i not in queued])
         if (c.stored is None or not c.stored.suspended) and scope.holds(c)
     ]
     return ReviewSession(info, today, due + new, repeats, cram=False)

@@ -21,6 +21,7 @@ from quiz.services.lookup import find_deck
 from quiz.services.review import answered_state
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
+from quiz.store import learners as store_learners
 from quiz.store import progress as store_progress
 from quiz.store import review as store_review
 from quiz.store.db import Db
@@ -104,9 +105,9 @@ def _simulate(
     pending: list[dict[str, Any]] = []
     for number in range(1, learners + 1):
         name = f"{cohort}-{number:03d}"
-        if store_review.learner_by_name(db, name) is not None:
+        if store_learners.learner_by_name(db, name) is not None:
             raise QuizError(f"learner '{name}' exists already: choose another --cohort or a fresh database")
-        person = store_review.add_learner(db, name, start)
+        person = store_learners.add_learner(db, name, start)
         store_cohorts.add_member(db, group.id, person.id, start)
         states, rows = _learner_history(rng, _profile(rng), person.id, cards, first, days)
         pending += rows

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from quiz.store.db import AlchemyDb, Db, SqliteDb
     from quiz.store.decks import CardRow as CardRow
     from quiz.store.decks import DeckRow as DeckRow
@@ -34,7 +36,7 @@ def open_db(
     just now (the CLI imports the bundled decks). ``read_only`` on SQLite: one read transaction, so
     every count comes from the same moment. Close the Db (or use it in a with block) when done.
     """
-    from quiz.store.db import AlchemyDb, open_direct
+    from quiz.store.db import AlchemyDb
 
     found = open_direct(url, read_only)
     if found is not None:
@@ -59,3 +61,22 @@ def open_db(
         engine.dispose()
         return found
     return AlchemyDb(engine.connect(), engine)
+
+
+def open_direct(url: str, read_only: bool = False) -> SqliteDb | PostgresDb | None:
+    """A Db on the database's own driver, without SQLAlchemy: SQLite's, or psycopg for PostgreSQL,
+    if the database exists at the current schema; else None (quiz.store.open_db then creates or
+    upgrades it through the engine, or says what is wrong). ``read_only`` as for ``open_sqlite``."""
+    from quiz.store.db import SQLITE_PREFIX, open_sqlite
+
+    if url.startswith(SQLITE_PREFIX):
+        return open_sqlite(url, read_only)
+    from quiz.store.postgres import open_postgres
+
+    return open_postgres(url, read_only)
+
+
+def for_engine(engine: Engine) -> SqliteDb | PostgresDb | AlchemyDb:
+    """A Db for a program holding an engine (the tests, the benchmarks): quiz.store.open_db on the
+    engine's URL, the one way a connection is opened. Close it (or use it in a with block)."""
+    return open_db(engine.url.render_as_string(hide_password=False))

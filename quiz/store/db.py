@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy.engine import Connection, Engine
 
-    from quiz.store.postgres import PostgresDb
 
 SQLITE_PREFIX = "sqlite:///"
 READ_MAP_BYTES = 256 * 1024 * 1024
@@ -368,22 +367,3 @@ class AlchemyDb(_Nested):
         self.bind.close()
         if self.engine is not None:
             self.engine.dispose()
-
-
-def open_direct(url: str, read_only: bool = False) -> SqliteDb | PostgresDb | None:
-    """A Db on the database's own driver, without SQLAlchemy: SQLite's, or psycopg for PostgreSQL,
-    if the database exists at the current schema; else None (quiz.store.open_db then creates or
-    upgrades it through the engine, or says what is wrong). ``read_only`` as for ``open_sqlite``."""
-    if url.startswith(SQLITE_PREFIX):
-        return open_sqlite(url, read_only)
-    from quiz.store.postgres import open_postgres
-
-    return open_postgres(url, read_only)
-
-
-def for_engine(engine: Engine) -> SqliteDb | PostgresDb | AlchemyDb:
-    """A Db for a program holding an engine (the tests, the benchmarks): quiz.store.open_db on the
-    engine's URL, the one way a connection is opened. Close it (or use it in a with block)."""
-    from quiz.store import open_db
-
-    return open_db(engine.url.render_as_string(hide_password=False))

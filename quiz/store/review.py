@@ -1,4 +1,4 @@
-"""Learners, their card states and the review log: the daily review's queries and writes.
+"""Card states and the review log: the daily review's queries and writes.
 
 Plain SQL over a Db (quiz.store.db), which SQLite's driver and SQLAlchemy both run: the review
 and the status open no ORM, so they start fast and the answer path costs what SQLite's durable
@@ -8,18 +8,16 @@ commit costs. Identifiers that are keywords ("interval", "references") are quote
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from quiz.core import defaults
-from quiz.core.drafts import breadcrumb, path_titles
+from quiz.core.drafts import breadcrumb
 from quiz.core.scheduler import CardState as State
 from quiz.errors import ConflictError
-from quiz.store.db import Db, Reader, as_day, as_day_or_none, sql_ids
+from quiz.store.db import Db, as_day, as_day_or_none, sql_ids
 
 STATE_FIELDS = (
     "repetitions",
@@ -66,16 +64,6 @@ class QueuedCard:
     @property
     def breadcrumb(self) -> str:
         return breadcrumb(self.section_path)
-
-
-@dataclass(frozen=True)
-class LearnerInfo:
-    id: int
-    name: str
-    new_per_day: int
-    reviews_per_day: int
-    leech_threshold: int
-    day_starts_at: int
 
 
 def stored_state(values: Sequence[Any]) -> StoredState:
@@ -140,212 +128,6 @@ def outcome_values(state: State | None) -> dict[str, Any]:
     if state is None:
         return {"interval": 0, "easiness": 250, "due": None}
     return {"interval": state.interval, "easiness": int(state.easiness * 100), "due": state.due}
-
-
-# --- learners ---------------------------------------------------------------------------------------
-
-LEARNER_COLUMNS = "id, name, new_per_day, reviews_per_day, leech_threshold, day_starts_at"
-
-
-def _learner(row: Sequence[Any]) -> LearnerInfo:
-    return LearnerInfo(int(row[0]), str(row[1]), int(row[2]), int(row[3]), int(row[4]), int(row[5]))
-
-
-def learner_by_name(db: Reader, name: str) -> LearnerInfo | None:
-    found = db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners WHERE name = :name", {"name": name})
-    return _learner(found[0]) if found else None
-
-
-def learners(db: Reader) -> list[LearnerInfo]:
-    return [_learner(row) for row in db.rows(f"SELECT {LEARNER_COLUMNS} FROM learners ORDER BY name")]
-
-
-def add_learner(db: Db, name: str, now: datetime) -> LearnerInfo:
-    db.execute(
-        "INSERT INTO learners (name, created_at, new_per_day, reviews_per_day, leech_threshold, "
-        "day_starts_at) VALUES (:name, :now, :new, :reviews, :leech, :starts)",
-        {
-            "name": name,
-            "now": now,
-            "new": defaults.NEW_PER_DAY,
-            "reviews": defaults.REVIEWS_PER_DAY,
-            "leech": defaults.LEECH_THRESHOLD,
-            "starts": defaults.DAY_STARTS_AT,
-        },
-    )
-    found = learner_by_name(db, name)
-    assert found is not None
-    return found
-
-
-def rename_learner(db: Db, learner_id: int, name: str) -> None:
-    db.execute("UPDATE learners SET name = :name WHERE id = :id", {"name": name, "id": learner_id})
-
-
-def set_limits(db: Db, learner: LearnerInfo) -> None:
-    """Store a learner's daily limits and leech threshold."""
-    db.execute(
-        "UPDATE learners SET new_per_day = :new, reviews_per_day = :reviews, "
-        "leech_threshold = :leech WHERE id = :id",
-        {
-            "new": learner.new_per_day,
-            "reviews": learner.reviews_per_day,
-            "leech": learner.leech_threshold,
-            "id": learner.id,
-        },
-    )
-
-
-# --- the queue ----------------------------------------------------------------------------------------
-
-_QUEUE = (
-    'SELECT c.id, c.section_id, c."key", d.slug, s.path, c.kind, c.front, c.back, c."references", '
-    f"st.learner_id, {', '.join('st.' + c for c in STATE_COLUMNS.split(', '))} "
-    "FROM cards c JOIN sections s ON s.id = c.section_id JOIN decks d ON d.id = c.deck_id "
-    "{join} card_states st ON st.card_id = c.id AND st.learner_id = :learner "
-    "WHERE NOT c.retired"
-)
-
-
-def _queue_sql(inner: bool = False) -> str:
-    return _QUEUE.replace("{join}", "JOIN" if inner else "LEFT JOIN")
-
-
-def _scoped(deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -> str:
-    found = ""
-    if deck_ids is not None:
-        found += f" AND c.deck_id IN ({sql_ids(deck_ids)})"
-    if section_ids is not None:
-        found += f" AND c.section_id IN ({sql_ids(section_ids)})"
-    return found
-
-
-def _references(value: Any) -> tuple[str, ...]:
-    # JSON: text in SQLite, already a list from PostgreSQL.
-    if value is None:
-        return ()
-    return tuple(json.loads(value) if isinstance(value, str) else value)
-
-
-def _queued(rows: Sequence[Sequence[Any]]) -> list[QueuedCard]:
-    return [
-        QueuedCard(
-            int(r[0]),
-            int(r[1]),
-            str(r[2]),
-            str(r[3]),
-            path_titles(str(r[4])),
-            str(r[5]),
-            str(r[6]),
-            str(r[7]),
-            _references(r[8]),
-            stored_state(r[10:]) if r[9] is not None else None,
-        )
-        for r in rows
-    ]
-
-
-AVAILABLE = "NOT st.suspended AND (st.buried_until IS NULL OR st.buried_until <= :today)"
-
-
-def due_cards(
-    db: Db,
-    learner_id: int,
-    today: date,
-    limit: int,
-    deck_ids: Sequence[int] | None = None,
-    section_ids: Sequence[int] | None = None,
-) -> list[QueuedCard]:
-    """Introduced cards due today or before, the most overdue first."""
-    sql = (
-        f"{_queue_sql(inner=True)}{_scoped(deck_ids, section_ids)} AND st.introduced IS NOT NULL "
-        f"AND st.due <= :today AND {AVAILABLE} ORDER BY st.due, c.deck_id, c.position LIMIT :limit"
-    )
-    return _queued(db.rows(sql, {"learner": learner_id, "today": today, "limit": max(limit, 0)}))
-
-
-HELD = "(st.introduced IS NOT NULL OR st.suspended OR st.buried_until > :today)"
-
-
-def new_cards(
-    db: Db,
-    learner_id: int,
-    today: date,
-    limit: int,
-    deck_ids: Sequence[int] | None = None,
-    section_ids: Sequence[int] | None = None,
-) -> list[QueuedCard]:
-    """Cards this learner has never reviewed, in the document's order (decks in import order)."""
-    if limit <= 0:
-        return []
-    params = {"learner": learner_id, "today": today, "limit": limit}
-    if deck_ids is None and section_ids is None:
-        # A learner who has met every card (late in a course) would have the whole deck walked for
-        # nothing: two counts tell first (a state is held for a distinct card, retired ones too).
-        held = db.rows(
-            f"SELECT COUNT(*) FROM card_states st WHERE st.learner_id = :learner AND {HELD}", params
-        )
-        if held[0][0] and held[0][0] >= db.rows("SELECT COUNT(*) FROM cards")[0][0]:
-            return []
-    # Walk the cards in document order on their index and stop at the limit; the details are
-    # fetched for those few only.
-    ids = db.rows(
-        f"SELECT c.id FROM cards c WHERE NOT c.retired{_scoped(deck_ids, section_ids)} AND NOT EXISTS "
-        f"(SELECT 1 FROM card_states st WHERE st.learner_id = :learner AND st.card_id = c.id AND {HELD}) "
-        "ORDER BY c.deck_id, c.position LIMIT :limit",
-        params,
-    )
-    return cards_by_id(db, learner_id, [int(r[0]) for r in ids])
-
-
-def cram_cards(
-    db: Db, learner_id: int, deck_ids: Sequence[int] | None = None, section_ids: Sequence[int] | None = None
-) -> list[QueuedCard]:
-    """Every card in scope that is not suspended, in the document's order: practice only."""
-    return _queued(
-        db.rows(
-            f"{_queue_sql()}{_scoped(deck_ids, section_ids)} AND (st.card_id IS NULL OR NOT st.suspended) "
-            "ORDER BY d.name, c.position",
-            {"learner": learner_id},
-        )
-    )
-
-
-def cards_by_id(db: Db, learner_id: int, card_ids: Sequence[int]) -> list[QueuedCard]:
-    if not card_ids:
-        return []
-    found = {
-        card.card_id: card
-        for card in _queued(
-            db.rows(f"{_queue_sql()} AND c.id IN ({sql_ids(card_ids)})", {"learner": learner_id})
-        )
-    }
-    return [found[i] for i in card_ids if i in found]
-
-
-def todays_reviews(db: Db, learner_id: int, today: date) -> list[tuple[int, int, str]]:
-    """(card id, grade, kind) of every review of the learner's day, in order."""
-    return [
-        (int(r[0]), int(r[1]), str(r[2]))
-        for r in db.rows(
-            "SELECT card_id, grade, kind FROM reviews"
-            " WHERE learner_id = :learner AND day = :today ORDER BY id",
-            {"learner": learner_id, "today": today},
-        )
-    ]
-
-
-def introduced_among(db: Db, learner_id: int, day: date, card_ids: Sequence[int]) -> int:
-    """How many of these cards the learner saw for the first time on ``day``."""
-    if not card_ids:
-        return 0
-    return int(
-        db.rows(
-            f"SELECT COUNT(*) FROM card_states WHERE learner_id = :learner AND introduced = :day "
-            f"AND card_id IN ({sql_ids(sorted(set(card_ids)))})",
-            {"learner": learner_id, "day": day},
-        )[0][0]
-    )
 
 
 # --- answers (the hot path) ---------------------------------------------------------------------------
@@ -501,23 +283,6 @@ def set_flags(db: Db, learner_id: int, card_id: int, **flags: Any) -> None:
             f"SELECT :learner, :card, section_id, {_VALUES}, 1 FROM cards WHERE id = :card",
             {**params, **fresh},
         )
-
-
-def suspended_cards(
-    db: Db,
-    learner_id: int,
-    deck_ids: Sequence[int] | None = None,
-    section_ids: Sequence[int] | None = None,
-    leeches_only: bool = False,
-) -> list[QueuedCard]:
-    leech = " AND st.leech" if leeches_only else ""
-    return _queued(
-        db.rows(
-            f"{_queue_sql(inner=True)}{_scoped(deck_ids, section_ids)} "
-            f"AND st.suspended{leech} ORDER BY d.name, c.position",
-            {"learner": learner_id},
-        )
-    )
 
 
 def release(db: Db, learner_id: int, card_ids: Sequence[int]) -> int:

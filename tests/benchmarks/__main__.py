@@ -136,7 +136,7 @@ def bench_import(workdir: Path, repeat: int) -> list[Measure]:
     from quiz.generator import generate
     from quiz.generator.markdown import OPTIONS
     from quiz.services.importing import import_documents
-    from quiz.store.db import for_engine
+    from quiz.store import for_engine
     from quiz.store.schema import ensure_schema, make_engine
 
     document = workdir / "generated.md"
@@ -400,7 +400,7 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
     from quiz.anki import export as exporter
     from quiz.services.export import cards_to_export, export_anki
     from quiz.services.importing import import_documents
-    from quiz.store.db import for_engine
+    from quiz.store import for_engine
     from quiz.store.schema import ensure_schema, make_engine
 
     document = workdir / "export-deck.md"
@@ -571,7 +571,7 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
 
     from quiz.services.importing import import_bundled_decks
     from quiz.services.simulate import simulate
-    from quiz.store.db import for_engine
+    from quiz.store import for_engine
     from quiz.store.schema import ensure_schema, make_engine
 
     say("cohort: quiz simulate, 500 learners x 90 days on the HO deck")

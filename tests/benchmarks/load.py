@@ -75,7 +75,7 @@ def _script() -> bytes:
 def _prepare(url: str, names: list[str]) -> None:
     """The HO deck, these learners, and one cohort holding them all."""
     from quiz.services import cohorts
-    from quiz.store.db import for_engine
+    from quiz.store import for_engine
     from tests.drive import START, open_database
 
     engine = open_database(url, *names)

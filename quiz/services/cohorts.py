@@ -7,10 +7,10 @@ from datetime import date, datetime
 
 from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.services import learners
-from quiz.services.lookup import find_deck, find_learner
+from quiz.services.lookup import find_cohort, find_deck, find_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import learners as store_learners
-from quiz.store.cohorts import AssignmentRow, CohortInfo
+from quiz.store.cohorts import AssignmentRow
 from quiz.store.db import Db, Reader
 
 MAX_NAME = 200
@@ -59,17 +59,6 @@ class MembershipChange:
     changed: tuple[str, ...]  # added or removed
     unchanged: tuple[str, ...]  # were in (or out of) it already
     created: tuple[str, ...] = ()  # learners made on the way
-
-
-def find_cohort(reader: Reader, name: str) -> CohortInfo:
-    """The one cohort lookup, with the one "no such cohort" message."""
-    cohort = store_cohorts.cohort_by_name(reader, name.strip())
-    if cohort is None:
-        known = ", ".join(c.name for c in store_cohorts.cohorts(reader)) or "none yet"
-        raise NotFoundError(
-            f"no cohort '{name}' (the cohorts are: {known}): create one with quiz cohort create {name}"
-        )
-    return cohort
 
 
 def create(db: Db, name: str, now: datetime) -> CohortSummary:

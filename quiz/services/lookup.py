@@ -8,8 +8,10 @@ from datetime import datetime
 from quiz.config import default_learner_name
 from quiz.core.matching import pick_deck
 from quiz.errors import NotFoundError
+from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
 from quiz.store import learners as store_learners
+from quiz.store.cohorts import CohortInfo
 from quiz.store.db import Db, Reader
 from quiz.store.decks import DeckInfo
 from quiz.store.learners import LearnerInfo
@@ -58,3 +60,14 @@ def find_sections(reader: Reader, text: str, decks: Sequence[DeckInfo] | None = 
             f"no section of {where} matches '{text}': see the sections with quiz outline FILE"
         )
     return found
+
+
+def find_cohort(reader: Reader, name: str) -> CohortInfo:
+    """The one cohort lookup, with the one "no such cohort" message."""
+    cohort = store_cohorts.cohort_by_name(reader, name.strip())
+    if cohort is None:
+        known = ", ".join(c.name for c in store_cohorts.cohorts(reader)) or "none yet"
+        raise NotFoundError(
+            f"no cohort '{name}' (the cohorts are: {known}): create one with quiz cohort create {name}"
+        )
+    return cohort

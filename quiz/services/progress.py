@@ -195,7 +195,7 @@ def import_progress(db: Db, paths: list[Path], cohort_name: str | None = None) -
 
 
 def _import_progress(db: Db, files: list[_File], cohort_name: str | None) -> ProgressImport:
-    from quiz.services.cohorts import find_cohort
+    from quiz.services.lookup import find_cohort
 
     cohort = find_cohort(db, cohort_name) if cohort_name is not None else None
     known_decks = {deck.slug for deck in store_decks.decks(db)}

@@ -19,8 +19,7 @@ from quiz.core.measures import (
 from quiz.core.measures import ProgressReport as ProgressReport  # re-exported: the result the CLI renders
 from quiz.core.measures import Thresholds as Thresholds  # re-exported: the CLI builds it from options
 from quiz.errors import OptionError, QuizError
-from quiz.services.cohorts import find_cohort
-from quiz.services.lookup import find_deck, find_learner
+from quiz.services.lookup import find_cohort, find_deck, find_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
 from quiz.store import reports as counts

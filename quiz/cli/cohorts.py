@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.cli import App, F, _color, _note, _now, _show, format_option, main, pass_app
+from quiz.core import defaults
 
 if TYPE_CHECKING:
     from quiz.services.reports import ProgressReport, Thresholds
@@ -157,28 +158,31 @@ def _report_options(func: F) -> F:
             click.option(
                 "--inactive-days",
                 type=click.IntRange(1),
-                default=3,
+                default=defaults.AT_RISK_INACTIVE_DAYS,
                 show_default=True,
                 help="At risk after this many days without a review.",
             ),
             click.option(
                 "--backlog-days",
                 type=click.FloatRange(0),
-                default=2.0,
+                default=defaults.AT_RISK_BACKLOG_DAYS,
                 show_default=True,
                 help="At risk when overdue cards exceed this many days of workload.",
             ),
             click.option(
                 "--min-retention",
                 type=click.FloatRange(0, 1),
-                default=0.8,
+                default=defaults.AT_RISK_MIN_RETENTION,
                 show_default=True,
-                help="At risk under this retention (on 20 reviews or more).",
+                help=(
+                    "At risk under this retention (on "
+                    f"{defaults.AT_RISK_MIN_RETENTION_REVIEWS} reviews or more)."
+                ),
             ),
             click.option(
                 "--pace-margin",
                 type=click.FloatRange(0, 1),
-                default=0.2,
+                default=defaults.AT_RISK_PACE_MARGIN,
                 show_default=True,
                 help="At risk when behind an assignment's pace by more than this share.",
             ),

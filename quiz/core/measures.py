@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from quiz.core import defaults
+
 # An interval of 21 days or more is mature, as in Anki. The count triggers of migration 0003 state
 # the figure in their SQL (migrations are frozen history and import nothing of quiz): tests/test_db.py
 # checks that the triggers of a fresh database use this same number.
@@ -30,11 +32,11 @@ LEECHES_SHOWN = 10
 class Thresholds:
     """When a learner is at risk; each configurable from the command line."""
 
-    inactive_days: int = 3
-    backlog_days: float = 2.0  # overdue cards above this many days of the learner's workload
-    min_retention: float = 0.80
-    min_retention_reviews: int = 20  # retention counts only from this many reviews on
-    pace_margin: float = 0.20  # behind an assignment's pace by more than this share
+    inactive_days: int = defaults.AT_RISK_INACTIVE_DAYS
+    backlog_days: float = defaults.AT_RISK_BACKLOG_DAYS
+    min_retention: float = defaults.AT_RISK_MIN_RETENTION
+    min_retention_reviews: int = defaults.AT_RISK_MIN_RETENTION_REVIEWS
+    pace_margin: float = defaults.AT_RISK_PACE_MARGIN
 
 
 # --- what the store counts ---------------------------------------------------------------------------

@@ -127,6 +127,15 @@ def _is_busy(exc: Exception) -> bool:
     return any(word in str(exc) for word in ("locked", "busy", "deadlock detected"))
 
 
+CURRENT_SCHEMA = "SELECT version_num FROM alembic_version"
+
+
+def at_current_schema(found: Sequence[Sequence[Any]]) -> bool:
+    """Whether CURRENT_SCHEMA's rows say the database is at the schema this quiz writes (only
+    then may a driver open it without the engine, which creates or upgrades)."""
+    return [tuple(row) for row in found] == [(config.SCHEMA_REVISION,)]
+
+
 def sql_ids(values: Sequence[int]) -> str:
     """Ids for ``IN (...)``: integers from the database or the code, so written into the statement."""
     return ",".join(str(int(v)) for v in values) or "NULL"
@@ -290,11 +299,11 @@ def open_sqlite(url: str, read_only: bool = False) -> SqliteDb | None:
             connection.execute(f"PRAGMA mmap_size={READ_MAP_BYTES}")
         else:
             sqlite_pragmas(connection)
-        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        found = connection.execute(CURRENT_SCHEMA).fetchall()
     except sqlite3.DatabaseError:
         connection.close()
         return None
-    if [tuple(row) for row in found] != [(config.SCHEMA_REVISION,)]:
+    if not at_current_schema(found):
         connection.close()
         return None
     if read_only:

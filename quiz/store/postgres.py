@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from quiz import config
 from quiz.errors import ConflictError, DatabaseBusyError, DatabaseError
-from quiz.store.db import Params, _is_busy, _Nested
+from quiz.store.db import CURRENT_SCHEMA, Params, _is_busy, _Nested, at_current_schema
 
 if TYPE_CHECKING:
     import psycopg
@@ -130,11 +130,11 @@ def open_postgres(url: str, read_only: bool = False) -> PostgresDb | None:
     try:
         # A lock held longer than quiz waits for SQLite's is "the database is locked", as there.
         connection.execute(f"SET lock_timeout = {int(config.busy_timeout_ms())}")
-        found = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        found = connection.execute(CURRENT_SCHEMA).fetchall()
     except psycopg.Error:
         connection.close()
         return None
-    if [tuple(row) for row in found] != [(config.SCHEMA_REVISION,)]:
+    if not at_current_schema(found):
         connection.close()
         return None
     if read_only:

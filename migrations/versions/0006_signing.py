@@ -27,7 +27,10 @@ def upgrade() -> None:
         sa.Column("cohort_id", sa.Integer(), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
         sa.ForeignKeyConstraint(
-            ["cohort_id"], ["cohorts.id"], name=op.f("fk_cohort_secrets_cohort_id_cohorts"), ondelete="CASCADE"
+            ["cohort_id"],
+            ["cohorts.id"],
+            name=op.f("fk_cohort_secrets_cohort_id_cohorts"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("cohort_id", name=op.f("pk_cohort_secrets")),
     )

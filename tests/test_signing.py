@@ -359,3 +359,13 @@ def test_the_upgrade_gives_each_cohort_a_key_of_its_own(tmp_path: Path) -> None:
     finally:
         connection.close()
     assert len(keys) == 2 and len(set(keys)) == 2 and all(len(bytes.fromhex(k)) == 32 for k in keys)
+
+
+def test_a_number_too_long_to_read_is_one_line(tmp_path: Path, klass: Class) -> None:
+    url, ana, _bob = klass.copy(tmp_path)
+    ana.write_text(ana.read_text().replace('"version":2', '"version":' + "9" * 5000, 1))
+    result = _run(url, "cohort", "import", str(ana))
+    assert result.exit_code == 1 and "a number too long to read" in result.output
+    (tmp_path / "invite-ana.json").write_text('{"format": "quiz-invite", "version": ' + "1" * 5000 + "}")
+    export = _run(url, "progress", "export", "--invite", str(tmp_path / "invite-ana.json"))
+    assert export.exit_code == 1 and "is not an invite file" in export.output

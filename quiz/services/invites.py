@@ -108,7 +108,7 @@ def read_invite(path: Path) -> Invite:
         if path.stat().st_size > MAX_INVITE_BYTES:
             raise QuizError(f"{name}: is not an invite file (too large)")
         body = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8, JSON or a huge number
         raise QuizError(f"{name}: is not an invite file (made by quiz cohort invite)") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise QuizError(f"{name}: is not an invite file (made by quiz cohort invite)")

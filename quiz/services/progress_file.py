@@ -61,6 +61,10 @@ def refuse(path: str, why: str) -> QuizError:
     return QuizError(f"{path}: {why}; nothing was imported")
 
 
+def _refuse_number(name: str) -> QuizError:
+    return refuse(name, "is not a quiz progress file (a number too long to read)")
+
+
 def read_file(path: Path, now: datetime) -> ProgressFile:
     name = str(path)
     try:
@@ -86,6 +90,8 @@ def read_file(path: Path, now: datetime) -> ProgressFile:
             name,
             f"is damaged (not valid JSON at line {exc.lineno}): ask for a new export (quiz progress export)",
         ) from None
+    except ValueError:  # a number of thousands of digits, which Python refuses to read
+        raise _refuse_number(name) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise refuse(name, "is not a quiz progress file (made by quiz progress export)")
     version = body.get("version")

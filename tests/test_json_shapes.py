@@ -155,7 +155,11 @@ def test_every_command_s_json_has_the_documented_shape(quiz: Invoke, tmp_path: P
         "cohort assign": ("cohort", "assign", "ortho", "hetero", "--due", "2099-06-30"),
         "cohort list": ("cohort", "list"),
         "cohort show": ("cohort", "show", "ortho"),
-        "progress export": ("progress", "export", "--learner", "bea", "-o", str(out / "progress.json")),
+        "cohort invite": ("cohort", "invite", "ortho", "bea", "-o", str(out / "invite.json")),
+        "progress export": (
+            *("progress", "export", "--learner", "bea", "--invite", str(out / "invite.json")),
+            *("-o", str(out / "progress.json")),
+        ),
         "cohort import": ("cohort", "import", str(out / "progress.json")),
         "cohort report": ("cohort", "report", "simulated"),
         "stats": ("stats",),

@@ -5,6 +5,7 @@ Each case runs on SQLite and, when $QUIZ_TEST_POSTGRES_URL is set, on PostgreSQL
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sqlite3
@@ -46,6 +47,31 @@ def _report(engine: Engine, url: str, cohort: str = "ortho") -> dict[str, Any]:
     return data
 
 
+# Each learner's invite secret, the same in every database of these tests (quiz cohort invite
+# makes a random one: tests/test_signing.py), so one signed file imports into each of them.
+SECRETS = {name: hashlib.sha256(name.encode()).digest() for name in ("ana", "ben")}
+
+
+def _invite_file(folder: Path, name: str) -> Path:
+    path = folder / f"invite-{name}.json"
+    body = {"format": "quiz-invite", "version": 1, "cohort": "ortho", "learner": name}
+    path.write_text(json.dumps({**body, "secret": SECRETS[name].hex()}), encoding="utf-8")
+    return path
+
+
+def _give_invite(url: str, cohort: str, name: str) -> None:
+    from quiz.store import cohorts, learners, open_db
+
+    db = open_db(url)
+    try:
+        with db.transaction():
+            group, learner = cohorts.cohort_by_name(db, cohort), learners.learner_by_name(db, name)
+            assert group is not None and learner is not None
+            cohorts.put_invite(db, group.id, learner.id, SECRETS[name], START)
+    finally:
+        db.close()
+
+
 def _setup_cohort(quiz_at: Run, url: str) -> None:
     for args in (
         ("cohort", "create", "ortho"),
@@ -54,6 +80,8 @@ def _setup_cohort(quiz_at: Run, url: str) -> None:
     ):
         result = quiz_at(url, *args)
         assert result.exit_code == 0, result.output
+    for name in SECRETS:
+        _give_invite(url, "ortho", name)
 
 
 def _plain(value: Any) -> Any:
@@ -113,7 +141,8 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Prepared:
         engine = open_database(url, name)
         given += review_days(engine, name, seed, days=18, skip_every=skip)
         engine.dispose()
-        result = quiz_at(url, "progress", "export", "--learner", name, "-o", str(folder / f"{name}.json"))
+        invite = str(_invite_file(folder, name))
+        result = quiz_at(url, "progress", "export", "--invite", invite, "-o", str(folder / f"{name}.json"))
         assert result.exit_code == 0, result.output
     open_database(f"sqlite:///{folder / 'deck.db'}").dispose()
     shutil.copyfile(folder / "deck.db", folder / "instructor.db")
@@ -177,13 +206,15 @@ def test_importing_a_file_twice_changes_nothing(
 
 
 def _rewrite(path: Path, change: Callable[[dict[str, Any]], None], reseal: bool) -> None:
-    from quiz.services.progress import checksum
+    """Change a file; ``reseal``: signed again with its learner's own invite (a learner lying)."""
+    from quiz.core.signing import sign
 
     body = json.loads(path.read_text(encoding="utf-8"))
+    secret = SECRETS[body["learner"]]
     change(body)
     if reseal:
-        body.pop("checksum")
-        body["checksum"] = checksum(body)
+        body.pop("signature")
+        body["signature"] = sign(body, secret)
     path.write_text(json.dumps(body), encoding="utf-8")
 
 
@@ -206,7 +237,11 @@ def _grade_out_of_range(body: dict[str, Any]) -> None:
 
 REFUSALS = [
     ("damaged", lambda p: p.write_bytes(p.read_bytes()[:-200]), "is damaged (not valid JSON"),
-    ("hand-edited", lambda p: _rewrite(p, _edit_grade, reseal=False), "was changed after it was exported"),
+    (
+        "hand-edited",
+        lambda p: _rewrite(p, _edit_grade, reseal=False),
+        "its signature is not that of ana's invite",
+    ),
     ("foreign", lambda p: p.write_text('{"cards": []}'), "is not a quiz progress file"),
     ("binary", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\xff"), "is not a quiz progress file"),
     ("plain text", lambda p: p.write_text("learner,grade\nana,4\n"), "is not a quiz progress file"),
@@ -248,7 +283,11 @@ def test_a_learner_outside_the_cohort_is_refused(tmp_path: Path, quiz_at: Run, p
     assert quiz_at(url, "cohort", "add", "neuro", "ana").exit_code == 0
     wrong = quiz_at(url, "cohort", "import", "--cohort", "ortho", str(ana_file))
     assert wrong.exit_code == 1 and "is not in cohort 'ortho'" in wrong.output
-    assert quiz_at(url, "cohort", "import", "--cohort", "neuro", str(ana_file)).exit_code == 0
+    other = quiz_at(url, "cohort", "import", "--cohort", "neuro", str(ana_file))
+    assert other.exit_code == 1 and "it was signed for cohort 'ortho', not 'neuro'" in other.output
+    assert quiz_at(url, "cohort", "add", "ortho", "ana").exit_code == 0
+    _give_invite(url, "ortho", "ana")
+    assert quiz_at(url, "cohort", "import", "--cohort", "ortho", str(ana_file)).exit_code == 0
 
 
 def test_a_progress_file_holds_keys_and_grades_never_card_text(tmp_path: Path, prepared: Prepared) -> None:
@@ -342,7 +381,7 @@ def test_one_review_in_two_files_counts_once_and_a_borrowed_id_is_refused(
     assert both.exit_code == 0, both.output
     reviews = len(json.loads(ana_file.read_text(encoding="utf-8"))["reviews"])
     assert _rows(instructor, "SELECT COUNT(*) FROM reviews") == [(reviews,)]
-    # ben's file carrying one of ana's review ids (resealed, so the checksum holds) is refused.
+    # ben's file carrying one of ana's review ids (signed again by ben) is refused.
     first_uid = json.loads(ana_file.read_text(encoding="utf-8"))["reviews"][0][0]
 
     def borrow(body: dict[str, Any]) -> None:

@@ -90,9 +90,13 @@ def test_thresholds_are_configurable() -> None:
 
 
 def test_pseudonyms_are_stable_and_hide_the_name() -> None:
-    first = reports.pseudonym("Ana Souza", "2026-11-01")
-    assert first == reports.pseudonym("Ana Souza", "2026-11-01") and "Ana" not in first
-    assert first != reports.pseudonym("Ben Okafor", "2026-11-01")
+    from quiz.core.signing import pseudonym
+
+    key = bytes(range(32))
+    first = pseudonym("learner", "Ana Souza", key)
+    assert first == pseudonym("learner", "Ana Souza", key) and "Ana" not in first
+    assert first != pseudonym("learner", "Ben Okafor", key)
+    assert first != pseudonym("learner", "Ana Souza", bytes(32))  # another cohort's key
 
 
 # --- in a database, through the services ----------------------------------------------------------------

@@ -114,6 +114,27 @@ def cohort_show(app: App, name: str, fmt: str) -> None:
     _show(detail, fmt, lambda: people.cohort_detail(detail))
 
 
+@cohort.command("invite")
+@click.argument("name")
+@click.argument("learner")
+@click.option(
+    "-o", "--output", metavar="FILE", help="The invite file to write (default: invite-COHORT-LEARNER.json)."
+)
+@format_option
+@pass_app
+def cohort_invite(app: App, name: str, learner: str, output: str | None, fmt: str) -> None:
+    """Give a learner a new secret to sign their progress files with, in a file for them only
+    (putting them in the cohort if they are not yet; an earlier invite of theirs stops working)."""
+    from pathlib import Path
+
+    from quiz.render import people
+    from quiz.services.invites import invite
+
+    with app.db() as db:
+        result = invite(db, name, learner, Path(output) if output else None, _now())
+    _show(result, fmt, lambda: people.invite_lines(result))
+
+
 @cohort.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option(
@@ -132,7 +153,7 @@ def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt
     from quiz.services.progress import import_progress
 
     with app.db() as db:
-        result = import_progress(db, [Path(f) for f in files], cohort_name)
+        result = import_progress(db, [Path(f) for f in files], cohort_name, _now())
     _show(result, fmt, lambda: people.progress_import_lines(result))
 
 
@@ -246,7 +267,11 @@ def cohort_report(
 ) -> None:
     """Who is on track, who is at risk and why, and what the cohort keeps forgetting."""
     from quiz.services.reports import cohort_report as report_of
+    from quiz.services.reports import ensure_pseudonym_key
 
+    if anonymize:
+        with app.db() as db:
+            ensure_pseudonym_key(db, name)
     with app.reader() as reader:
         report = report_of(
             reader,
@@ -295,9 +320,15 @@ def progress() -> None:
 @progress.command("export")
 @click.option("--learner", metavar="NAME", help="Whose progress (default: your user name).")
 @click.option("-o", "--output", metavar="FILE", help="The file to write (default: progress-NAME.json).")
+@click.option(
+    "--invite",
+    "invite",
+    metavar="FILE",
+    help="The invite file your instructor gave you: signs the file so their quiz accepts it.",
+)
 @format_option
 @pass_app
-def progress_export(app: App, learner: str | None, output: str | None, fmt: str) -> None:
+def progress_export(app: App, learner: str | None, output: str | None, invite: str | None, fmt: str) -> None:
     """Write your review log (card keys and grades, never card text) for your instructor."""
     from pathlib import Path
 
@@ -305,8 +336,15 @@ def progress_export(app: App, learner: str | None, output: str | None, fmt: str)
     from quiz.services.progress import export_progress
 
     with app.db() as db:
-        result = export_progress(db, learner, Path(output) if output else None, _now())
+        result = export_progress(
+            db, learner, Path(output) if output else None, _now(), Path(invite) if invite else None
+        )
     _show(result, fmt, lambda: people.progress_export_line(result))
+    if result.cohort is None:
+        _note(
+            f"Warning: {result.path} is not signed, and an instructor's quiz cohort import refuses it: "
+            "export with --invite FILE, the invite your instructor gave you"
+        )
 
 
 @main.command()

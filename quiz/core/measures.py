@@ -233,13 +233,6 @@ def assigned(
     return [Assigned(slug, name, cards.get(slug, 0), start, due) for _id, slug, name, due, start in rows]
 
 
-def pseudonym(name: str, salt: str) -> str:
-    """A stable stand-in for a name: the same learner gets the same one in every report."""
-    import hashlib  # only an anonymized report needs it
-
-    return "learner-" + hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()[:6]
-
-
 def build(
     title: str,
     today: date,

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         CohortSummary,
         MembershipChange,
     )
+    from quiz.services.invites import InviteResult
     from quiz.services.learners import LearnerSummary, UnsuspendResult
     from quiz.services.progress import ProgressExport, ProgressImport
     from quiz.services.simulate import SimulationResult
@@ -108,7 +109,22 @@ def progress_import_lines(result: ProgressImport) -> str:
     return "\n".join(
         f"{item.path}: {item.learner}, {_plural(item.added, 'new review')}"
         f" ({item.reviews - item.added} already here), {item.cards} card states replayed."
+        + (f" {_plural(item.repeated, 'repeated row')} of the file counted once." if item.repeated else "")
         for item in result.files
+    )
+
+
+def invite_lines(result: InviteResult) -> str:
+    """What the instructor does next; the secret is in the file only, never printed."""
+    done = [f"Wrote {result.path}: {result.learner}'s invite to cohort {result.cohort}"]
+    if result.added:
+        done.append(f" ({result.learner} was added to the cohort)")
+    if result.replaced:
+        done.append(f"; {result.learner}'s earlier invite no longer signs")
+    return (
+        "".join(done) + ".\n"
+        f"Give it to {result.learner} alone; they export with "
+        f"quiz progress export --invite {result.path.name} -o progress.json"
     )
 
 

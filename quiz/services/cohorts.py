@@ -10,7 +10,7 @@ from quiz.services import learners
 from quiz.services.lookup import find_cohort, find_deck, find_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import learners as store_learners
-from quiz.store.cohorts import AssignmentRow
+from quiz.store.cohorts import AssignmentRow, CohortInfo
 from quiz.store.db import Db, Reader
 
 MAX_NAME = 200
@@ -74,19 +74,21 @@ def create(db: Db, name: str, now: datetime) -> CohortSummary:
 
 def add(db: Db, cohort_name: str, names: tuple[str, ...], now: datetime) -> MembershipChange:
     """Put learners in a cohort; a learner not known yet is added (the instructor names the class)."""
+    with db.transaction():
+        return add_members(db, find_cohort(db, cohort_name), names, now)
+
+
+def add_members(db: Db, cohort: CohortInfo, names: tuple[str, ...], now: datetime) -> MembershipChange:
+    """``add`` inside the caller's transaction, for a cohort already found."""
     added: list[str] = []
     already: list[str] = []
     created: list[str] = []
-    with db.transaction():
-        cohort = find_cohort(db, cohort_name)
-        for name in names:
-            found = store_learners.learner_by_name(db, name.strip())
-            learner = found if found is not None else learners.add(db, name, now)
-            if found is None:
-                created.append(learner.name)
-            (added if store_cohorts.add_member(db, cohort.id, learner.id, now) else already).append(
-                learner.name
-            )
+    for name in names:
+        found = store_learners.learner_by_name(db, name.strip())
+        learner = found if found is not None else learners.add(db, name, now)
+        if found is None:
+            created.append(learner.name)
+        (added if store_cohorts.add_member(db, cohort.id, learner.id, now) else already).append(learner.name)
     return MembershipChange(cohort.name, tuple(added), tuple(already), tuple(created))
 
 

@@ -18,13 +18,14 @@ from quiz.core.measures import (
 )
 from quiz.core.measures import ProgressReport as ProgressReport  # re-exported: the result the CLI renders
 from quiz.core.measures import Thresholds as Thresholds  # re-exported: the CLI builds it from options
+from quiz.core.signing import pseudonym
 from quiz.errors import OptionError, QuizError
 from quiz.services.lookup import find_cohort, find_deck, find_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
 from quiz.store import reports as counts
 from quiz.store.cohorts import AssignmentRow
-from quiz.store.db import Reader, sqlite_value
+from quiz.store.db import Db, Reader
 from quiz.store.decks import DeckInfo
 
 
@@ -64,8 +65,7 @@ def cohort_report(
 ) -> ProgressReport:
     """Who is on track, who is at risk and why, and which sections and cards the cohort forgets."""
     found = find_cohort(reader, cohort_name)
-    # The pseudonyms' salt: the creation instant as SQLite keeps it, so they stay what they were.
-    cohort_id, name, created = found.id, found.name, str(sqlite_value(found.created_at))
+    cohort_id, name = found.id, found.name
     assigned_rows = _assigned_rows(store_cohorts.assignments(reader, cohort_id).get(cohort_id, []))
     if deck is None and not assigned_rows:
         raise QuizError(
@@ -87,7 +87,19 @@ def cohort_report(
         since,
         thresholds or Thresholds(),
     )
-    return anonymized(report, created) if anonymize else report
+    if not anonymize:
+        return report
+    key = store_cohorts.stored_cohort_secret(reader, cohort_id)
+    if key is None:  # made by ensure_pseudonym_key before an anonymized report
+        raise QuizError(f"cohort '{name}' has no pseudonym key: run the report again")
+    return anonymized(report, key)
+
+
+def ensure_pseudonym_key(db: Db, cohort_name: str) -> None:
+    """Give the cohort its random pseudonym key if it has none yet (a cohort another program
+    wrote): an anonymized report, which only reads, needs it."""
+    with db.transaction():
+        store_cohorts.cohort_secret(db, find_cohort(db, cohort_name).id)
 
 
 def learner_stats(
@@ -167,7 +179,12 @@ def _build(
     )
 
 
-def anonymized(report: ProgressReport, salt: str) -> ProgressReport:
-    """The same report with every learner's name replaced by a stable pseudonym."""
-    learners = tuple(replace(p, name=reports.pseudonym(p.name, salt)) for p in report.learners)
-    return replace(report, learners=tuple(sorted(learners, key=lambda p: p.name)))
+def anonymized(report: ProgressReport, key: bytes) -> ProgressReport:
+    """The same report with every learner's name, and the cohort's, replaced by a stable pseudonym
+    keyed by the cohort's secret: a list of names does not lead back to them."""
+    learners = tuple(replace(p, name=pseudonym("learner", p.name, key)) for p in report.learners)
+    return replace(
+        report,
+        title=pseudonym("cohort", "\x00cohort\x00" + report.title, key),
+        learners=tuple(sorted(learners, key=lambda p: p.name)),
+    )

@@ -1,7 +1,8 @@
-"""Cohorts, their members and the decks assigned to them."""
+"""Cohorts, their members and the decks assigned to them; the cohort's and its members' secrets."""
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -47,10 +48,58 @@ def cohort_by_name(reader: Reader, name: str) -> CohortInfo | None:
 
 
 def add_cohort(db: Db, name: str, now: datetime) -> CohortInfo:
+    """A new cohort, with its own random key for the pseudonyms of its anonymized reports."""
     db.execute("INSERT INTO cohorts (name, created_at) VALUES (:name, :now)", {"name": name, "now": now})
     found = cohort_by_name(db, name)
     assert found is not None
+    cohort_secret(db, found.id)
     return found
+
+
+def cohort_secret(db: Db, cohort_id: int) -> bytes:
+    """The cohort's pseudonym key, made now if it has none (a cohort written by another program)."""
+    found = stored_cohort_secret(db, cohort_id)
+    if found is None:
+        found = secrets.token_bytes(32)
+        db.execute(
+            "INSERT INTO cohort_secrets (cohort_id, secret) VALUES (:cohort, :secret)",
+            {"cohort": cohort_id, "secret": found.hex()},
+        )
+    return found
+
+
+def stored_cohort_secret(reader: Reader, cohort_id: int) -> bytes | None:
+    found = reader.rows("SELECT secret FROM cohort_secrets WHERE cohort_id = :cohort", {"cohort": cohort_id})
+    return bytes.fromhex(str(found[0][0])) if found else None
+
+
+def put_invite(db: Db, cohort_id: int, learner_id: int, secret: bytes, now: datetime) -> bool:
+    """Store a member's signing secret, replacing any earlier one; True when one was replaced."""
+    key = {"cohort": cohort_id, "learner": learner_id, "secret": secret.hex(), "now": now}
+    if db.execute(
+        "UPDATE invites SET secret = :secret, issued_at = :now "
+        "WHERE cohort_id = :cohort AND learner_id = :learner",
+        key,
+    ):
+        return True
+    db.execute(
+        "INSERT INTO invites (cohort_id, learner_id, secret, issued_at) "
+        "VALUES (:cohort, :learner, :secret, :now)",
+        key,
+    )
+    return False
+
+
+def invite_secrets(reader: Reader, learner_id: int) -> dict[str, bytes]:
+    """The learner's signing secrets, by the name of the cohort each was issued for."""
+    return {
+        str(name): bytes.fromhex(str(secret))
+        for name, secret in reader.rows(
+            "SELECT c.name, i.secret FROM invites i JOIN cohorts c ON c.id = i.cohort_id "
+            "WHERE i.learner_id = :learner",
+            {"learner": learner_id},
+        )
+    }
 
 
 def members(reader: Reader, cohort_id: int) -> list[Member]:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -265,6 +266,34 @@ class Membership(Base):
         ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CohortSecret(Base):
+    """A cohort's random key for the pseudonyms of its anonymized reports (hex of 32 bytes)."""
+
+    __tablename__ = "cohort_secrets"
+
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+
+
+class Invite(Base):
+    """A member's secret for signing their progress files (hex of 32 bytes); a new invite replaces
+    it, and leaving the cohort deletes it."""
+
+    __tablename__ = "invites"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["cohort_id", "learner_id"],
+            ["memberships.cohort_id", "memberships.learner_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    cohort_id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(primary_key=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Assignment(Base):

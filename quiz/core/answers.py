@@ -337,8 +337,9 @@ def compare(
     if not typed.strip():
         missed = tuple(ItemResult(i, False, 0.0, "") for i in expected_items)
         return Comparison(0.0, 0, missed, (), typed, is_list)
-    typed_tokens, typed_rest = tokens(_expand(_undefined(typed), known, typed=True), typed=True)
-    pool = _Pool(typed_tokens, [w for _p, w in _words(typed_rest)])
+    typed_text = _spaced_symbols(_expand(_undefined(typed), known, typed=True), tokens(expected)[0])
+    typed_tokens, typed_rest = tokens(typed_text, typed=True)
+    pool = _Pool(list(typed_tokens), [w for _p, w in _words(typed_rest)])
     front_words = {fold(w) for _p, w in _words(_expand(shown, known, typed=True))} if "\n" in expected else set()
     found = tuple(_best(item, pool, front_words, known) for item in expected_items)
     front_tokens = {t.canonical for t in tokens(shown)[0]}
@@ -355,6 +356,16 @@ def compare(
     wrong = bool(extra) or any(m.status == "wrong" for i in found for m in i.marks)
     grade = suggest(found, similarity, wrong, is_list)
     return Comparison(round(similarity, 1), grade, found, extra, typed, is_list)
+
+
+def _spaced_symbols(typed: str, expected: Iterable[Token]) -> str:
+    """The answer's symbols typed with spaces between their parts ("HLA B27", "IL 6") joined again."""
+    for token in expected:
+        parts = re.findall(r"[A-Za-z]+|\d+", token.text) if token.kind == "code" else []
+        if len(parts) > 1:
+            spaced = r"(?<!\w)" + r"[\s-]*".join(map(re.escape, parts)) + r"(?!\w)"
+            typed = re.sub(spaced, token.text, typed, flags=re.IGNORECASE)
+    return typed
 
 
 def _parts(item: str) -> int:

@@ -187,7 +187,8 @@ def code(word: str) -> str:
     return folded[:-1] if folded.endswith("s") and word[:-1].isupper() and len(folded) > 2 else folded
 
 
-def tokens(text: str, typed: bool = False) -> tuple[list[Token], str]:
+@functools.lru_cache(maxsize=4096)
+def tokens(text: str, typed: bool = False) -> tuple[tuple[Token, ...], str]:
     """The exact parts of a text and what is left of it (ordinary words), each part blanked out."""
     found: list[Token] = []
     rest = plain(text)
@@ -207,8 +208,7 @@ def tokens(text: str, typed: bool = False) -> tuple[list[Token], str]:
     for match in list(_QUANTITY.finditer(rest)):
         if match.group().strip():
             take("number", match.start(), match.end(), _quantity(match))
-    found.sort(key=lambda t: t.start)
-    return found, rest
+    return tuple(sorted(found, key=lambda t: t.start)), rest
 
 
 def _codes(text: str, typed: bool) -> list[tuple[int, int]]:
@@ -235,6 +235,7 @@ def _order(match: re.Match[str]) -> str:
     return f"{a}>{b}" if match["cmp"] == ">" else f"{b}>{a}"
 
 
+@functools.lru_cache(maxsize=16384)
 def fold(word: str) -> str:
     """One spelling for a word: case, accents, British and American spellings (anaemia, oedema,
     sulphate, tumour, indometacin), doubled letters (signalling)."""

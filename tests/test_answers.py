@@ -143,7 +143,10 @@ def test_clinical_near_misses_never_pass(typed: str, expected: str, grade: int) 
         ("elbows; hips and knees", "hips, knees, and elbows"),  # a list in any order
         ("knees, hips", "hips\nknees"),
         ("acquired and hereditary", TWO_FORMS),
-        ("axial>appendicular, ventral<dorsal, proximal > distal", "axial > appendicular; dorsal > ventral; proximal > distal"),
+        (
+            "axial>appendicular, ventral<dorsal, proximal > distal",
+            "axial > appendicular; dorsal > ventral; proximal > distal",
+        ),
         ("CT scan", "CT Scan"),
     ],
 )
@@ -209,16 +212,18 @@ NUMBERS = st.one_of(
 )
 EXPECTED = st.one_of(
     st.builds(lambda n, u: f"{n} {u}", NUMBERS, st.sampled_from(UNITS)),
-    st.builds(lambda n, u, w: f"{w} {n}{u}", NUMBERS, st.sampled_from(UNITS), st.sampled_from(["give", "over"])),
+    st.builds(
+        lambda n, u, w: f"{w} {n}{u}", NUMBERS, st.sampled_from(UNITS), st.sampled_from(["give", "over"])
+    ),
     st.builds(lambda a, b: f"{a}-{b} weeks", NUMBERS, NUMBERS),
     st.builds(lambda a, b: f"{a}:{b}", NUMBERS, NUMBERS),
     st.builds(lambda c, n: f"{c} {n} mg", st.sampled_from([">", "≥", "<", "≤"]), NUMBERS),
     st.builds(lambda g, n: f"{g}{n}", st.sampled_from(["ACVR", "BRCA", "HLA-B", "IL-", "T", "L"]), NUMBERS),
     st.builds(lambda n: f"c.{n}G>A; p.R{n}H", st.integers(1, 3000).map(str)),
     st.builds(lambda n, u: f"Indomethacin {n} {u}\nRadiation therapy", NUMBERS, st.sampled_from(UNITS)),
-    st.sampled_from([c.back for c in generate(HO_DECK.read_text(encoding="utf-8"), str(HO_DECK)).cards]).filter(
-        lambda back: any(ch.isdigit() for ch in back)
-    ),
+    st.sampled_from(
+        [c.back for c in generate(HO_DECK.read_text(encoding="utf-8"), str(HO_DECK)).cards]
+    ).filter(lambda back: any(ch.isdigit() for ch in back)),
 )
 
 

@@ -23,18 +23,31 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from quiz.core.exact import KNOWN_ZIPF, RARE_ZIPF, Token, code, fold, same_token, tokens, word_score, zipf
+from quiz.core.exact import (
+    KNOWN_ZIPF,
+    RARE_ZIPF,
+    Token,
+    code,
+    fold,
+    same_token,
+    tokens,
+    word_score,
+    words,
+    zipf,
+)
 
 _ABBREVIATION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){0,7}[A-Za-z][\w'-]*)\s+\(([A-Z][A-Za-z]*[A-Z]s?)[,;)]")
 _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _ENUMERATION = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 STOPWORDS = frozenset(
-    "a an the of in on at to for with by and or as from such some its their is are be been than that "
-    "this these those which who whose into onto via".split()
+    words(
+        "a an the of in on at to for with by and or as from such some its their is are be been than that "
+        "this these those which who whose into onto via"
+    )
 )
 # Words that name a kind of thing, not the thing ("Hereditary Forms"): counted when typed, not required.
 GENERIC = frozenset(
-    fold(w) for w in "form forms type types kind kinds category categories case cases stage stages".split()
+    fold(w) for w in words("form forms type types kind kinds category categories case cases stage stages")
 )
 
 # Similarity (0-100) needed for each suggested grade of one answer, best first.
@@ -136,7 +149,7 @@ def _split_outside_parentheses(text: str, separator: re.Pattern[str]) -> list[st
 
 
 def _alternatives(item: str) -> list[str]:
-    """"Full Name (ABBR)" is answered by the full name or by the abbreviation."""
+    """ "Full Name (ABBR)" is answered by the full name or by the abbreviation."""
     match = _ABBREVIATION.search(item)
     expansion = _expansion(match) if match else ""
     if not match or not expansion:
@@ -256,7 +269,8 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
             (
                 i
                 for i, t in enumerate(pool.tokens)
-                if i not in pool.used_tokens and (t.canonical[:2] if t.kind == "variant" else t.kind) == family
+                if i not in pool.used_tokens
+                and (t.canonical[:2] if t.kind == "variant" else t.kind) == family
             ),
             None,
         )
@@ -326,9 +340,7 @@ def suggest(found: tuple[ItemResult, ...], similarity: float, wrong: bool, is_li
     return min(grade, FAIL_CAP) if wrong else grade
 
 
-def compare(
-    typed: str, expected: str, known: Mapping[str, str] | None = None, shown: str = ""
-) -> Comparison:
+def compare(typed: str, expected: str, known: Mapping[str, str] | None = None, shown: str = "") -> Comparison:
     """Judge a typed answer against the expected one; ``known`` holds the deck's abbreviations,
     ``shown`` the card's front (on a list card, words it shows need not be typed)."""
     known = known or {}
@@ -340,7 +352,9 @@ def compare(
     typed_text = _spaced_symbols(_expand(_undefined(typed), known, typed=True), tokens(expected)[0])
     typed_tokens, typed_rest = tokens(typed_text, typed=True)
     pool = _Pool(list(typed_tokens), [w for _p, w in _words(typed_rest)])
-    front_words = {fold(w) for _p, w in _words(_expand(shown, known, typed=True))} if "\n" in expected else set()
+    front_words = (
+        {fold(w) for _p, w in _words(_expand(shown, known, typed=True))} if "\n" in expected else set()
+    )
     found = tuple(_best(item, pool, front_words, known) for item in expected_items)
     front_tokens = {t.canonical for t in tokens(shown)[0]}
     extra = tuple(

@@ -13,6 +13,12 @@ from decimal import Decimal, InvalidOperation
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
+
+def words(text: str) -> list[str]:
+    """A word list written as one string."""
+    return text.split()
+
+
 # Words rarer than this in English (wordfreq's Zipf scale: drug names, most medical terms) forgive
 # one typo at most; commoner words forgive what rapidfuzz's ratio does above WORD_RATIO.
 RARE_ZIPF = 3.0
@@ -93,11 +99,11 @@ _DNA = re.compile(
 )
 _PROTEIN = re.compile(r"\bp\.\s*\(?(?P<ref>[A-Za-z]{1,3})(?P<pos>\d+)(?P<alt>[A-Za-z]{1,3}|\*|=)\)?")
 _AMINO = dict(
-    pair.split(":")
-    for pair in (
-        "ala:A arg:R asn:N asp:D cys:C gln:Q glu:E gly:G his:H ile:I leu:L lys:K met:M phe:F pro:P "
-        "ser:S thr:T trp:W tyr:Y val:V ter:* sec:U"
-    ).split()
+    zip(
+        words("ala arg asn asp cys gln glu gly his ile leu lys met phe pro ser thr trp tyr val ter sec"),
+        "ARNDCQEGHILKMFPSTWYV*U",
+        strict=True,
+    )
 )
 _WORD = r"[^\W\d_][\w'-]*"
 _ORDER = re.compile(rf"(?P<a>{_WORD})\s*(?P<cmp>>|<)\s*(?P<b>{_WORD})")
@@ -162,7 +168,8 @@ def _quantity(match: re.Match[str]) -> str:
 
 def _variant(match: re.Match[str]) -> str:
     if match.re is _DNA:
-        return f"{match['kind'].lower()}.{match['pos']}{match['ref'].upper()}{match['op'].lower()}{match['alt'].upper()}"
+        ref, op, alt = match["ref"].upper(), match["op"].lower(), match["alt"].upper()
+        return f"{match['kind'].lower()}.{match['pos']}{ref}{op}{alt}"
 
     def amino(code: str) -> str:
         return code.upper() if len(code) == 1 else _AMINO.get(code.casefold(), code.upper())
@@ -259,8 +266,28 @@ def _plural(a: str, b: str) -> bool:
     return long in (short + "s", short + "es") or (short.endswith("y") and long == short[:-1] + "ies")
 
 
-_SUFFIXES = ("ation", "atory", "ition", "ness", "ment", "ing", "ion", "ory", "ive", "ity", "ism", "ous",
-             "ic", "al", "ed", "es", "ia", "y", "e", "s")
+_SUFFIXES = (
+    "ation",
+    "atory",
+    "ition",
+    "ness",
+    "ment",
+    "ing",
+    "ion",
+    "ory",
+    "ive",
+    "ity",
+    "ism",
+    "ous",
+    "ic",
+    "al",
+    "ed",
+    "es",
+    "ia",
+    "y",
+    "e",
+    "s",
+)
 STEM_MIN = 5
 STEM_SCORE = 90.0  # the same term in another form (inflammation, inflammatory): right, not word-perfect
 

@@ -79,9 +79,12 @@ def comparison(result: Comparison, color: bool = False) -> str:
             # The item is one exact part: its own row says what was typed.
             rows.append(("!", item.expected, f"{wrong[0].typed} (wrong)" if wrong[0].typed else "(missed)"))
             continue
-        rows.append(("✓" if item.recalled else "✗", item.expected, item.typed or ("" if wrong else "(missed)")))
+        rows.append(
+            ("✓" if item.recalled else "✗", item.expected, item.typed or ("" if wrong else "(missed)"))
+        )
         rows.extend(
-            ("!", f"  {m.expected}", f"{m.typed} (wrong)" if m.status == "wrong" else "(missed)") for m in wrong
+            ("!", f"  {m.expected}", f"{m.typed} (wrong)" if m.status == "wrong" else "(missed)")
+            for m in wrong
         )
     rows.extend(("!", "  (not in the answer)", f"{extra} (wrong)") for extra in result.extra)
     width = min(SIDE_WIDTH, max(len(e) for _m, e, _t in [("", "expected", ""), *rows]))

@@ -4,6 +4,8 @@ accepted form, lists item by item, a digit changed never passing, and the HO dec
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,7 +14,7 @@ from hypothesis import strategies as st
 from quiz.core.answers import abbreviations, compare, items
 from quiz.generator import generate
 from quiz.render.review import comparison
-from tests.conftest import HO_DECK
+from tests.conftest import HO_DECK, Invoke
 
 PASS = 3
 KNOWN = abbreviations(
@@ -201,6 +203,18 @@ def test_the_block_shows_expected_beside_typed() -> None:
     assert re.search(r"! 0\.3 mg/dL\s+0\.5 mg/dL \(wrong\)$", text, re.M)
     assert lines[-1].startswith("1 of 3 recalled; missed: hips; 0.3 mg/dL;")
     assert lines[-1].endswith("suggested grade 2.")
+
+
+def test_review_shows_a_wrong_gene_beside_the_right_one(quiz: Invoke, db_path: Path) -> None:
+    typed = "great toes\n\nendocondral\n\nACVR2\n\n"
+    result = quiz("review", "--cram", "--typed", "--section", "Fibrodysplasia", input=typed)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"✓ endochondral\s+endocondral$", result.stdout, re.M)  # a typo forgiven
+    assert re.search(r"! ACVR1\s+ACVR2 \(wrong\)$", result.stdout, re.M)
+    assert "symbol or term is wrong: no pass → suggested grade 1." in result.stdout
+    with sqlite3.connect(db_path) as connection:
+        grades = [g for (g,) in connection.execute("SELECT grade FROM reviews ORDER BY id")]
+    assert grades == [5, 4, 1]  # Enter accepted each suggestion
 
 
 # --- a digit changed never passes -------------------------------------------------------------------

@@ -79,9 +79,8 @@ def comparison(result: Comparison, color: bool = False) -> str:
             # The item is one exact part: its own row says what was typed.
             rows.append(("!", item.expected, f"{wrong[0].typed} (wrong)" if wrong[0].typed else "(missed)"))
             continue
-        rows.append(
-            ("✓" if item.recalled else "✗", item.expected, item.typed or ("" if wrong else "(missed)"))
-        )
+        typed = item.typed if result.is_list else result.typed.strip()
+        rows.append(("✓" if item.recalled else "✗", item.expected, typed or ("" if wrong else "(missed)")))
         rows.extend(
             ("!", f"  {m.expected}", f"{m.typed} (wrong)" if m.status == "wrong" else "(missed)")
             for m in wrong
@@ -99,7 +98,9 @@ def comparison(result: Comparison, color: bool = False) -> str:
     else:
         share = f"{result.similarity:.0f}% alike"
     if result.wrong:
-        share += "; a number, unit, symbol, variant or term is wrong, so it cannot pass"
+        share += "; a number, unit, symbol or term is wrong: no pass"
+    elif not result.is_list and any(m.status == "missed" for m in result.items[0].marks):
+        share += "; a number, unit, symbol or term is missing: no pass"
     lines.append(paint(f"{share} → suggested grade {result.suggested}.", color, "yellow"))
     return "\n".join(lines)
 

@@ -1,5 +1,6 @@
 """Typed answers judged like a clinician: exact parts exactly, words up to a typo, a list item by item,
-and the grade that suggests (pure). What counts as an exact part lives in quiz.core.exact.
+and the grade that suggests (pure). What counts as an exact part lives in quiz.core.exact, the forms
+an expected answer takes (items, "Full Name (ABBR)") in quiz.core.forms.
 
 The suggested grade (the README's "Typed answers" states the same rule):
 - nothing typed: 0;
@@ -18,7 +19,7 @@ The suggested grade (the README's "Typed answers" states the same rule):
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -35,10 +36,10 @@ from quiz.core.exact import (
     words,
     zipf,
 )
+from quiz.core.forms import abbreviations as abbreviations
+from quiz.core.forms import alternatives, expand, inside_parentheses, items, spaced_symbols, undefined
 
-_ABBREVIATION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){0,7}[A-Za-z][\w'-]*)\s+\(([A-Z][A-Za-z]*[A-Z]s?)[,;)]")
 _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-_ENUMERATION = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 STOPWORDS = frozenset(
     words(
         "a an the of in on at to for with by and or as from such some its their is are be been than that "
@@ -101,88 +102,6 @@ class Comparison:
         return bool(self.extra) or any(m.status == "wrong" for i in self.items for m in i.marks)
 
 
-def abbreviations(texts: Iterable[str]) -> dict[str, str]:
-    """Abbreviations a deck defines, "heterotopic ossification (HO)" -> {"ho": "heterotopic ..."}."""
-    found: dict[str, str] = {}
-    for text in texts:
-        for match in _ABBREVIATION.finditer(text):
-            expansion = _expansion(match)
-            if expansion:
-                found.setdefault(match.group(2).casefold(), expansion.casefold())
-    return found
-
-
-def _expansion(match: re.Match[str]) -> str:
-    """The words an abbreviation stands for, from those before it ("" if its letters do not fit)."""
-    words, abbr = match.group(1).split(), match.group(2)
-    letters = [c for c in abbr.rstrip("s") if c.isupper()]
-    parts = [p for w in words for p in w.split("-") if p]
-    expansion = parts[-len(letters) :]
-    if len(expansion) != len(letters) or [p[0].upper() for p in expansion] != letters:
-        return ""
-    joined = " ".join(words)
-    return joined[joined.rfind(expansion[0]) :]
-
-
-def items(expected: str) -> list[str]:
-    """The items of an expected answer: a list card's lines, or parts joined by ";", or an
-    enumeration of three or more short parts ("hips, knees, and elbows")."""
-    if "\n" in expected:
-        return [line.strip() for line in expected.split("\n") if line.strip()]
-    parts = _split_outside_parentheses(expected, re.compile(r";\s*"))
-    if len(parts) > 1:
-        return parts
-    parts = _split_outside_parentheses(expected, _ENUMERATION)
-    if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts) and re.search(r"\b(?:and|or)\b", expected):
-        return parts
-    return [expected.strip()]
-
-
-def _split_outside_parentheses(text: str, separator: re.Pattern[str]) -> list[str]:
-    parts, start = [], 0
-    for match in separator.finditer(text):
-        if text[: match.start()].count("(") == text[: match.start()].count(")"):
-            parts.append(text[start : match.start()])
-            start = match.end()
-    parts.append(text[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
-def _alternatives(item: str) -> list[str]:
-    """ "Full Name (ABBR)" is answered by the full name or by the abbreviation."""
-    match = _ABBREVIATION.search(item)
-    expansion = _expansion(match) if match else ""
-    if not match or not expansion:
-        return [item]
-    full_start = match.start(1) + match.group(1).rfind(expansion.split()[0])
-    opening = item.index("(", match.end(1))
-    abbr_start, abbr_end = match.start(2), match.end(2)
-    without = item[:abbr_start] + item[abbr_end:]
-    short = item[:full_start] + match.group(2) + " " + item[opening:abbr_start] + item[abbr_end:]
-    return [without, short]
-
-
-def _undefined(text: str) -> str:
-    """A typed "Full Name (ABBR)" less its "(ABBR)", which would count the name twice."""
-    for match in reversed(list(_ABBREVIATION.finditer(text))):
-        if _expansion(match):
-            text = text[: match.start(2)] + text[match.end(2) :]
-    return text
-
-
-def _expand(text: str, known: Mapping[str, str], typed: bool) -> str:
-    """The deck's abbreviations spelt out ("HO" -> "heterotopic ossification"); in the expected
-    answer only where written in capitals."""
-
-    def spell(match: re.Match[str]) -> str:
-        word = match.group()
-        if not typed and not word.rstrip("s").isupper():
-            return word
-        return known.get(word.casefold(), word)
-
-    return re.sub(r"\b[A-Za-z]+\b", spell, text) if known else text
-
-
 @dataclass
 class _Pool:
     """What was typed, parts and words, each used by one item at most."""
@@ -197,25 +116,11 @@ def _words(text: str) -> list[tuple[int, str]]:
     return [(m.start(), m.group()) for m in _WORDS.finditer(text) if m.group().casefold() not in STOPWORDS]
 
 
-def _inside_parentheses(text: str) -> list[tuple[int, int]]:
-    spans, depth, start = [], 0, 0
-    for index, char in enumerate(text):
-        if char == "(":
-            start = index if depth == 0 else start
-            depth += 1
-        elif char == ")" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((start, index))
-    # The whole item in parentheses is no aside.
-    return [] if len(spans) == 1 and not text[: spans[0][0]].strip() else spans
-
-
 def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) -> tuple[float, ItemResult]:
     """Match one expected item against the typed pool (marking what it uses); its score and result."""
-    text = _expand(item, known, typed=False)
+    text = expand(item, known, typed=False)
     found, rest = tokens(text)
-    asides = _inside_parentheses(text)
+    asides = inside_parentheses(text)
 
     def optional(position: int, word: str = "") -> bool:
         return any(a <= position <= b for a, b in asides) or (bool(word) and fold(word) in shown)
@@ -312,7 +217,7 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
 def _best(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) -> ItemResult:
     """The item judged in its best accepted form (full name or abbreviation)."""
     best: tuple[tuple[bool, float], ItemResult, set[int], set[int]] | None = None
-    for form in _alternatives(item):
+    for form in alternatives(item):
         trial = _Pool(pool.tokens, pool.words, set(pool.used_tokens), set(pool.used_words))
         similarity, result = _judge(form, trial, shown, known)
         rank = (result.recalled, similarity)
@@ -349,11 +254,11 @@ def compare(typed: str, expected: str, known: Mapping[str, str] | None = None, s
     if not typed.strip():
         missed = tuple(ItemResult(i, False, 0.0, "") for i in expected_items)
         return Comparison(0.0, 0, missed, (), typed, is_list)
-    typed_text = _spaced_symbols(_expand(_undefined(typed), known, typed=True), tokens(expected)[0])
+    typed_text = spaced_symbols(expand(undefined(typed), known, typed=True), tokens(expected)[0])
     typed_tokens, typed_rest = tokens(typed_text, typed=True)
     pool = _Pool(list(typed_tokens), [w for _p, w in _words(typed_rest)])
     front_words = (
-        {fold(w) for _p, w in _words(_expand(shown, known, typed=True))} if "\n" in expected else set()
+        {fold(w) for _p, w in _words(expand(shown, known, typed=True))} if "\n" in expected else set()
     )
     found = tuple(_best(item, pool, front_words, known) for item in expected_items)
     front_tokens = {t.canonical for t in tokens(shown)[0]}
@@ -370,16 +275,6 @@ def compare(typed: str, expected: str, known: Mapping[str, str] | None = None, s
     wrong = bool(extra) or any(m.status == "wrong" for i in found for m in i.marks)
     grade = suggest(found, similarity, wrong, is_list)
     return Comparison(round(similarity, 1), grade, found, extra, typed, is_list)
-
-
-def _spaced_symbols(typed: str, expected: Iterable[Token]) -> str:
-    """The answer's symbols typed with spaces between their parts ("HLA B27", "IL 6") joined again."""
-    for token in expected:
-        parts = re.findall(r"[A-Za-z]+|\d+", token.text) if token.kind == "code" else []
-        if len(parts) > 1:
-            spaced = r"(?<!\w)" + r"[\s-]*".join(map(re.escape, parts)) + r"(?!\w)"
-            typed = re.sub(spaced, token.text, typed, flags=re.IGNORECASE)
-    return typed
 
 
 def _parts(item: str) -> int:

@@ -88,7 +88,7 @@ _NUMBER = r"(?:\d+(?:,\d+)*(?:\.\d+)?|\.\d+)(?:\^-?\d+)?"
 _VALUE = rf"{_NUMBER}(?:\s*x\s*{_NUMBER})*"
 _CMP = r"(?:>=|=>|<=|=<|≥|≤|>|<|±)"
 _QUANTITY = re.compile(
-    rf"(?<![\w.])(?P<cmp>{_CMP})?\s*(?P<a>{_VALUE})\s*(?P<ua>{_UNITS})?"
+    rf"(?<![\w.])(?:(?P<cmp>{_CMP})\s*)?(?P<a>{_VALUE})\s*(?P<ua>{_UNITS})?"
     rf"(?:\s*(?P<sep>-|\bto\b|:)\s*(?P<b>{_VALUE})\s*(?P<ub>{_UNITS})?)?",
     re.IGNORECASE,
 )
@@ -106,7 +106,7 @@ _AMINO = dict(
     )
 )
 _WORD = r"[^\W\d_][\w'-]*"
-_ORDER = re.compile(rf"(?P<a>{_WORD})\s*(?P<cmp>>|<)\s*(?P<b>{_WORD})")
+_ORDER = re.compile(rf"(?<![\w'-])(?P<a>{_WORD})\s*(?P<cmp>>|<)\s*(?P<b>{_WORD})")
 _CODE_RUN = re.compile(r"(?<![\w.])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\+?")
 
 

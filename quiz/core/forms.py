@@ -8,7 +8,11 @@ from collections.abc import Iterable, Mapping
 
 from quiz.core.exact import Token
 
-_ABBREVIATION = re.compile(r"((?:[A-Za-z][\w'-]*\s+){0,7}[A-Za-z][\w'-]*)\s+\(([A-Z][A-Za-z]*[A-Z]s?)[,;)]")
+# Up to eight words, then "(ABBR" closed by ")", "," or ";"; a word start only, so a long typed
+# run of letters costs one pass.
+_ABBREVIATION = re.compile(
+    r"(?<![\w'-])((?:[A-Za-z][\w'-]*\s+){0,7}[A-Za-z][\w'-]*)\s+\(([A-Z][A-Za-z]*[A-Z]s?)[,;)]"
+)
 _ENUMERATION = re.compile(r",\s+(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,10 @@ def test_the_ho_deck_judged_against_itself() -> None:
         if other is not card and compare(other.back, card.back, known, card.front).suggested >= PASS
     ]
     assert all(typed == expected for typed, expected in passed), passed
+
+
+@pytest.mark.parametrize("typed", ["a1-" * 5000, "a" * 20000, "3-" * 10000, " " * 20000 + "3 mg"])
+def test_a_long_typed_line_is_judged_quickly(typed: str) -> None:
+    started = time.monotonic()
+    assert compare(typed, "hips\nknees\nelbows 3 mg").suggested <= 1
+    assert time.monotonic() - started < 5  # a pattern that backtracks took 25 s to 80 s on these

@@ -66,9 +66,43 @@ def grade_prompt(comparison: Comparison | None, color: bool = False) -> str:
     return paint(legend, color, "dim")
 
 
+SIDE_WIDTH = 34  # the "expected" column of a typed answer's block, before "you typed"
+
+
 def comparison(result: Comparison, color: bool = False) -> str:
-    suggestion = f"Your answer is {result.similarity:.0f}% like it: suggested grade {result.suggested}."
-    return paint(suggestion, color, "yellow")
+    """A typed answer beside the expected one: each item (and each exact part) matched, missed or
+    wrong, then the share recalled and the suggested grade."""
+    rows: list[tuple[str, str, str]] = []  # (mark, expected, typed)
+    for item in result.items:
+        wrong = [m for m in item.marks if m.status != "matched"]
+        if len(wrong) == 1 and wrong[0].expected == item.expected:
+            # The item is one exact part: its own row says what was typed.
+            rows.append(("!", item.expected, f"{wrong[0].typed} (wrong)" if wrong[0].typed else "(missed)"))
+            continue
+        typed = item.typed if result.is_list else result.typed.strip()
+        rows.append(("✓" if item.recalled else "✗", item.expected, typed or ("" if wrong else "(missed)")))
+        rows.extend(
+            ("!", f"  {m.expected}", f"{m.typed} (wrong)" if m.status == "wrong" else "(missed)")
+            for m in wrong
+        )
+    rows.extend(("!", "  (not in the answer)", f"{extra} (wrong)") for extra in result.extra)
+    width = min(SIDE_WIDTH, max(len(e) for _m, e, _t in [("", "expected", ""), *rows]))
+    lines = [paint(f"  {'expected':{width + 2}}  you typed", color, "dim")]
+    for mark, expected, typed in rows:
+        style = "green" if mark == "✓" else "red"
+        lines.append(f"  {paint(mark, color, style)} {expected:{width}}  {typed}")
+    if result.is_list:
+        missed = [i.expected for i in result.items if not i.recalled]
+        share = f"{result.recalled} of {len(result.items)} recalled"
+        share += f"; missed: {'; '.join(missed)}" if missed else ""
+    else:
+        share = f"{result.similarity:.0f}% alike"
+    if result.wrong:
+        share += "; a number, unit, symbol or term is wrong: no pass"
+    elif not result.is_list and any(m.status == "missed" for m in result.items[0].marks):
+        share += "; a number, unit, symbol or term is missing: no pass"
+    lines.append(paint(f"{share} → suggested grade {result.suggested}.", color, "yellow"))
+    return "\n".join(lines)
 
 
 def answered(item: Answered, color: bool = False) -> str:

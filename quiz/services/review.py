@@ -372,4 +372,4 @@ def check_typed(review: ReviewSession, typed: str) -> Comparison:
     card = review.current()
     if card is None:
         raise QuizError("no card is shown: nothing to compare the answer with")
-    return compare(typed, card.back, review.known_abbreviations)
+    return compare(typed, card.back, review.known_abbreviations, shown=card.front)

@@ -136,7 +136,9 @@ def test_a_deck_title_with_control_characters_is_refused(quiz: Invoke, tmp_path:
     evil.write_text('---\ntitle: "Evil \\e]0;pwned\\a deck"\n---\n## S\n\n- HO is **bone**\n')
     result = quiz("import", str(evil))
     assert result.exit_code == 1
-    assert "evil.md: the deck's title 'Evil \\x1b]0;pwned\\x07 deck' holds control characters" in result.stderr
+    assert (
+        "evil.md: the deck's title 'Evil \\x1b]0;pwned\\x07 deck' holds control characters" in result.stderr
+    )
     _clean(result.stderr)
     outline = quiz("outline", str(evil))
     assert outline.exit_code == 0

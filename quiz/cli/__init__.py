@@ -100,7 +100,7 @@ def _escaped(exc: click.ClickException) -> click.ClickException:
     """The error with the values it echoes (an unknown option, an extra argument) shown escaped."""
     from quiz.render.terminal import printable
 
-    exc.message = printable(exc.message)
+    exc.message = printable(exc.message)  # type: ignore[misc]  # Final in click's stubs, set once here
     return exc
 
 

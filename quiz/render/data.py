@@ -9,7 +9,6 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
-
 _C1 = re.compile("[\x7f-\x9f]")
 
 

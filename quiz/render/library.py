@@ -102,7 +102,9 @@ def outline_warnings(result: OutlineResult) -> list[str]:
 def outline_tree(result: OutlineResult, color: bool = False) -> str:
     """The section tree; with the cards, each section's cards and the text that made none under it,
     in the document's order."""
-    root = _Node(f"{paint(shown(result.name), color, 'bold')} ({cards_count(result.cards)}, deck id {result.deck})")
+    root = _Node(
+        f"{paint(shown(result.name), color, 'bold')} ({cards_count(result.cards)}, deck id {result.deck})"
+    )
     under = _outline_items(result)
     if result.sections:
         _add_items(root, under.pop(result.sections[0].path, None), color)
@@ -157,11 +159,14 @@ def _add_items(node: _Node, items: tuple[list[OutlineCard], list[Uncarded]] | No
 
 def _card_label(card: OutlineCard, color: bool) -> str:
     label = (
-        f"{paint(card.kind, color, 'cyan')} {paint(f'· line {card.line}:', color, 'dim')} {shown(card.front)}\n"
+        f"{paint(card.kind, color, 'cyan')} {paint(f'· line {card.line}:', color, 'dim')} "
+        f"{shown(card.front)}\n"
         f"{paint('→', color, 'dim')} {shown(card.back.replace(chr(10), '; '))}"
     )
     if card.flags:
-        label += f"\n{paint('flagged:', color, 'bold', 'red')} {paint(shown(', '.join(card.flags)), color, 'red')}"
+        label += (
+            f"\n{paint('flagged:', color, 'bold', 'red')} {paint(shown(', '.join(card.flags)), color, 'red')}"
+        )
     return label
 
 

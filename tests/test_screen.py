@@ -165,3 +165,23 @@ def test_card_text_with_escape_sequences_is_shown_escaped(db_path: Path, width: 
     assert found is None, f"raw {found[0]!r}"
     assert "\\x1b]0;pwned\\x07\\x1b[2J" in written.replace("\n", "")
     review.lines_fit()
+
+
+@pytest.mark.parametrize("command", [["status"], ["review", "--new", "1"]])
+def test_no_color_option_takes_the_colour_away_on_a_terminal(db_path: Path, command: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
+    env.update(QUIZ_DB=str(db_path), TERM="xterm")
+    sgr = re.compile(r"\x1b\[[0-9;]*m")
+    outputs = []
+    for flag in ([], ["--no-color"]):
+        child = pexpect.spawn(
+            sys.executable, ["-m", "quiz", *flag, *command], env=env, encoding="utf-8", timeout=TIMEOUT
+        )
+        if command[0] == "review":
+            child.expect("show the answer")
+            child.send("q")
+        child.expect(pexpect.EOF)
+        child.close()
+        outputs.append(child.before)
+    coloured, plain = outputs
+    assert sgr.search(coloured) and not sgr.search(plain)

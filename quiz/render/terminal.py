@@ -1,7 +1,9 @@
 """What reaches a terminal: text from data with its control characters shown escaped, never run;
 lines wrapped at word boundaries to the terminal's width; the screen cleared between cards.
 
-Pure: strings in, strings out. The CLI passes everything it prints through ``printable``.
+Pure: strings in, strings out. Renderers put data through ``shown`` (tables: the columns layout
+does it per cell); the CLI's printers (results, notes, errors, the review) put their text through
+``printable`` as well.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from quiz.core.controls import CONTROL, escaped
 CLEAR = "\x1b[H\x1b[2J"  # cursor home, erase the screen: quiz's own, written only to a terminal
 # The colour codes quiz itself writes (quiz.render.style.paint): Select Graphic Rendition only.
 SGR = re.compile(r"\x1b\[[0-9;]*m")
-_BULLET = re.compile(r"^( *)((?:• |- |\d+\. )?)")
+_CODES = re.compile(f"(?:{SGR.pattern})*")
+_BULLET = re.compile(r"( *)((?:• |- |\d+\. )?)")
 
 __all__ = ["CLEAR", "printable", "shown", "visible_length", "wrap"]
 
@@ -64,12 +67,15 @@ def _cut(word: str, width: int) -> list[str]:
 def _wrap_line(line: str, width: int) -> list[str]:
     if visible_length(line) <= width:
         return [line]
-    lead = _BULLET.match(line)
-    first_indent = lead[1] + lead[2] if lead else ""
-    hanging = " " * len(first_indent) if len(first_indent) < width // 2 else ""
+    codes = _CODES.match(line)  # a painted line's colour comes first, then its indent or bullet
+    start = codes.end() if codes else 0
+    lead = _BULLET.match(line, start)
+    first_indent = line[:start] + (lead[1] + lead[2] if lead else "")
+    indent = len(first_indent) - start
+    hanging = " " * indent if indent < width // 2 else ""
     words = [w for w in re.split(" +", line[len(first_indent) :]) if w]
     out: list[str] = []
-    current, length = first_indent, len(first_indent)
+    current, length = first_indent, indent
     fresh = True  # nothing but the indent on the current line yet
     for word in words:
         size = visible_length(word)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
@@ -26,10 +26,12 @@ F = TypeVar("F", bound="Callable[..., Any]")
 
 
 class App:
-    """What every command shares: where the database is. Each command opens one connection."""
+    """What every command shares: where the database is, and whether colour is refused (the global
+    --no-color). Each command opens one connection."""
 
-    def __init__(self, db_option: str | None) -> None:
+    def __init__(self, db_option: str | None, no_color: bool = False) -> None:
         self.db_option = db_option
+        self.no_color = no_color
 
     @contextmanager
     def db(self, read_only: bool = False) -> Iterator[Db]:
@@ -62,35 +64,61 @@ def _fill(db: Db) -> None:
 
 
 def _note(message: str) -> None:
-    click.echo(message, err=True)
+    from quiz.render.terminal import printable
+
+    click.echo(printable(message), err=True)
+
+
+def color_on(stream: TextIO | None = None) -> bool:
+    """Colour on ``stream`` (standard output): only on a terminal, and never with NO_COLOR set or
+    the global --no-color given (quiz.render.style.use_color is the one rule)."""
+    from quiz.render.style import use_color
+
+    ctx = click.get_current_context(silent=True)
+    app = ctx.find_object(App) if ctx is not None else None
+    return use_color(stream or sys.stdout, no_color=bool(app and app.no_color))
 
 
 def _color() -> bool:
-    """Colour on standard output: only on a terminal, and never with NO_COLOR set."""
-    from quiz.render.style import use_color
-
-    return use_color(sys.stdout)
+    return color_on(sys.stdout)
 
 
 def _show(result: object, fmt: str, table: Callable[[], str]) -> None:
-    """Print a result: the table's text, or the same result as JSON."""
+    """Print a result: the table's text (its control characters shown escaped), or the same result
+    as JSON."""
     if fmt == "json":
         from quiz.render.data import to_json
 
         click.echo(to_json(result))
     else:
-        click.echo(table())
+        from quiz.render.terminal import printable
+
+        click.echo(printable(table(), _color()))
+
+
+def _escaped(exc: click.ClickException) -> click.ClickException:
+    """The error with the values it echoes (an unknown option, an extra argument) shown escaped."""
+    from quiz.render.terminal import printable
+
+    exc.message = printable(exc.message)  # type: ignore[misc]  # Final in click's stubs, set once here
+    return exc
 
 
 class QuizCommand(click.Command):
     """A command whose option values a service refused (OptionError) exit 2 with its usage line,
     as click's own checks of an option do."""
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _escaped(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except OptionError as exc:
-            raise click.UsageError(str(exc), ctx=ctx) from None
+            raise _escaped(click.UsageError(str(exc), ctx=ctx)) from None
 
 
 class QuizGroup(click.Group):
@@ -99,15 +127,24 @@ class QuizGroup(click.Group):
     command_class = QuizCommand
     group_class = type  # subgroups are QuizGroups too
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.ClickException as exc:
+            raise _escaped(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
+        # Every message echoes values as they were given or stored: shown escaped, never run.
         try:
             return super().invoke(ctx)
+        except click.ClickException as exc:
+            raise _escaped(exc) from None
         except QuizError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise _escaped(click.ClickException(str(exc))) from None
         except Exception as exc:
             if type(exc).__module__.startswith("sqlalchemy"):
                 detail = getattr(exc, "orig", None) or exc
-                raise click.ClickException(f"database error: {detail}") from None
+                raise _escaped(click.ClickException(f"database error: {detail}")) from None
             raise
 
 
@@ -132,11 +169,12 @@ pass_app = click.make_pass_decorator(App)
     default=None,
     help="Database file or SQLAlchemy URL (default: $QUIZ_DB, else quiz.db in your data folder).",
 )
+@click.option("--no-color", is_flag=True, help="No colour, even on a terminal (as NO_COLOR does).")
 @click.version_option(__version__, prog_name="quiz")
 @click.pass_context
-def main(ctx: click.Context, db: str | None) -> None:
+def main(ctx: click.Context, db: str | None, no_color: bool) -> None:
     """Spaced-repetition flashcards made from clinical source documents."""
-    ctx.obj = App(db)
+    ctx.obj = App(db, no_color)
 
 
 def _now() -> datetime:

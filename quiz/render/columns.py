@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Collection, Sequence
 
 from quiz.render.style import CODES, RESET, paint
+from quiz.render.terminal import shown
 
 GAP = "  "
 ELLIPSIS = "…"
@@ -68,8 +69,10 @@ def columns(
     With a ``width``, a wider table takes the room from its ``wrap`` columns, whose cells then wrap
     onto more lines, or else from its first column, whose cells are cut with an ellipsis. A cell of
     a ``wrap`` column may hold several lines. Rows whose index is in ``strong`` are bold when
-    ``color`` is on; ``spaced`` puts an empty line between rows.
+    ``color`` is on; ``spaced`` puts an empty line between rows. Control characters in a cell are
+    shown escaped (quiz.render.terminal.shown), before the widths are measured.
     """
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [max([len(h), *(_longest(r[i]) for r in rows)]) for i, h in enumerate(headers)]
     if width is not None:
         widths = _narrowed(widths, width, wrap)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
+
+_C1 = re.compile("[\x7f-\x9f]")
 
 
 def plain(value: Any) -> Any:
@@ -28,5 +31,7 @@ def plain(value: Any) -> Any:
 
 
 def to_json(value: Any) -> str:
-    """What `--format json` prints: indented, non-ASCII kept as it is."""
-    return json.dumps(plain(value), ensure_ascii=False, indent=2)
+    """What `--format json` prints: indented, non-ASCII kept as it is, but DEL and C1 control
+    characters (which json leaves raw, and U+009B starts a terminal command) written as \\u escapes."""
+    text = json.dumps(plain(value), ensure_ascii=False, indent=2)
+    return _C1.sub(lambda match: f"\\u{ord(match[0]):04x}", text) if _C1.search(text) else text

@@ -12,6 +12,7 @@ from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.render.columns import columns, terminal_width
 from quiz.render.data import to_json
 from quiz.render.style import paint
+from quiz.render.terminal import shown
 
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
     from quiz.core.drafts import Uncarded
@@ -101,7 +102,9 @@ def outline_warnings(result: OutlineResult) -> list[str]:
 def outline_tree(result: OutlineResult, color: bool = False) -> str:
     """The section tree; with the cards, each section's cards and the text that made none under it,
     in the document's order."""
-    root = _Node(f"{paint(result.name, color, 'bold')} ({cards_count(result.cards)}, deck id {result.deck})")
+    root = _Node(
+        f"{paint(shown(result.name), color, 'bold')} ({cards_count(result.cards)}, deck id {result.deck})"
+    )
     under = _outline_items(result)
     if result.sections:
         _add_items(root, under.pop(result.sections[0].path, None), color)
@@ -109,7 +112,7 @@ def outline_tree(result: OutlineResult, color: bool = False) -> str:
     for section in result.sections[1:]:
         parent = nodes[max(level for level in nodes if level < section.level)]
         count = paint("empty", color, "yellow") if section.empty else cards_count(section.card_count)
-        label = f"{section.title}  {paint(f'line {section.line}', color, 'dim')} · {count}"
+        label = f"{shown(section.title)}  {paint(f'line {section.line}', color, 'dim')} · {count}"
         nodes = {level: node for level, node in nodes.items() if level < section.level}
         nodes[section.level] = _Node(label)
         parent.children.append(nodes[section.level])
@@ -149,18 +152,21 @@ def _add_items(node: _Node, items: tuple[list[OutlineCard], list[Uncarded]] | No
     labels = [(card.line, _card_label(card, color)) for card in cards]
     for piece in uncarded:
         where = paint(f"line {piece.line}:", color, "dim")
-        labels.append((piece.line, f"{paint('no card:', color, 'yellow')} {where} {piece.text}"))
+        labels.append((piece.line, f"{paint('no card:', color, 'yellow')} {where} {shown(piece.text)}"))
     for _line, label in sorted(labels, key=lambda pair: pair[0]):
         node.children.append(_Node(label))
 
 
 def _card_label(card: OutlineCard, color: bool) -> str:
     label = (
-        f"{paint(card.kind, color, 'cyan')} {paint(f'· line {card.line}:', color, 'dim')} {card.front}\n"
-        f"{paint('→', color, 'dim')} {card.back.replace(chr(10), '; ')}"
+        f"{paint(card.kind, color, 'cyan')} {paint(f'· line {card.line}:', color, 'dim')} "
+        f"{shown(card.front)}\n"
+        f"{paint('→', color, 'dim')} {shown(card.back.replace(chr(10), '; '))}"
     )
     if card.flags:
-        label += f"\n{paint('flagged:', color, 'bold', 'red')} {paint(', '.join(card.flags), color, 'red')}"
+        label += (
+            f"\n{paint('flagged:', color, 'bold', 'red')} {paint(shown(', '.join(card.flags)), color, 'red')}"
+        )
     return label
 
 
@@ -249,7 +255,7 @@ def cards_table(result: CardsResult, color: bool = False) -> str:
     return columns(
         ["section", "kind", "front", "back", "refs", "line"],
         rows,
-        title=paint(f"{result.name}: {len(result.cards)} cards", color, "bold"),
+        title=paint(f"{shown(result.name)}: {len(result.cards)} cards", color, "bold"),
         left={0, 1, 2, 3, 4},
         wrap={0, 2, 3, 4},
         width=terminal_width(),

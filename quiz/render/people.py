@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quiz.render.columns import columns, terminal_width
+from quiz.render.terminal import shown
 
 if TYPE_CHECKING:
     from quiz.services.cohorts import (
@@ -48,7 +49,7 @@ def learners_table(rows: tuple[LearnerSummary, ...], color: bool = False) -> str
 
 
 def unsuspended_line(result: UnsuspendResult) -> str:
-    return f"{_plural(result.cards, 'card')} of {result.learner} back in the review."
+    return shown(f"{_plural(result.cards, 'card')} of {result.learner} back in the review.")
 
 
 def _decks(decks: tuple[AssignedDeck, ...]) -> str:
@@ -70,17 +71,19 @@ def cohorts_table(rows: tuple[CohortSummary, ...], color: bool = False) -> str:
 
 
 def cohort_detail(detail: CohortDetail) -> str:
-    return "\n".join(
-        [
-            f"Cohort {detail.name} (created {detail.created_at:%Y-%m-%d})",
-            f"Decks: {_decks(detail.decks)}",
-            f"Learners ({len(detail.learners)}): {', '.join(detail.learners) or 'none yet'}",
-        ]
+    return shown(
+        "\n".join(
+            [
+                f"Cohort {detail.name} (created {detail.created_at:%Y-%m-%d})",
+                f"Decks: {_decks(detail.decks)}",
+                f"Learners ({len(detail.learners)}): {', '.join(detail.learners) or 'none yet'}",
+            ]
+        )
     )
 
 
 def created_line(made: CohortSummary) -> str:
-    return f"Created cohort {made.name}. Next: quiz cohort add {made.name} LEARNER..."
+    return shown(f"Created cohort {made.name}. Next: quiz cohort add {made.name} LEARNER...")
 
 
 def membership_lines(change: MembershipChange, added: bool) -> str:
@@ -94,23 +97,27 @@ def membership_lines(change: MembershipChange, added: bool) -> str:
     if change.unchanged:
         where = f"In {change.cohort} already" if added else f"Not in {change.cohort}"
         lines.append(f"{where}: {', '.join(change.unchanged)}.")
-    return "\n".join(lines)
+    return shown("\n".join(lines))
 
 
 def assigned_line(result: AssignResult) -> str:
     row = result.assigned
     if row is None:
-        return f"Deck {result.deck} is no longer assigned to {result.cohort}."
+        return shown(f"Deck {result.deck} is no longer assigned to {result.cohort}.")
     when = f", due {row.due_date.isoformat()}" if row.due_date else ", no date"
-    return f"{'Assigned' if result.new else 'Updated'} {row.deck} ({row.name}) to {result.cohort}{when}."
+    return shown(
+        f"{'Assigned' if result.new else 'Updated'} {row.deck} ({row.name}) to {result.cohort}{when}."
+    )
 
 
 def progress_import_lines(result: ProgressImport) -> str:
-    return "\n".join(
-        f"{item.path}: {item.learner}, {_plural(item.added, 'new review')}"
-        f" ({item.reviews - item.added} already here), {item.cards} card states replayed."
-        + (f" {_plural(item.repeated, 'repeated row')} of the file counted once." if item.repeated else "")
-        for item in result.files
+    return shown(
+        "\n".join(
+            f"{item.path}: {item.learner}, {_plural(item.added, 'new review')}"
+            f" ({item.reviews - item.added} already here), {item.cards} card states replayed."
+            + (f" {_plural(item.repeated, 'repeated row')} of the file counted once." * (item.repeated > 0))
+            for item in result.files
+        )
     )
 
 
@@ -121,7 +128,7 @@ def invite_lines(result: InviteResult) -> str:
         done.append(f" ({result.learner} was added to the cohort)")
     if result.replaced:
         done.append(f"; {result.learner}'s earlier invite no longer signs")
-    return (
+    return shown(
         "".join(done) + ".\n"
         f"Give it to {result.learner} alone; they export with "
         f"quiz progress export --invite {result.path.name} -o progress.json"
@@ -129,14 +136,14 @@ def invite_lines(result: InviteResult) -> str:
 
 
 def progress_export_line(result: ProgressExport) -> str:
-    return (
+    return shown(
         f"Wrote {result.path}: {result.reviews} reviews by {result.learner}"
         f" ({', '.join(result.decks) or 'no deck yet'})."
     )
 
 
 def simulation_line(result: SimulationResult) -> str:
-    return (
+    return shown(
         f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
         f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "
         f"({result.cards} cards): {result.reviews} reviews. "

@@ -3,9 +3,10 @@ drawn into the file."""
 
 from __future__ import annotations
 
+import html
 from datetime import date
-from html import escape
 
+from quiz.core.controls import NAME_CONTROL, escaped
 from quiz.core.drafts import breadcrumb
 from quiz.core.measures import ProgressReport
 from quiz.render.reports import last_seen, pace_text, percent, short
@@ -20,6 +21,11 @@ th:first-child,td:first-child,td.text{text-align:left}th{background:#f3f6f9}
 .risk{color:#a1260d;font-weight:600}.ok{color:#2f7a3b}svg{display:block;margin:.5rem 0}
 svg text{font:11px system-ui,sans-serif;fill:#1d2733}.legend{color:#5b6675;font-size:12px}
 """
+
+
+def escape(text: str) -> str:
+    """Text for HTML: markup escaped, and control characters (not HTML's text) shown as ``\\xNN``."""
+    return html.escape(escaped(text, NAME_CONTROL))
 
 
 def _shade(value: float) -> str:

@@ -10,6 +10,7 @@ from quiz.core.drafts import breadcrumb
 from quiz.core.measures import LearnerProgress, ProgressReport
 from quiz.render.columns import columns
 from quiz.render.data import to_json as emit
+from quiz.render.terminal import shown
 
 
 def percent(value: float | None) -> str:
@@ -115,9 +116,11 @@ def to_json(report: ProgressReport) -> str:
 
 
 def to_csv(report: ProgressReport) -> str:
-    """One row per learner, with a mastery column per section: a spreadsheet's view."""
+    """One row per learner, with a mastery column per section: a spreadsheet's view. Each value is
+    one line of text: control characters shown escaped, a header's line breaks made spaces."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    header = [f"mastery: {' '.join(breadcrumb(s.path).split())}" for s in report.sections]
     writer.writerow(
         [
             "learner",
@@ -134,7 +137,7 @@ def to_csv(report: ProgressReport) -> str:
             "overdue",
             "last_review",
             "pace",
-            *(f"mastery: {breadcrumb(s.path)}" for s in report.sections),
+            *header,
         ]
     )
     for p in report.learners:
@@ -157,7 +160,7 @@ def to_csv(report: ProgressReport) -> str:
                 *(f"{p.mastery.get(s.section_id, 0.0):.4f}" for s in report.sections),
             ]
         )
-    return out.getvalue().rstrip("\n")
+    return shown(out.getvalue().rstrip("\n"))
 
 
 # --- the terminal --------------------------------------------------------------------------------------
@@ -198,10 +201,10 @@ def to_table(report: ProgressReport, color: bool = False) -> str:
             ]
             for p in report.learners
         ],
-        title=f"{report.title}: {report.today.isoformat()} (reviews since {report.since.isoformat()})",
+        title=f"{shown(report.title)}: {report.today.isoformat()} (reviews since {report.since.isoformat()})",
         left={0, 9},
     )
-    risks = [f"  {p.name}: {'; '.join(p.reasons)}" for p in report.learners if p.at_risk]
+    risks = [f"  {shown(p.name)}: {shown('; '.join(p.reasons))}" for p in report.learners if p.at_risk]
     parts = [people, "\n".join(["At risk:", *risks]) if risks else "No learner is at risk."]
     parts.append(
         columns(

@@ -10,6 +10,7 @@ from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.render.columns import columns, terminal_width
 from quiz.render.data import to_json
 from quiz.render.style import paint
+from quiz.render.terminal import shown
 
 if TYPE_CHECKING:
     from quiz.core.answers import Comparison
@@ -25,13 +26,18 @@ GRADES = (
     "4 right, hesitated",
     "5 perfect",
 )
+# At most 79 columns a line, so the keys read whole on an 80-column terminal.
 HELP = """Keys:
-  Enter  show the answer (and, after a typed answer, accept the suggested grade)
-  0-5    grade the card: 0 blackout, 1 wrong but recognised, 2 wrong but easy once seen,
-         3 right with serious difficulty, 4 right after a hesitation, 5 perfect
-  u      undo the last answer      s  suspend this card      b  bury it until tomorrow
-  ?      this help                 q  quit (Ctrl-C and Ctrl-D quit too)
+  Enter  show the answer (after a typed answer: accept the suggested grade)
+  0-5    grade the card: 0 blackout, 1 wrong but recognised,
+         2 wrong but easy once seen, 3 right with serious difficulty,
+         4 right after a hesitation, 5 perfect
+  u      undo the last answer   s  suspend this card   b  bury until tomorrow
+  ?      this help              q  quit (Ctrl-C and Ctrl-D quit too)
 Cards graded under 4 come back before the session ends."""
+TYPED_HELP = """With --typed, at the answer prompt: q alone quits, ? alone shows the keys;
+to answer "q" or "?" itself, type \\q or \\? (a leading backslash is dropped)."""
+LEGEND_GAP = " · "
 
 
 def duration(seconds: float) -> str:
@@ -44,14 +50,14 @@ def progress(done: int, left: int, seconds: float, color: bool = False) -> str:
 
 
 def front(card: ReviewCard, color: bool = False) -> str:
-    crumb = paint(card.breadcrumb, color, "cyan")
-    return f"\n{crumb}\n{paint(card.front, color, 'bold')}"
+    crumb = paint(shown(card.breadcrumb), color, "cyan")
+    return f"\n{crumb}\n{paint(shown(card.front), color, 'bold')}"
 
 
 def back(card: ReviewCard, color: bool = False) -> str:
-    lines = card.back.split("\n")
-    answer = "\n".join(f"  • {line}" for line in lines) if len(lines) > 1 else f"  {card.back}"
-    refs = f"  [refs {', '.join(card.references)}]" if card.references else ""
+    lines = shown(card.back).split("\n")
+    answer = "\n".join(f"  • {line}" for line in lines) if len(lines) > 1 else f"  {lines[0]}"
+    refs = f"  [refs {shown(', '.join(card.references))}]" if card.references else ""
     return paint(answer, color, "green") + paint(refs, color, "dim")
 
 
@@ -59,11 +65,27 @@ def front_prompt(color: bool = False) -> str:
     return paint("[Enter] show the answer · ? help", color, "dim")
 
 
-def grade_prompt(comparison: Comparison | None, color: bool = False) -> str:
-    legend = " · ".join(GRADES)
+def typed_prompt(color: bool = False) -> str:
+    return paint("Your answer (Enter alone to just show it; ? help, q quit):", color, "dim")
+
+
+def legend(items: list[str], width: int | None = None) -> str:
+    """The items joined by " · ", a line broken only between two items (never inside one) so the
+    lines fit ``width`` columns."""
+    lines: list[str] = []
+    for item in items:
+        if lines and (width is None or len(lines[-1]) + len(LEGEND_GAP) + len(item) <= width):
+            lines[-1] += LEGEND_GAP + item
+        else:
+            lines.append(item)
+    return "\n".join(lines)
+
+
+def grade_prompt(comparison: Comparison | None, color: bool = False, width: int | None = None) -> str:
+    items = list(GRADES)
     if comparison is not None:
-        legend = f"Enter accepts {comparison.suggested}, or grade: {legend}"
-    return paint(legend, color, "dim")
+        items.insert(0, f"Enter accepts {comparison.suggested}, or grade:")
+    return paint(legend(items, width), color, "dim")
 
 
 SIDE_WIDTH = 34  # the "expected" column of a typed answer's block, before "you typed"
@@ -129,11 +151,11 @@ def undone(item: Answered) -> str:
 
 
 def problem(message: str, color: bool = False) -> str:
-    return paint(message, color, "red")
+    return paint(shown(message), color, "red")
 
 
-def help_text() -> str:
-    return HELP
+def help_text(typed: bool = False) -> str:
+    return f"{HELP}\n{TYPED_HELP}" if typed else HELP
 
 
 def nothing_due(review: ReviewSession) -> str:
@@ -149,13 +171,13 @@ def summary(result: ReviewSummary) -> str:
         share = f"{result.answered} answer{'s' if result.answered != 1 else ''} on {result.cards} "
         share += f"card{'s' if result.cards != 1 else ''}, {(result.correct_share or 0):.0%} correct"
     lines = [
-        f"Session for {result.learner}: {share}, {duration(result.seconds)}.",
+        f"Session for {shown(result.learner)}: {share}, {duration(result.seconds)}.",
         f"Streak: {result.streak} day{'s' if result.streak != 1 else ''}. "
         f"Due tomorrow: {result.due_tomorrow}; "
         f"in the next {STATUS_FORECAST_DAYS} days: {result.due_next_7_days}.",
     ]
     if result.leeches:
-        lines.append(f"Leeches suspended: {', '.join(result.leeches)}.")
+        lines.append(f"Leeches suspended: {shown(', '.join(result.leeches))}.")
     return "\n".join(lines)
 
 
@@ -187,7 +209,7 @@ def status_table(report: StatusReport, color: bool = False) -> str:
     return columns(
         ["deck and section", "new", "due", "overdue", "suspended", *days],
         rows,
-        title=f"Status for {report.learner}, {report.today.isoformat()}",
+        title=f"Status for {shown(report.learner)}, {report.today.isoformat()}",
         strong=strong,
         width=terminal_width(),
         color=color,
@@ -221,11 +243,11 @@ def status_json(report: StatusReport) -> str:
 def suspended_table(report: SuspendedReport, color: bool = False) -> str:
     what = "Leeches" if report.leeches_only else "Suspended cards"
     if not report.cards:
-        return f"{what} of {report.learner}: none."
+        return f"{what} of {shown(report.learner)}: none."
     return columns(
         ["key", "section", "front", "back"],
         [[c.key, BREADCRUMB_SEPARATOR.join(c.section), c.front, c.back] for c in report.cards],
-        title=paint(f"{what} of {report.learner}", color, "bold"),
+        title=paint(f"{what} of {shown(report.learner)}", color, "bold"),
         left={0, 1, 2, 3},
         wrap={1, 2, 3},
         width=terminal_width(),

@@ -16,9 +16,10 @@ CODES = {
 }
 
 
-def use_color(stream: TextIO) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org)."""
-    if os.environ.get("NO_COLOR"):
+def use_color(stream: TextIO, no_color: bool = False) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set to anything (no-color.org) or
+    ``no_color`` (the global --no-color) says so."""
+    if no_color or os.environ.get("NO_COLOR"):
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from quiz.core.controls import check_name
 from quiz.errors import NotFoundError, OptionError, QuizError
 from quiz.services import learners
 from quiz.services.lookup import find_cohort, find_deck, find_learner
@@ -65,6 +66,7 @@ def create(db: Db, name: str, now: datetime) -> CohortSummary:
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise QuizError(f"a cohort's name must be 1 to {MAX_NAME} characters, not {name!r}")
+    check_name("cohort", name)
     with db.transaction():
         if store_cohorts.cohort_by_name(db, name) is not None:
             raise QuizError(f"cohort '{name}' exists already: choose another name")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.config import bundled_decks_dir
+from quiz.core.controls import NAME_CONTROL, escaped
 from quiz.core.identity import ImportPlan, plan_import
 from quiz.errors import QuizError
 from quiz.generator import guess_format
@@ -95,6 +96,11 @@ def _plan(db: Db, document: Document, replace: bool) -> tuple[Document, ImportPl
     """What importing the document would change, and the deck's earlier source when this document
     takes the deck over from a file of another name (refused without ``replace``)."""
     draft = document.draft
+    if NAME_CONTROL.search(draft.name):  # a YAML title may spell an escape sequence ("\e]0;...")
+        raise QuizError(
+            f"{draft.source}: the deck's title '{escaped(draft.name, NAME_CONTROL)}' holds control "
+            "characters: write it as plain text"
+        )
     deck = next((d for d in store_decks.decks(db) if d.slug == draft.deck_id), None)
     stored = store_decks.stored_cards(db, deck.id) if deck is not None else []
     plan = plan_import(stored, list(draft.cards))

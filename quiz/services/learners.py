@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from quiz.core.controls import check_name
 from quiz.errors import QuizError
 from quiz.services.lookup import resolve_learner
 from quiz.services.review import resolve_scope
@@ -77,7 +78,7 @@ def _check_name(name: str) -> str:
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise QuizError(f"a learner's name must be 1 to {MAX_NAME} characters, not {name!r}")
-    return name
+    return check_name("learner", name)
 
 
 def add(db: Db, name: str, now: datetime) -> LearnerInfo:

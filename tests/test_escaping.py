@@ -1,0 +1,173 @@
+"""The terminal shows text, never commands: control characters in names and card text come out
+escaped in every command's output, even through a pipe, and names holding them are refused."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from quiz.render.style import paint
+from quiz.render.terminal import printable, shown, wrap
+from tests.conftest import Invoke
+
+PAYLOADS = [
+    "\x1b]0;pwned\x07",  # set the window's title
+    "\x1b[2J",  # clear the screen
+    "\x1b]8;;http://evil\x07link\x1b]8;;\x07",  # a clickable link to anywhere
+    "\x9b31m",  # C1's one-character CSI
+]
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what must never reach the terminal
+
+
+def _clean(text: str) -> None:
+    found = RAW.search(text)
+    assert found is None, f"raw {found[0]!r} in {text!r}"
+
+
+@pytest.fixture(params=PAYLOADS, ids=["title", "clear", "link", "c1"])
+def hostile(request: pytest.FixtureRequest, quiz: Invoke, db_path: Path) -> str:
+    """A database whose learner, cohort, deck, section and cards hold the payload, as a database
+    written before names were checked, or edited by hand, would."""
+    payload: str = request.param
+    quiz("cohort", "create", "nurses")
+    quiz("cohort", "add", "nurses", "alice")
+    quiz("cohort", "assign", "nurses", "heterotopic-ossification")
+    assert quiz("review", "--learner", "alice", "--new", "2", input="\n4\n\n1\nq\n").exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE learners SET name = ? WHERE name = 'alice'", (f"al{payload}ice",))
+        connection.execute("UPDATE cohorts SET name = ?", (f"nur{payload}ses",))
+        connection.execute("UPDATE decks SET name = ?", (f"Heterotopic{payload} Ossification",))
+        connection.execute(
+            "UPDATE sections SET title = replace(title, 'Types', ?), path = replace(path, 'Types', ?)",
+            (f"Ty{payload}pes", f"Ty{payload}pes"),
+        )
+        connection.execute("UPDATE cards SET front = ? || front, back = back || ?", (payload, payload))
+    return payload
+
+
+def test_every_command_shows_names_and_cards_escaped(quiz: Invoke, hostile: str, tmp_path: Path) -> None:
+    learner, cohort = f"al{hostile}ice", f"nur{hostile}ses"
+    commands = [
+        ["learner", "list"],
+        ["cohort", "list"],
+        ["cohort", "show", cohort],
+        ["cohort", "report", cohort],
+        ["cohort", "report", cohort, "--format", "csv"],
+        ["cohort", "report", cohort, "--format", "html"],
+        ["status", "--learner", learner],
+        ["stats", "--learner", learner],
+        ["stats", "--learner", learner, "--format", "csv"],
+        ["cards", "heterotopic-ossification"],
+        ["decks"],
+        ["leeches", "--learner", learner],
+        ["cohort", "assign", cohort, "heterotopic-ossification"],
+        ["unsuspend", "--learner", learner],
+    ]
+    for args in commands:
+        result = quiz(*args)
+        assert result.exit_code == 0, (args, result.output)
+        _clean(result.stdout)
+        _clean(result.stderr)
+    assert "\\x1b" in quiz("learner", "list").stdout or "\\x9b" in quiz("learner", "list").stdout
+    review = quiz("review", "--learner", learner, "--cram", input="\n5\n\n?\n5\nq\n")
+    assert review.exit_code == 0, review.output
+    _clean(review.stdout)
+    assert shown(hostile) in review.stdout  # shown, not dropped: the learner sees what is there
+
+
+def test_json_has_no_raw_control_characters(quiz: Invoke, hostile: str) -> None:
+    for args in (
+        ["learner", "list"],
+        ["cohort", "report", f"nur{hostile}ses"],
+        ["cards", "heterotopic-ossification"],
+        ["status", "--learner", f"al{hostile}ice"],
+    ):
+        result = quiz(*args, "--format", "json")
+        _clean(result.stdout)
+        json.loads(result.stdout)  # still JSON, the characters escaped as \u00XX
+    names = [row["name"] for row in json.loads(quiz("learner", "list", "--format", "json").stdout)]
+    assert f"al{hostile}ice" in names  # the value itself, for a program
+
+
+def test_errors_echo_values_escaped(quiz: Invoke, hostile: str) -> None:
+    for args in (
+        ["cards", f"cardio{hostile}logy"],
+        ["cohort", "show", f"x{hostile}"],
+        ["status", "--learner", f"bob{hostile}"],
+        ["learner", "rename", f"al{hostile}ice", f"alice{hostile}"],
+        ["learner", "add", f"bob{hostile}"],
+        ["cohort", "create", f"x{hostile}"],
+        ["cohort", "add", "nurses", f"bob{hostile}"],
+        ["decks", f"--bad{hostile}"],
+        ["review", "--new", f"x{hostile}"],
+    ):
+        result = quiz(*args)
+        assert result.exit_code in (1, 2), args
+        assert [line for line in result.stderr.splitlines() if line.startswith("Error: ")], args
+        _clean(result.stdout)
+        _clean(result.stderr)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_names_with_control_characters_are_refused(quiz: Invoke, db_path: Path, payload: str) -> None:
+    quiz("cohort", "create", "nurses")
+    for args in (
+        ["learner", "add", f"bob{payload}"],
+        ["cohort", "create", f"x{payload}"],
+        ["cohort", "add", "nurses", f"bob{payload}"],
+        ["learner", "add", "two\nlines"],
+    ):
+        result = quiz(*args)
+        assert result.exit_code == 1, args
+        assert "must not hold control characters" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM learners").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM cohorts").fetchone() == (1,)
+
+
+def test_a_deck_title_with_control_characters_is_refused(quiz: Invoke, tmp_path: Path) -> None:
+    # YAML's double quotes spell ESC and BEL (\e, \a): the one way a document's title gets them.
+    evil = tmp_path / "evil.md"
+    evil.write_text('---\ntitle: "Evil \\e]0;pwned\\a deck"\n---\n## S\n\n- HO is **bone**\n')
+    result = quiz("import", str(evil))
+    assert result.exit_code == 1
+    assert (
+        "evil.md: the deck's title 'Evil \\x1b]0;pwned\\x07 deck' holds control characters" in result.stderr
+    )
+    _clean(result.stderr)
+    outline = quiz("outline", str(evil))
+    assert outline.exit_code == 0
+    assert outline.stdout.startswith("Evil \\x1b]0;pwned\\x07 deck")
+    _clean(outline.stdout)
+
+
+def test_csv_header_values_are_single_lines(quiz: Invoke, hostile: str, db_path: Path) -> None:
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE sections SET title = 'Two\nlines', path = path || 'Two\nlines'")
+    result = quiz("cohort", "report", f"nur{hostile}ses", "--format", "csv")
+    header = result.stdout.splitlines()[0]
+    assert "Two lines" in header
+    _clean(result.stdout)
+
+
+def test_colour_codes_stay_and_data_codes_do_not() -> None:
+    text = paint(shown("a\x1b[2Jb"), True, "bold") + " \x9b31m"
+    assert printable(text, color=True) == "\x1b[1ma\\x1b[2Jb\x1b[0m \\x9b31m"
+    assert printable(text, color=False) == "\\x1b[1ma\\x1b[2Jb\\x1b[0m \\x9b31m"
+
+
+@pytest.mark.parametrize("width", [20, 40, 80])
+def test_wrap_never_breaks_a_word_that_fits(width: int) -> None:
+    text = "  • " + " ".join(["c.617G>A", "p.R206H", "ossification", "x" * 90] * 6)
+    lines = wrap(text, width).split("\n")
+    assert all(len(line) <= width for line in lines)
+    words = [w for line in lines for w in line.replace("•", " ").split()]
+    assert [w for w in words if not w.startswith("x")] == [
+        w for w in text.replace("•", " ").split() if not w.startswith("x")
+    ]
+    assert "".join(w for w in words if w.startswith("x")) == "x" * 90 * 6

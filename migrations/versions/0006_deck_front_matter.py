@@ -1,0 +1,32 @@
+"""a deck's front-matter tags and references kept
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-30
+
+The Anki export carries a deck's front-matter `tags` as note tags and shows its `references`
+behind each card's references. Decks imported before this revision have none until their next
+import, which reads them from the source again.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("decks") as batch:
+        batch.add_column(sa.Column("tags", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("references", sa.JSON(), nullable=False, server_default="[]"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("decks") as batch:
+        batch.drop_column("references")
+        batch.drop_column("tags")

@@ -22,7 +22,14 @@ from typing import Any, Protocol
 import genanki
 
 from quiz.anki.notes import GAP, NoteGroup, cloze_fields, group_notes
-from quiz.anki.style import BASIC_MODEL, CLOZE_MODEL, GATHER_BY_POSITION, PRESET_ID, PRESET_NAME
+from quiz.anki.style import (
+    BASIC_MODEL,
+    CLOZE_MODEL,
+    GATHER_BY_POSITION,
+    PRESET_ID,
+    PRESET_NAME,
+    SORT_AS_GATHERED,
+)
 
 __all__ = ["GAP", "anki_csv", "anki_package", "card_ordinals", "cards_json", "deck_name", "tags"]
 
@@ -201,9 +208,12 @@ class _Package(genanki.Package):  # type: ignore[misc]
         super().write_to_db(cursor, timestamp, id_gen)
         presets = json.loads(cursor.execute("SELECT dconf FROM col").fetchone()[0])
         preset = dict(presets["1"])
-        preset.update(
-            id=PRESET_ID, name=PRESET_NAME, newGatherPriority=GATHER_BY_POSITION, mod=int(timestamp)
-        )
+        preset.update(id=PRESET_ID, name=PRESET_NAME, mod=int(timestamp))
+        preset["newGatherPriority"] = GATHER_BY_POSITION
+        preset["newSortOrder"] = SORT_AS_GATHERED
+        # Siblings (the gaps of one sentence) wait for the next day rather than follow each other.
+        preset["new"] = {**preset["new"], "bury": True}
+        preset["rev"] = {**preset["rev"], "bury": True}
         presets[str(PRESET_ID)] = preset
         cursor.execute("UPDATE col SET dconf = ?", (json.dumps(presets),))
 

@@ -20,6 +20,7 @@ CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
 PRESET_ID = 1_730_211_010
 PRESET_NAME = "Quiz: document order"
 GATHER_BY_POSITION = 1  # DeckConfig.Config.NewCardGatherPriority.LOWEST_POSITION
+SORT_AS_GATHERED = 1  # DeckConfig.Config.NewCardSortOrder.NO_SORT
 
 # Day colours on white, night colours on Anki's dark canvas (#2c2c2c, its --canvas in night mode);
 # every pair is at least WCAG AA (4.5:1), see tests/test_anki_export_study.py.

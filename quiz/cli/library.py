@@ -93,7 +93,7 @@ def export() -> None:
 @click.option("-o", "--output", metavar="FILE.apkg", help="The package to write (default: DECK.apkg).")
 @click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
 @click.option(
-    "--include-retired", is_flag=True, help="Has no effect: retired cards always travel, tagged and suspended."
+    "--include-retired", is_flag=True, help="No effect: retired cards always travel, tagged and suspended."
 )
 @click.option("--learner", metavar="NAME", help="With --suspended: whose suspended cards.")
 @click.option("--suspended", is_flag=True, help="Mark the learner's suspended cards suspended in Anki.")

@@ -180,7 +180,8 @@ def save_deck(db: Db, draft: DeckDraft, plan: ImportPlan, source_hash: str, now:
         )
     else:
         db.execute(
-            'INSERT INTO decks (slug, name, source_path, source_hash, created_at, imported_at, tags, "references") '
+            "INSERT INTO decks (slug, name, source_path, source_hash, created_at, imported_at, tags, "
+            '"references") '
             "VALUES (:slug, :name, :source_path, :source_hash, :now, :now, :tags, :references)",
             values,
         )

@@ -223,3 +223,25 @@ def test_every_colour_reads_at_wcag_aa(palette: dict[str, str]) -> None:
     for name in ("fg", "muted", "gap"):
         assert contrast(palette[name], palette["bg"]) >= 4.5, name
     assert palette["bg"] in CSS and palette["muted"] in CSS
+
+
+def test_front_matter_references_and_tags_travel(quiz: Invoke, tmp_path: Path, collection: Any) -> None:
+    source = tmp_path / "hyperkalaemia.md"
+    source.write_text(
+        "---\ndeck: Hyperkalaemia\ntags: [renal, Emergency Care]\nreferences:\n"
+        "  - UK Kidney Association. Treatment of acute hyperkalaemia in adults. 2020.\n"
+        "  - Resuscitation Council UK. Adult advanced life support. 2021.\n---\n\n"
+        "# Hyperkalaemia\n\n## Treatment\n\n"
+        "- Give **calcium gluconate 10%** 30 mL IV to protect the heart [2]\n",
+        encoding="utf-8",
+    )
+    assert quiz("import", str(source)).exit_code == 0
+    package = tmp_path / "hk.apkg"
+    assert quiz("export", "anki", "hyperkalaemia", "-o", str(package)).exit_code == 0
+    _import(collection, package)
+    (note_id,) = collection.find_notes("calcium")
+    note = collection.get_note(note_id)
+    assert {"renal", "emergency-care"} <= set(note.tags)
+    assert '<li value="2">Resuscitation Council UK. Adult advanced life support. 2021.</li>' in note["Source"]
+    assert "UK Kidney Association" not in note["Source"]  # only what the card cites
+    assert "hyperkalaemia.md, line" in note["Source"]

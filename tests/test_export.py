@@ -78,7 +78,7 @@ def test_package_imports_into_anki_as_the_deck(quiz: Invoke, deck_copy: Path, tm
         crumbs = '<span class="crumb">Imaging Characteristics</span><span class="sep">›</span>'
         assert ct["Context"] == crumbs + '<span class="crumb">CT Scan</span>'
         assert (
-            "<summary>References</summary><ol><li>4</li></ol>" in ct["Source"]
+            '<summary>References</summary><div class="cited">Cited as 4</div>' in ct["Source"]
             and "heterotopic-ossification.md, line 54" in ct["Source"]
         )
         assert "quiz-kind::cloze" in ct.tags and "musculoskeletal" in ct.tags  # the front matter's tags

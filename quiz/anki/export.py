@@ -133,16 +133,19 @@ def _source(cards: Sequence[ExportCard]) -> str:
     card = cards[0]
     cited = list(dict.fromkeys(ref for c in cards for ref in c.references))
     listed = card.deck_references
-    items = []
+    items, unlisted = [], []
     for ref in cited:
         number = int(ref) if ref.isdigit() else 0
-        entry = listed[number - 1] if 0 < number <= len(listed) else ""
-        items.append(
-            f'<li value="{number}">{_text(entry)}</li>' if entry and number else f"<li>{_text(ref)}</li>"
-        )
+        if 0 < number <= len(listed):
+            items.append(f'<li value="{number}">{_text(listed[number - 1])}</li>')
+        else:
+            unlisted.append(ref)
     numbered = f"<ol>{''.join(items)}</ol>" if items else ""
+    if unlisted:
+        # The deck lists no such reference: the source's own numbers, as it cites them.
+        numbered += f'<div class="cited">Cited as {_text(", ".join(unlisted))}</div>'
     locator = f'<div class="locator">{_text(_file_name(card.source_path))}, line {card.source_line}</div>'
-    label = "References" if items else "Source"
+    label = "References" if cited else "Source"
     return f"<details><summary>{label}</summary>{numbered}{locator}</details>"
 
 

@@ -245,3 +245,39 @@ def test_front_matter_references_and_tags_travel(quiz: Invoke, tmp_path: Path, c
     assert '<li value="2">Resuscitation Council UK. Adult advanced life support. 2021.</li>' in note["Source"]
     assert "UK Kidney Association" not in note["Source"]  # only what the card cites
     assert "hyperkalaemia.md, line" in note["Source"]
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="a browser shows what the CSS hides")
+def test_a_browser_hides_the_sibling_gaps(
+    quiz: Invoke, deck_copy: Path, tmp_path: Path, collection: Any
+) -> None:
+    """What _shown assumes, checked in Chromium at phone width by night: the other gap is hidden
+    (the text a student can read or copy has no answer), no line runs off the screen."""
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    _import(collection, _export(quiz, tmp_path / "ho.apkg"))
+    (note_id,) = collection.find_notes('"Text:*{{c1::loose bodies}}*"')
+    card = next(c for c in collection.get_note(note_id).cards() if c.ord == 1)
+    page = tmp_path / "card.html"
+    page.write_text(
+        "<!doctype html><meta charset=utf-8><style>" + card.note_type()["css"] + "</style>"
+        f"<body class='nightMode night_mode card'>{card.question()}</body>",
+        encoding="utf-8",
+    )
+    with sync_playwright() as browser_kit:
+        browser = browser_kit.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--headless"]
+        )
+        try:
+            tab = browser.new_page(viewport={"width": 360, "height": 640})
+            tab.goto(page.as_uri())
+            shown = tab.evaluate("document.body.innerText")
+            overflow = tab.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+            background = tab.evaluate("getComputedStyle(document.body).backgroundColor")
+        finally:
+            browser.close()
+    assert "loose bodies" not in shown and "osteophytosis" not in shown and "[...]" in shown
+    assert not overflow
+    assert background == "rgb(44, 44, 44)"  # Anki's dark canvas

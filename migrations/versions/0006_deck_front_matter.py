@@ -20,13 +20,15 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE, not a batch: SQLite adds and drops a column in place (3.35+), where a batch
+# would copy and drop the decks table, which every section and card refers to.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("decks") as batch:
-        batch.add_column(sa.Column("tags", sa.JSON(), nullable=False, server_default="[]"))
-        batch.add_column(sa.Column("references", sa.JSON(), nullable=False, server_default="[]"))
+    op.add_column("decks", sa.Column("tags", sa.JSON(), nullable=False, server_default="[]"))
+    op.add_column("decks", sa.Column("references", sa.JSON(), nullable=False, server_default="[]"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("decks") as batch:
-        batch.drop_column("references")
-        batch.drop_column("tags")
+    op.drop_column("decks", "references")
+    op.drop_column("decks", "tags")

@@ -10,7 +10,7 @@ ENV_BUSY_TIMEOUT = "QUIZ_BUSY_TIMEOUT_MS"
 BUSY_TIMEOUT_MS = 5000  # how long to wait for another program's lock before saying so
 DATABASE_FILE = "quiz.db"
 # The newest migration this version of quiz knows; a test checks it is Alembic's head.
-SCHEMA_REVISION = "0006"
+SCHEMA_REVISION = "0007"
 _PACKAGE = Path(__file__).resolve().parent
 
 

@@ -1,8 +1,9 @@
 """Cards to an Anki package with genanki, to Anki's text import format, and to JSON (no I/O but
-the file genanki writes). The only module where Anki's word "note" appears.
+the file genanki writes). With notes.py and style.py, the only modules where Anki's word "note" appears.
 
-The rules of ../shared/specs/anki-export.md: fixed note type ids and fields, GUIDs from the cards'
-stable keys, subdecks per section, escaped text, one card per cloze note.
+The rules of ../shared/specs/anki-export.md, as issue 16 changed them: fixed note type ids and
+fields, GUIDs from the cards' stable keys, subdecks per section, escaped text, one cloze note per
+sentence, notes in document order, retired cards carried tagged and suspended.
 """
 
 from __future__ import annotations
@@ -16,76 +17,32 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import genanki
 
-from quiz.errors import QuizError
+from quiz.anki.notes import GAP, NoteGroup, cloze_fields, group_notes
+from quiz.anki.style import (
+    BASIC_MODEL,
+    CLOZE_MODEL,
+    GATHER_BY_POSITION,
+    PRESET_ID,
+    PRESET_NAME,
+    SORT_AS_GATHERED,
+)
+
+__all__ = ["GAP", "anki_csv", "anki_package", "card_ordinals", "cards_json", "deck_name", "tags"]
 
 # The section path on a card, as quiz shows a breadcrumb (quiz.core.drafts.BREADCRUMB_SEPARATOR: this
 # layer imports no core; tests/test_import.py checks the two agree).
 CONTEXT_SEPARATOR = " > "
 
-# Chosen once: Anki matches note types by id and fields. Changing the fields means a new id and
-# name together (see the README).
-BASIC_MODEL_ID = 1_730_211_001
-CLOZE_MODEL_ID = 1_730_211_002
-BASIC_MODEL_NAME = "Quiz Basic"
-CLOZE_MODEL_NAME = "Quiz Cloze"
-BASIC_FIELDS = ("Front", "Back", "Context", "Source")
-CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
-GAP = "[...]"
-
-CSS = """.card {
-  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
-  font-size: 20px; line-height: 1.45; color: #1f2328; background: #fff;
-  text-align: left; max-width: 40em; margin: 0 auto; padding: 0.5em;
-}
-.nightMode.card, .night_mode .card { color: #e6edf3; background: #0d1117; }
-.context { font-size: 0.7em; color: #57606a; margin-bottom: 0.8em; }
-.nightMode .context, .night_mode .context { color: #8d96a0; }
-.back, .extra { margin-top: 0.6em; }
-.back ul { margin: 0.2em 0 0 1.2em; padding: 0; }
-.cloze { font-weight: bold; color: #0969da; }
-.nightMode .cloze, .night_mode .cloze { color: #58a6ff; }
-.source { font-size: 0.65em; color: #6e7781; margin-top: 1.2em; }
-hr#answer { border: none; border-top: 1px solid #d0d7de; }
-"""
-
-BASIC_MODEL = genanki.Model(
-    BASIC_MODEL_ID,
-    BASIC_MODEL_NAME,
-    fields=[{"name": name} for name in BASIC_FIELDS],
-    templates=[
-        {
-            "name": "Card",
-            "qfmt": '<div class="context">{{Context}}</div><div class="front">{{Front}}</div>',
-            "afmt": '{{FrontSide}}<hr id="answer"><div class="back">{{Back}}</div>'
-            '<div class="source">{{Source}}</div>',
-        }
-    ],
-    css=CSS,
-)
-CLOZE_MODEL = genanki.Model(
-    CLOZE_MODEL_ID,
-    CLOZE_MODEL_NAME,
-    fields=[{"name": name} for name in CLOZE_FIELDS],
-    templates=[
-        {
-            "name": "Cloze",
-            "qfmt": '<div class="context">{{Context}}</div>{{cloze:Text}}',
-            "afmt": '<div class="context">{{Context}}</div>{{cloze:Text}}<div class="extra">{{Extra}}</div>'
-            '<div class="source">{{Source}}</div>',
-        }
-    ],
-    css=CSS,
-    model_type=genanki.Model.CLOZE,
-)
-
 
 class ExportCard(Protocol):
     """What an export needs of a card (the store's ExportRow has it)."""
 
+    @property
+    def id(self) -> int: ...  # cards.id: the order cards were first made in
     @property
     def key(self) -> str: ...
     @property
@@ -106,6 +63,16 @@ class ExportCard(Protocol):
     def source_line(self) -> int: ...
     @property
     def suspended(self) -> bool: ...
+    @property
+    def position(self) -> int: ...  # the card's place in its deck's document
+    @property
+    def retired(self) -> bool: ...
+    @property
+    def source_text(self) -> str: ...
+    @property
+    def deck_tags(self) -> tuple[str, ...]: ...  # the front matter's tags
+    @property
+    def deck_references(self) -> tuple[str, ...]: ...  # the front matter's references
 
 
 @dataclass(frozen=True)
@@ -114,6 +81,10 @@ class PackageSummary:
     cloze: int
     decks: tuple[str, ...]
     suspended: int
+    retired: int = 0
+
+
+RETIRED_TAG = "quiz::retired"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -133,8 +104,10 @@ def _tag_part(text: str) -> str:
 
 
 def tags(card: ExportCard) -> list[str]:
-    """A hierarchical tag for the section path and one for the card's kind (Anki tags hold no spaces)."""
-    return [_section_tag(card.deck, card.section_path), f"quiz-kind::{card.kind}"]
+    """A hierarchical tag for the section path, one for the card's kind, and the deck's own tags
+    from its front matter (Anki tags hold no spaces)."""
+    own = [_tag_part(tag) for tag in card.deck_tags]
+    return [_section_tag(card.deck, card.section_path), f"quiz-kind::{card.kind}", *own]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -154,69 +127,127 @@ def _answer(card: ExportCard) -> str:
     return _text(card.back)
 
 
-def _source(card: ExportCard) -> str:
-    refs = f"References: {', '.join(card.references)} · " if card.references else ""
-    return _text(f"{refs}{_file_name(card.source_path)}, line {card.source_line}")
-
-
-def _cloze_text(card: ExportCard) -> str:
-    """The front with its gap made an Anki deletion, or a QuizError naming the card."""
-    if card.front.count(GAP) == 0:
-        raise QuizError(
-            f"cloze card {card.key} has no gap '{GAP}' to make a deletion of: "
-            "fix its source line and import the document again"
-        )
-    answers = card.back.split("; ") if card.front.count(GAP) > 1 else [card.back]
-    if len(answers) != card.front.count(GAP):
-        answers = [card.back] * card.front.count(GAP)
-    pieces = html.escape(card.front, quote=False).split(html.escape(GAP, quote=False))
-    text = pieces[0]
-    for answer, piece in zip(answers, pieces[1:], strict=True):
-        # "::" and "}}" inside an answer would end Anki's deletion early.
-        safe = html.escape(answer, quote=False).replace("::", ":&#58;").replace("}}", "}&#125;")
-        text += "{{c1::" + safe + "}}" + piece
-    return text.replace("\n", "<br>")
+def _source(cards: Sequence[ExportCard]) -> str:
+    """The references the cards cite, as the deck's front matter lists them, and the file and line
+    they come from, folded behind "References" so that neither crowds the answer."""
+    card = cards[0]
+    cited = list(dict.fromkeys(ref for c in cards for ref in c.references))
+    listed = card.deck_references
+    items, unlisted = [], []
+    for ref in cited:
+        number = int(ref) if ref.isdigit() else 0
+        if 0 < number <= len(listed):
+            items.append(f'<li value="{number}">{_text(listed[number - 1])}</li>')
+        else:
+            unlisted.append(ref)
+    numbered = f"<ol>{''.join(items)}</ol>" if items else ""
+    if unlisted:
+        # The deck lists no such reference: the source's own numbers, as it cites them.
+        numbered += f'<div class="cited">Cited as {_text(", ".join(unlisted))}</div>'
+    locator = f'<div class="locator">{_text(_file_name(card.source_path))}, line {card.source_line}</div>'
+    label = "References" if cited else "Source"
+    return f"<details><summary>{label}</summary>{numbered}{locator}</details>"
 
 
 def _file_name(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _is_cloze(card: ExportCard) -> bool:
-    return card.kind == "cloze" or (card.kind == "explicit" and GAP in card.front)
-
-
 @functools.lru_cache(maxsize=4096)
 def _context(path: tuple[str, ...]) -> str:
-    return _text(CONTEXT_SEPARATOR.join(path))
+    """The breadcrumb below the deck (the deck is Anki's own deck name already), each title kept
+    whole when a phone's width wraps it."""
+    crumbs = [f'<span class="crumb">{_text(title)}</span>' for title in path[1:]]
+    return '<span class="sep">›</span>'.join(crumbs)
 
 
-def note_for(card: ExportCard) -> genanki.Note:
-    context = _context(card.section_path)
-    if _is_cloze(card):
-        fields = [_cloze_text(card), "", context, _source(card)]
+_RETIRED_NOTICE = '<div class="retired">No longer in the source: suspend this card</div>'
+
+
+def _note(group: NoteGroup[ExportCard], due: int) -> genanki.Note:
+    first = group.cards[0]
+    context = _context(first.section_path)
+    if group.retired:
+        context = _RETIRED_NOTICE + context
+    if group.cloze:
+        text, extra = cloze_fields(group)
+        fields = [text, extra, context, _source(group.cards)]
         model = CLOZE_MODEL
     else:
-        fields = [_text(card.front), _answer(card), context, _source(card)]
+        fields = [_text(first.front), _answer(first), context, _source(group.cards)]
         model = BASIC_MODEL
-    note = genanki.Note(model=model, fields=fields, tags=tags(card), guid=genanki.guid_for(card.key))
-    if card.suspended:
-        for anki_card in note.cards:
-            anki_card.suspend = True
+    note_tags = tags(first)
+    if group.retired:
+        note_tags.append(RETIRED_TAG)
+    else:
+        # One retired gap of a sentence that is still there: the tag names the card to suspend.
+        note_tags.extend(f"{RETIRED_TAG}-gap::c{ord_ + 1}" for ord_, c in enumerate(group.cards) if c.retired)
+    note = genanki.Note(model=model, fields=fields, tags=note_tags, guid=group.guid, due=due)
+    for anki_card, card in zip(note.cards, group.cards, strict=True):
+        anki_card.suspend = card.suspended or card.retired
     return note
 
 
+def card_ordinals(cards: Sequence[ExportCard]) -> dict[tuple[str, int], str]:
+    """(note GUID, Anki card ord) -> quiz card key, for the notes anki_package makes of ``cards``:
+    how a review in Anki is matched to its quiz card."""
+    return {
+        (group.guid, ord_): card.key for group in group_notes(cards) for ord_, card in enumerate(group.cards)
+    }
+
+
+class _Deck(genanki.Deck):  # type: ignore[misc]
+    def to_json(self) -> dict[str, object]:
+        found: dict[str, object] = super().to_json()
+        found["conf"] = PRESET_ID
+        return found
+
+
+class _Package(genanki.Package):  # type: ignore[misc]
+    """genanki's package with a deck preset that gathers new cards by position: Anki applies it
+    when "Import deck presets" is ticked."""
+
+    def write_to_db(self, cursor: Any, timestamp: float, id_gen: Any) -> None:
+        super().write_to_db(cursor, timestamp, id_gen)
+        presets = json.loads(cursor.execute("SELECT dconf FROM col").fetchone()[0])
+        preset = dict(presets["1"])
+        preset.update(id=PRESET_ID, name=PRESET_NAME, mod=int(timestamp))
+        preset["newGatherPriority"] = GATHER_BY_POSITION
+        preset["newSortOrder"] = SORT_AS_GATHERED
+        # Siblings (the gaps of one sentence) wait for the next day rather than follow each other.
+        preset["new"] = {**preset["new"], "bury": True}
+        preset["rev"] = {**preset["rev"], "bury": True}
+        presets[str(PRESET_ID)] = preset
+        cursor.execute("UPDATE col SET dconf = ?", (json.dumps(presets),))
+
+
+def prepared_notes(cards: Sequence[ExportCard]) -> list[tuple[str, genanki.Note]]:
+    """Every note, with its subdeck's name, in the document's order (its due position)."""
+    return [
+        (deck_name(group.cards[0].section_path), _note(group, due))
+        for due, group in enumerate(group_notes(cards))
+    ]
+
+
 def anki_package(cards: Sequence[ExportCard]) -> tuple[genanki.Package, PackageSummary]:
-    """The package: one note per card, in a subdeck per section. Checks every card first."""
-    notes = [(deck_name(card.section_path), note_for(card)) for card in cards]
+    """The package: one note per sentence, in a subdeck per section, due in the document's order.
+    Checks every card first."""
+    notes = prepared_notes(cards)
     decks: dict[str, genanki.Deck] = {}
+    # The decks' roots first, so that they too take the preset that serves new cards in order.
+    for root in dict.fromkeys(deck_name(card.section_path[:1]) for card in cards):
+        decks[root] = _Deck(_deck_id(root), root)
     for name, note in notes:
         if name not in decks:
-            decks[name] = genanki.Deck(_deck_id(name), name)
+            decks[name] = _Deck(_deck_id(name), name)
         decks[name].add_note(note)
-    package = genanki.Package(list(decks.values()))
+    package = _Package(list(decks.values()))
     summary = PackageSummary(
-        len(notes), sum(1 for c in cards if _is_cloze(c)), tuple(decks), sum(1 for c in cards if c.suspended)
+        len(notes),
+        sum(1 for _, note in notes if note.model is CLOZE_MODEL),
+        tuple(name for name, deck in decks.items() if deck.notes),
+        sum(1 for c in cards if c.suspended and not c.retired),
+        sum(1 for c in cards if c.retired),
     )
     return package, summary
 

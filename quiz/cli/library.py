@@ -92,7 +92,9 @@ def export() -> None:
 @click.argument("decks", nargs=-1)
 @click.option("-o", "--output", metavar="FILE.apkg", help="The package to write (default: DECK.apkg).")
 @click.option("--section", metavar="TEXT", help="Only sections whose path contains TEXT.")
-@click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+@click.option(
+    "--include-retired", is_flag=True, help="No effect: retired cards always travel, tagged and suspended."
+)
 @click.option("--learner", metavar="NAME", help="With --suspended: whose suspended cards.")
 @click.option("--suspended", is_flag=True, help="Mark the learner's suspended cards suspended in Anki.")
 @format_option

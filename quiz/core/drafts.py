@@ -76,5 +76,6 @@ class DeckDraft:
     cards: tuple[CardDraft, ...]
     warnings: tuple[str, ...]
     tags: tuple[str, ...] = ()
+    references: tuple[str, ...] = ()  # the front matter's list, numbered as the cards cite it
     images: tuple[str, ...] = ()  # images and embeds the import does not carry, as written
     uncarded: tuple[Uncarded, ...] = ()

@@ -101,6 +101,7 @@ def generate(text: str, source: str, *, fmt: Format | None = None) -> DeckDraft:
         cards=tuple(cards),
         warnings=tuple(warnings),
         tags=document.tags,
+        references=document.references,
         images=document.images,
         uncarded=tuple(Uncarded(path, line, text) for path, line, text in uncarded),
     )

@@ -270,7 +270,9 @@ def cards_json(result: CardsResult) -> str:
 def export_line(result: ExportResult) -> str:
     what = f"{result.cards} card{'s' if result.cards != 1 else ''}"
     if result.format == "anki":
-        what += f" ({result.cloze} cloze) in {result.subdecks} subdecks"
+        what += f" as {result.notes} notes ({result.cloze} cloze) in {result.subdecks} subdecks"
         if result.suspended:
             what += f", {result.suspended} suspended"
+        if result.retired:
+            what += f", and {result.retired} retired (tagged quiz::retired, suspended)"
     return f"Wrote {result.path}: {what} from {', '.join(result.decks)}."

@@ -24,9 +24,11 @@ class ExportResult:
     format: str
     decks: tuple[str, ...]
     cards: int
-    cloze: int = 0
+    cloze: int = 0  # Anki notes of the cloze type
     subdecks: int = 0
     suspended: int = 0
+    notes: int = 0  # Anki notes: the cloze cards of one sentence share one
+    retired: int = 0  # cards no longer in the source, carried tagged quiz::retired and suspended
 
 
 def cards_to_export(
@@ -63,14 +65,23 @@ def export_anki(
 ) -> ExportResult:
     if suspended and learner is None:
         raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
-    cards, decks = cards_to_export(
-        db, deck_names, section, include_retired, learner if suspended else None, now
-    )
+    # Retired cards always travel to Anki, tagged and suspended there, so a student's Anki stops
+    # showing what the source no longer says (include_retired matters to the text exports only).
+    del include_retired
+    cards, decks = cards_to_export(db, deck_names, section, True, learner if suspended else None, now)
     package, summary = exporter.anki_package(cards)
     # The real export time: Anki applies an edit only from a package newer than the last one.
     write_atomically(output, lambda path: package.write_to_file(str(path), timestamp=now.timestamp()))
     return ExportResult(
-        str(output), "anki", tuple(decks), summary.notes, summary.cloze, len(summary.decks), summary.suspended
+        str(output),
+        "anki",
+        tuple(decks),
+        len(cards) - summary.retired,
+        summary.cloze,
+        len(summary.decks),
+        summary.suspended,
+        notes=summary.notes,
+        retired=summary.retired,
     )
 
 

@@ -53,10 +53,18 @@ class CardRow:
 
 @dataclass(frozen=True)
 class ExportRow(CardRow):
-    """A card as an export needs it: where it came from, and whether the learner suspended it."""
+    """A card as an export needs it: where it came from, whether the learner suspended it, and
+    what the Anki export groups and orders notes by (the text it was made from, its place in the
+    document, the order cards were first made in: cards.id)."""
 
     source_path: str
     suspended: bool
+    id: int = 0
+    position: int = 0
+    retired: bool = False
+    source_text: str = ""
+    deck_tags: tuple[str, ...] = ()
+    deck_references: tuple[str, ...] = ()
 
 
 def decks(reader: Reader) -> list[DeckInfo]:
@@ -160,18 +168,21 @@ def save_deck(db: Db, draft: DeckDraft, plan: ImportPlan, source_hash: str, now:
         "source_path": draft.source,
         "source_hash": source_hash,
         "now": now,
+        "tags": json.dumps(list(draft.tags)),
+        "references": json.dumps(list(draft.references)),
     }
     if found:
         deck_id = found[0].id
         db.execute(
             "UPDATE decks SET name = :name, source_path = :source_path, source_hash = :source_hash, "
-            "imported_at = :now WHERE id = :id",
+            'imported_at = :now, tags = :tags, "references" = :references WHERE id = :id',
             {**values, "id": deck_id},
         )
     else:
         db.execute(
-            "INSERT INTO decks (slug, name, source_path, source_hash, created_at, imported_at) "
-            "VALUES (:slug, :name, :source_path, :source_hash, :now, :now)",
+            "INSERT INTO decks (slug, name, source_path, source_hash, created_at, imported_at, tags, "
+            '"references") '
+            "VALUES (:slug, :name, :source_path, :source_hash, :now, :now, :tags, :references)",
             values,
         )
         deck_id = int(db.rows("SELECT id FROM decks WHERE slug = :slug", values)[0][0])
@@ -296,15 +307,21 @@ def export_rows(
         held = "COALESCE(st.suspended, FALSE)"
     found = reader.rows(
         f'SELECT c."key", d.slug, s.path, c.kind, c.front, c.back, c."references", d.source_path, '
-        f"c.source_line, {held} FROM cards c JOIN sections s ON s.id = c.section_id "
-        f"JOIN decks d ON d.id = c.deck_id {joined}WHERE {where} ORDER BY d.name, c.position",
+        f"c.source_line, {held}, c.id, c.position, c.retired, c.source_text, d.tags, "
+        f'd."references" FROM cards c JOIN sections s ON s.id = c.section_id '
+        f"JOIN decks d ON d.id = c.deck_id {joined}WHERE {where} ORDER BY d.name, c.position, c.id",
         {"learner": learner_id},
     )
     paths: dict[str, tuple[str, ...]] = {}
+    deck_lists: dict[tuple[str, object], tuple[str, ...]] = {}
     rows = []
-    for key, slug, path, kind, front, back, references, source, line, suspended in found:
+    for key, slug, path, kind, front, back, references, source, line, suspended, *more in found:
+        card_id, position, retired, source_text, deck_tags, deck_references = more
         if path not in paths:
             paths[path] = path_titles(str(path))
+        for name, value in (("tags", deck_tags), ("references", deck_references)):
+            if (name, slug) not in deck_lists:
+                deck_lists[(name, slug)] = as_list(value)
         rows.append(
             ExportRow(
                 str(key),
@@ -317,6 +334,12 @@ def export_rows(
                 int(line),
                 source_path=str(source),
                 suspended=bool(suspended),
+                id=int(card_id),
+                position=int(position),
+                retired=bool(retired),
+                source_text=str(source_text),
+                deck_tags=deck_lists[("tags", slug)],
+                deck_references=deck_lists[("references", slug)],
             )
         )
     return rows

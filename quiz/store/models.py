@@ -53,6 +53,9 @@ class Deck(Base):
     source_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The front matter's tags and references, for the Anki export.
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    references: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class Section(Base):

@@ -414,7 +414,7 @@ def bench_export(workdir: Path, repeat: int) -> list[Measure]:
         cards, _decks = cards_to_export(db, [], None, False, None, datetime.now(UTC))
     count = len(cards)
     # What genanki alone is given: the finished notes' fields, decks and GUIDs.
-    prepared = [(exporter.deck_name(c.section_path), exporter.note_for(c)) for c in cards]
+    prepared = exporter.prepared_notes(cards)
     plain = [(name, note.model, list(note.fields), list(note.tags), note.guid) for name, note in prepared]
 
     def genanki_alone() -> None:

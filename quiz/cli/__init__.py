@@ -122,6 +122,15 @@ def format_option(func: F) -> F:
     )(func)
 
 
+def force_option(func: F) -> F:
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace an existing file that quiz did not write as this kind of output (never the "
+        "database, a SQLite file, or anything but a regular file).",
+    )(func)
+
+
 pass_app = click.make_pass_decorator(App)
 
 

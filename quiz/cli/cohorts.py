@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli import App, F, _color, _note, _now, _show, format_option, main, pass_app
+from quiz.cli import App, F, _color, _note, _now, _show, force_option, format_option, main, pass_app
 from quiz.core import defaults
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from quiz.services.reports import ProgressReport, Thresholds
 
 # --- cohorts and progress ------------------------------------------------------------------------------
@@ -155,6 +157,7 @@ def _report_options(func: F) -> F:
                 help="A table, CSV, JSON, or one self-contained HTML page.",
             ),
             click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
+            force_option,
             click.option(
                 "--inactive-days",
                 type=click.IntRange(1),
@@ -192,7 +195,9 @@ def _report_options(func: F) -> F:
     return func
 
 
-def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
+def _emit_report(
+    report: ProgressReport, fmt: str, output: str | None, force: bool, database: Path | None
+) -> None:
     from quiz.render import report_html
     from quiz.render import reports as render_reports
 
@@ -209,7 +214,8 @@ def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
 
     from quiz.files import write_text
 
-    write_text(Path(output), text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
+    write_text(Path(output), text, kind=f"report-{fmt}", force=force, database=database)
     _note(f"Wrote {output}")
 
 
@@ -238,6 +244,7 @@ def cohort_report(
     since: datetime | None,
     fmt: str,
     output: str | None,
+    force: bool,
     inactive_days: int,
     backlog_days: float,
     min_retention: float,
@@ -246,8 +253,10 @@ def cohort_report(
 ) -> None:
     """Who is on track, who is at risk and why, and what the cohort keeps forgetting."""
     from quiz.services.reports import cohort_report as report_of
+    from quiz.store import database_file
 
     with app.reader() as reader:
+        database = database_file(reader)
         report = report_of(
             reader,
             name,
@@ -257,7 +266,7 @@ def cohort_report(
             thresholds=_thresholds(inactive_days, backlog_days, min_retention, pace_margin),
             anonymize=anonymize,
         )
-    _emit_report(report, fmt, output)
+    _emit_report(report, fmt, output, force, database)
 
 
 @main.command()
@@ -271,6 +280,7 @@ def stats(
     since: datetime | None,
     fmt: str,
     output: str | None,
+    force: bool,
     inactive_days: int,
     backlog_days: float,
     min_retention: float,
@@ -278,13 +288,15 @@ def stats(
 ) -> None:
     """Your own progress: the measures your instructor sees, per deck and section."""
     from quiz.services.reports import learner_stats
+    from quiz.store import database_file
 
     with app.reader() as reader:
+        database = database_file(reader)
         limits = _thresholds(inactive_days, backlog_days, min_retention, pace_margin)
         report = learner_stats(
             reader, learner, _now(), deck=deck, since=since.date() if since else None, thresholds=limits
         )
-    _emit_report(report, fmt, output)
+    _emit_report(report, fmt, output, force, database)
 
 
 @main.group()
@@ -295,9 +307,10 @@ def progress() -> None:
 @progress.command("export")
 @click.option("--learner", metavar="NAME", help="Whose progress (default: your user name).")
 @click.option("-o", "--output", metavar="FILE", help="The file to write (default: progress-NAME.json).")
+@force_option
 @format_option
 @pass_app
-def progress_export(app: App, learner: str | None, output: str | None, fmt: str) -> None:
+def progress_export(app: App, learner: str | None, output: str | None, force: bool, fmt: str) -> None:
     """Write your review log (card keys and grades, never card text) for your instructor."""
     from pathlib import Path
 
@@ -305,7 +318,7 @@ def progress_export(app: App, learner: str | None, output: str | None, fmt: str)
     from quiz.services.progress import export_progress
 
     with app.db() as db:
-        result = export_progress(db, learner, Path(output) if output else None, _now())
+        result = export_progress(db, learner, Path(output) if output else None, _now(), force=force)
     _show(result, fmt, lambda: people.progress_export_line(result))
 
 

@@ -21,6 +21,7 @@ from quiz.errors import QuizError
 from quiz.files import write_text
 from quiz.services.lookup import resolve_learner
 from quiz.store import cohorts as store_cohorts
+from quiz.store import database_file
 from quiz.store import decks as store_decks
 from quiz.store import learners as store_learners
 from quiz.store import progress as store_progress
@@ -64,7 +65,9 @@ def checksum(body: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def export_progress(db: Db, learner_name: str | None, target: Path | None, now: datetime) -> ProgressExport:
+def export_progress(
+    db: Db, learner_name: str | None, target: Path | None, now: datetime, force: bool = False
+) -> ProgressExport:
     """Write the learner's whole review log to a progress file (default: progress-NAME.json)."""
     with db.transaction():  # the default learner is made on first use
         learner = resolve_learner(db, learner_name, now)
@@ -85,7 +88,8 @@ def export_progress(db: Db, learner_name: str | None, target: Path | None, now: 
     }
     body["checksum"] = checksum(body)
     path = target or Path(f"progress-{_file_safe(learner.name)}.json")
-    write_text(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    write_text(path, text, kind="progress", force=force, database=database_file(db))
     return ProgressExport(learner.name, path, len(log), tuple(decks))
 
 

@@ -103,12 +103,23 @@ class QuizGroup(click.Group):
         try:
             return super().invoke(ctx)
         except QuizError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(_shown(ctx, str(exc))) from None
         except Exception as exc:
             if type(exc).__module__.startswith("sqlalchemy"):
                 detail = getattr(exc, "orig", None) or exc
-                raise click.ClickException(f"database error: {detail}") from None
+                raise click.ClickException(_shown(ctx, f"database error: {detail}")) from None
             raise
+
+
+def _shown(ctx: click.Context, message: str) -> str:
+    """A message as printed: the database URL's password never in it (quiz.config.hide_password)."""
+    import os
+
+    from quiz import config
+
+    app = ctx.find_object(App)
+    url = (app.db_option if app else None) or os.environ.get(config.ENV_DATABASE)
+    return config.hide_password(message, url)
 
 
 def format_option(func: F) -> F:

@@ -10,6 +10,12 @@ import click
 from quiz.cli import App, F, _color, _note, _now, _show, force_option, format_option, main, pass_app
 from quiz.core import defaults
 
+# Bounds of the integer options, so that a huge number is a usage error (exit 2), not a crash
+# where dates or the database's 64-bit integers end. The simulation's are quiz.services.simulate's.
+MAX_INACTIVE_DAYS = 36_500
+MAX_LEARNERS = 10_000
+MAX_DAYS = 3_650
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -160,7 +166,7 @@ def _report_options(func: F) -> F:
             force_option,
             click.option(
                 "--inactive-days",
-                type=click.IntRange(1),
+                type=click.IntRange(1, MAX_INACTIVE_DAYS),
                 default=defaults.AT_RISK_INACTIVE_DAYS,
                 show_default=True,
                 help="At risk after this many days without a review.",
@@ -323,12 +329,28 @@ def progress_export(app: App, learner: str | None, output: str | None, force: bo
 
 
 @main.command()
-@click.option("--learners", type=click.IntRange(1), default=30, show_default=True, help="How many learners.")
 @click.option(
-    "--days", type=click.IntRange(1), default=60, show_default=True, help="Days of reviews, ending today."
+    "--learners",
+    type=click.IntRange(1, MAX_LEARNERS),
+    default=30,
+    show_default=True,
+    help="How many learners.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_DAYS),
+    default=60,
+    show_default=True,
+    help="Days of reviews, ending today.",
 )
 @click.option("--deck", metavar="DECK", help="The deck they study (default: the first deck).")
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same cohort.")
+@click.option(
+    "--seed",
+    type=click.IntRange(-(2**63), 2**63 - 1),
+    default=1,
+    show_default=True,
+    help="The same seed gives the same cohort.",
+)
 @click.option(
     "--cohort",
     "cohort_name",

@@ -42,10 +42,10 @@ def open_db(
     found = open_direct(url, read_only)
     if found is not None:
         return found
-    from quiz.store.schema import ensure_schema, make_engine
+    from quiz.store.schema import ensure_schema, make_engine, shown_url
 
     engine = make_engine(url)
-    where = engine.url.render_as_string(hide_password=True)
+    where = shown_url(engine.url)
     try:
         created = ensure_schema(engine, lambda message: announce(f"{message} at {where}"))
         if created and on_create is not None:

@@ -51,7 +51,11 @@ def write_output(
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise _write_error(path, exc) from None
+        if exc.errno in _NO_SPACE:
+            raise _write_error(path, exc) from None
+        raise QuizError(
+            f"{target.parent}: cannot write there ({exc.strerror}): choose another output path"
+        ) from None
     os.close(handle)  # mkstemp made it 0600, whatever the umask: learners' data is private
     try:
         write(Path(temporary))

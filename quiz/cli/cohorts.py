@@ -11,10 +11,8 @@ from quiz.cli import App, F, _color, _note, _now, _show, force_option, format_op
 from quiz.core import defaults
 
 # Bounds of the integer options, so that a huge number is a usage error (exit 2), not a crash
-# where dates or the database's 64-bit integers end. The simulation's are quiz.services.simulate's.
+# where dates or the database's 64-bit integers end (simulate's sizes: quiz.services.simulate).
 MAX_INACTIVE_DAYS = 36_500
-MAX_LEARNERS = 10_000
-MAX_DAYS = 3_650
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -331,14 +329,14 @@ def progress_export(app: App, learner: str | None, output: str | None, force: bo
 @main.command()
 @click.option(
     "--learners",
-    type=click.IntRange(1, MAX_LEARNERS),
+    type=click.IntRange(1),
     default=30,
     show_default=True,
     help="How many learners.",
 )
 @click.option(
     "--days",
-    type=click.IntRange(1, MAX_DAYS),
+    type=click.IntRange(1),
     default=60,
     show_default=True,
     help="Days of reviews, ending today.",

@@ -60,6 +60,7 @@ def write_output(
     try:
         write(Path(temporary))
         os.chmod(temporary, 0o600)  # a writer that recreated the file got the umask's mode
+        _sync(temporary)  # on disk before the rename, so a power cut leaves the old file or the new
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -153,8 +154,19 @@ def _head(path: Path) -> bytes:
     try:
         with open(path, "rb") as handle:
             return handle.read(_SNIFF_BYTES)
-    except OSError:
-        return b""
+    except OSError as exc:
+        # What cannot be read cannot be known not to be someone's database: left alone.
+        raise QuizError(
+            f"cannot read {path} to see what it is ({exc.strerror}): choose another file"
+        ) from None
+
+
+def _sync(path: str) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _what(mode: int) -> str:

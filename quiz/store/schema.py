@@ -88,7 +88,8 @@ def _private_file(path: Path) -> None:
             ) from None
     elif not folder.is_dir():
         raise DatabaseError(
-            f"{folder}: no such folder for the database: create it first, or give another path (--db or QUIZ_DB)"
+            f"{folder}: no such folder for the database: create it first, or give another path"
+            " (--db or QUIZ_DB)"
         )
     try:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote
 
 ENV_DATABASE = "QUIZ_DB"
 ENV_BUSY_TIMEOUT = "QUIZ_BUSY_TIMEOUT_MS"
@@ -30,6 +32,30 @@ def database_url(option: str | None = None) -> str:
         return value
     path = Path(value).expanduser().resolve()
     return f"sqlite:///{path}"
+
+
+# user:password@ after a scheme, in text that may not parse as a URL (a bad port). A password may
+# hold an unescaped @, : or /, so it runs to the last @ of the URL (which ends at a space or quote).
+_PASSWORD = re.compile(r"(://[^:/@\s'\"]*):([^\s'\"]*)@")
+
+
+def hide_password(text: str, url: str | None = None) -> str:
+    """``text`` (a message, a URL) as quiz may show it: every password of a URL in it hidden, and
+    ``url``'s password hidden wherever a driver repeated it, raw or percent-decoded, or the parts
+    of it a driver took for a host name (an unescaped @ in it)."""
+    shown = _PASSWORD.sub(r"\1:***@", text)
+    found = _PASSWORD.search(url or "")
+    if not found:
+        return shown
+    raw = found.group(2)
+    secrets = {raw, unquote(raw)} | set(re.split(r"[@:/]", raw))
+    for secret in sorted(secrets, key=len, reverse=True):
+        # A short password could be any word of the message: hidden where it stands as one.
+        if len(secret) >= 4:
+            shown = shown.replace(secret, "***")
+        elif secret:
+            shown = shown.replace(f":{secret}@", ":***@")
+    return shown
 
 
 def default_learner_name() -> str:

@@ -1,40 +1,181 @@
-"""Writing the files quiz makes: whole or not at all."""
+"""Writing the files quiz makes: one function for every `-o`, which writes whole or not at all, owner
+only, and never over the database, a device, or a file quiz did not write unless --force says so."""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import sqlite3
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from quiz.errors import QuizError
 
+SQLITE_MAGIC = b"SQLite format 3\0"
+# The database's own files beside it: SQLite's (journal, WAL, shared memory) and quiz's writer queue.
+SIDE_FILES = ("-wal", "-shm", "-journal", "-writer")
+_SNIFF_BYTES = 4096
+# How quiz recognises a file it wrote as each kind of export, from its first bytes: such a file
+# may be replaced without --force (a re-export), any other existing file may not.
+KINDS: dict[str, tuple[str, re.Pattern[bytes]]] = {
+    "apkg": ("an Anki package", re.compile(rb"PK\x03\x04")),  # a zip: never a SQLite file
+    "csv": ("an Anki text export", re.compile(rb"#separator:")),
+    "json": ("a JSON export of cards", re.compile(rb'\[\s*(\]|\{\s*"key":)')),
+    "progress": ("a progress file", re.compile(rb'\{[^\n]{0,200}"format"\s*:\s*"quiz-progress"')),
+    "report-table": ("a report", re.compile(rb"[^\n]*: \d{4}-\d\d-\d\d \(reviews since ")),
+    "report-csv": ("a CSV report", re.compile(rb"learner,at_risk,")),
+    "report-json": ("a JSON report", re.compile(rb'\{\s*"title":')),
+    "report-html": (
+        "an HTML report",
+        re.compile(rb"<!DOCTYPE html>\s*<html[^>]*><head>.{0,400}?<title>Progress: ", re.S),
+    ),
+}
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
-def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file in the same folder and rename it over ``path``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise QuizError(f"{folder}: no such folder: create it or choose another output path")
-    if path.is_dir():
-        raise QuizError(f"{path} is a folder: give a file name")
+
+def write_output(
+    path: Path,
+    write: Callable[[Path], object],
+    *,
+    kind: str,
+    force: bool = False,
+    database: Path | None = None,
+) -> None:
+    """The one way quiz writes a file the user named (or a default name): checked by
+    ``check_output``, written through a private temporary file in the same folder, renamed over
+    ``path`` (so no reader ever sees half a file), mode 0600. ``write`` fills the temporary path."""
+    target = check_output(path, kind=kind, force=force, database=database)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
+        if exc.errno in _NO_SPACE:
+            raise _write_error(path, exc) from None
         raise QuizError(
-            f"{folder}: cannot write there ({exc.strerror}): choose another output path"
+            f"{target.parent}: cannot write there ({exc.strerror}): choose another output path"
         ) from None
-    os.close(handle)
+    os.close(handle)  # mkstemp made it 0600, whatever the umask: learners' data is private
     try:
         write(Path(temporary))
-        # mkstemp makes a private file; give the export the mode any new file would have.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
+        os.chmod(temporary, 0o600)  # a writer that recreated the file got the umask's mode
+        _sync(temporary)  # on disk before the rename, so a power cut leaves the old file or the new
+        os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _write_error(path, exc) from None
+    except sqlite3.OperationalError as exc:  # genanki's scratch collection on a full disk
+        Path(temporary).unlink(missing_ok=True)
+        if "full" in str(exc):
+            raise QuizError(
+                f"No space left writing {path}: free some space or choose another folder"
+            ) from None
+        raise
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
 
 
-def write_text(path: Path, text: str) -> None:
-    write_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+def write_text(
+    path: Path, text: str, *, kind: str, force: bool = False, database: Path | None = None
+) -> None:
+    write_output(
+        path,
+        lambda temporary: temporary.write_text(text, encoding="utf-8"),
+        kind=kind,
+        force=force,
+        database=database,
+    )
+
+
+def _write_error(path: Path, exc: OSError) -> QuizError:
+    if exc.errno in _NO_SPACE:
+        return QuizError(f"No space left writing {path}: free some space or choose another folder")
+    return QuizError(f"cannot write {path} ({exc.strerror or exc}): choose another output path")
+
+
+def check_output(path: Path, *, kind: str, force: bool = False, database: Path | None = None) -> Path:
+    """Where ``path`` may be written, or a QuizError saying why not: never the database in use or
+    its side files (by path or by inode, so a link to it is caught too), never a SQLite file (no
+    export of quiz is one), never a folder, device, FIFO or socket (even with --force); an existing
+    file quiz did not write as this ``kind`` of export only with ``force``. A symbolic link is
+    followed: the file it points to is what gets replaced."""
+    if path.is_symlink() and not path.exists():
+        raise QuizError(f"{path} is a link to nothing: give the path of a real file")
+    target = path.resolve()
+    if not target.parent.is_dir():
+        raise QuizError(f"{path.parent}: no such folder: create it or choose another output path")
+    if database is not None:
+        _refuse_database(path, target, database)
+    try:
+        found = os.stat(target)
+    except FileNotFoundError:
+        return target
+    except OSError as exc:
+        raise QuizError(f"cannot write {path} ({exc.strerror}): choose another output path") from None
+    if not stat.S_ISREG(found.st_mode):
+        raise QuizError(f"{path} is {_what(found.st_mode)}, not a file: give the name of a file to write")
+    head = _head(target)
+    if head.startswith(SQLITE_MAGIC):
+        raise QuizError(
+            f"{path} is a SQLite database, and no export of quiz is one: quiz will not write over it "
+            "(remove it yourself if you mean to), or choose another file"
+        )
+    description, pattern = KINDS[kind]
+    if not force and head and not pattern.match(head):
+        raise QuizError(f"{path} exists and is not {description} quiz wrote: add --force to replace it")
+    return target
+
+
+def _refuse_database(path: Path, target: Path, database: Path) -> None:
+    known = {database.resolve(): ""} | {Path(f"{database.resolve()}{s}"): s for s in SIDE_FILES}
+    inodes: dict[tuple[int, int], str] = {}
+    for file, suffix in known.items():
+        try:
+            found = os.stat(file)
+        except OSError:
+            continue
+        inodes[(found.st_dev, found.st_ino)] = suffix
+    side = known.get(target)
+    if side is None:
+        try:
+            found = os.stat(target)
+        except OSError:
+            return
+        side = inodes.get((found.st_dev, found.st_ino))
+    if side is None:
+        return
+    what = "the database quiz is using" if not side else f"the {side} file of the database quiz is using"
+    raise QuizError(f"{path} is {what}: writing there would destroy it; choose another output file")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(_SNIFF_BYTES)
+    except OSError as exc:
+        # What cannot be read cannot be known not to be someone's database: left alone.
+        raise QuizError(
+            f"cannot read {path} to see what it is ({exc.strerror}): choose another file"
+        ) from None
+
+
+def _sync(path: str) -> None:
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def _what(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"

@@ -56,7 +56,7 @@ def _export(quiz: Invoke, target: Path, *args: str) -> None:
 def test_package_imports_into_anki_as_the_deck(quiz: Invoke, deck_copy: Path, tmp_path: Path) -> None:
     package = tmp_path / "ho.apkg"
     _export(quiz, package)
-    assert stat.S_IMODE(package.stat().st_mode) == 0o666 & ~_umask()
+    assert stat.S_IMODE(package.stat().st_mode) == 0o600  # private, as every file quiz writes
     cards = json.loads(quiz("cards", "heterotopic-ossification", "--format", "json").stdout)
     collection = _collection(tmp_path / "collection.anki2")
     try:
@@ -211,12 +211,6 @@ def test_csv_is_read_by_ankis_text_import(quiz: Invoke, deck_copy: Path, tmp_pat
     assert quiz("export", "json", "heterotopic-ossification", "-o", str(exported)).exit_code == 0
     cards = json.loads(exported.read_text(encoding="utf-8"))
     assert len(cards) == ho_card_count() and cards[0]["source"] == "heterotopic-ossification.md"
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 @pytest.mark.parametrize(

@@ -140,12 +140,23 @@ class QuizGroup(click.Group):
         except click.ClickException as exc:
             raise _escaped(exc) from None
         except QuizError as exc:
-            raise _escaped(click.ClickException(str(exc))) from None
+            raise _escaped(click.ClickException(_shown(ctx, str(exc)))) from None
         except Exception as exc:
             if type(exc).__module__.startswith("sqlalchemy"):
                 detail = getattr(exc, "orig", None) or exc
-                raise _escaped(click.ClickException(f"database error: {detail}")) from None
+                raise _escaped(click.ClickException(_shown(ctx, f"database error: {detail}"))) from None
             raise
+
+
+def _shown(ctx: click.Context, message: str) -> str:
+    """A message as printed: the database URL's password never in it (quiz.config.hide_password)."""
+    import os
+
+    from quiz import config
+
+    app = ctx.find_object(App)
+    url = (app.db_option if app else None) or os.environ.get(config.ENV_DATABASE)
+    return config.hide_password(message, url)
 
 
 def format_option(func: F) -> F:
@@ -156,6 +167,15 @@ def format_option(func: F) -> F:
         default="table",
         show_default=True,
         help="Show text for people, or JSON for programs (the shapes are in the README).",
+    )(func)
+
+
+def force_option(func: F) -> F:
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace an existing file that quiz did not write as this kind of output (never the "
+        "database, a SQLite file, or anything but a regular file).",
     )(func)
 
 

@@ -7,10 +7,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.cli import App, F, _color, _note, _now, _show, format_option, main, pass_app
+from quiz.cli import App, F, _color, _note, _now, _show, force_option, format_option, main, pass_app
 from quiz.core import defaults
 
+# Bounds of the integer options, so that a huge number is a usage error (exit 2), not a crash
+# where dates or the database's 64-bit integers end (simulate's sizes: quiz.services.simulate).
+MAX_INACTIVE_DAYS = 36_500
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from quiz.services.reports import ProgressReport, Thresholds
 
 # --- cohorts and progress ------------------------------------------------------------------------------
@@ -176,9 +182,10 @@ def _report_options(func: F) -> F:
                 help="A table, CSV, JSON, or one self-contained HTML page.",
             ),
             click.option("-o", "--output", metavar="FILE", help="Write to FILE instead of the terminal."),
+            force_option,
             click.option(
                 "--inactive-days",
-                type=click.IntRange(1),
+                type=click.IntRange(1, MAX_INACTIVE_DAYS),
                 default=defaults.AT_RISK_INACTIVE_DAYS,
                 show_default=True,
                 help="At risk after this many days without a review.",
@@ -213,7 +220,9 @@ def _report_options(func: F) -> F:
     return func
 
 
-def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
+def _emit_report(
+    report: ProgressReport, fmt: str, output: str | None, force: bool, database: Path | None
+) -> None:
     from quiz.render import report_html
     from quiz.render import reports as render_reports
 
@@ -230,7 +239,8 @@ def _emit_report(report: ProgressReport, fmt: str, output: str | None) -> None:
 
     from quiz.files import write_text
 
-    write_text(Path(output), text if text.endswith("\n") else text + "\n")
+    text = text if text.endswith("\n") else text + "\n"
+    write_text(Path(output), text, kind=f"report-{fmt}", force=force, database=database)
     _note(f"Wrote {output}")
 
 
@@ -259,6 +269,7 @@ def cohort_report(
     since: datetime | None,
     fmt: str,
     output: str | None,
+    force: bool,
     inactive_days: int,
     backlog_days: float,
     min_retention: float,
@@ -268,11 +279,13 @@ def cohort_report(
     """Who is on track, who is at risk and why, and what the cohort keeps forgetting."""
     from quiz.services.reports import cohort_report as report_of
     from quiz.services.reports import ensure_pseudonym_key
+    from quiz.store import database_file
 
     if anonymize:
         with app.db() as db:
             ensure_pseudonym_key(db, name)
     with app.reader() as reader:
+        database = database_file(reader)
         report = report_of(
             reader,
             name,
@@ -282,7 +295,7 @@ def cohort_report(
             thresholds=_thresholds(inactive_days, backlog_days, min_retention, pace_margin),
             anonymize=anonymize,
         )
-    _emit_report(report, fmt, output)
+    _emit_report(report, fmt, output, force, database)
 
 
 @main.command()
@@ -296,6 +309,7 @@ def stats(
     since: datetime | None,
     fmt: str,
     output: str | None,
+    force: bool,
     inactive_days: int,
     backlog_days: float,
     min_retention: float,
@@ -303,13 +317,15 @@ def stats(
 ) -> None:
     """Your own progress: the measures your instructor sees, per deck and section."""
     from quiz.services.reports import learner_stats
+    from quiz.store import database_file
 
     with app.reader() as reader:
+        database = database_file(reader)
         limits = _thresholds(inactive_days, backlog_days, min_retention, pace_margin)
         report = learner_stats(
             reader, learner, _now(), deck=deck, since=since.date() if since else None, thresholds=limits
         )
-    _emit_report(report, fmt, output)
+    _emit_report(report, fmt, output, force, database)
 
 
 @main.group()
@@ -326,9 +342,12 @@ def progress() -> None:
     metavar="FILE",
     help="The invite file your instructor gave you: signs the file so their quiz accepts it.",
 )
+@force_option
 @format_option
 @pass_app
-def progress_export(app: App, learner: str | None, output: str | None, invite: str | None, fmt: str) -> None:
+def progress_export(
+    app: App, learner: str | None, output: str | None, invite: str | None, force: bool, fmt: str
+) -> None:
     """Write your review log (card keys and grades, never card text) for your instructor."""
     from pathlib import Path
 
@@ -337,7 +356,12 @@ def progress_export(app: App, learner: str | None, output: str | None, invite: s
 
     with app.db() as db:
         result = export_progress(
-            db, learner, Path(output) if output else None, _now(), Path(invite) if invite else None
+            db,
+            learner,
+            Path(output) if output else None,
+            _now(),
+            Path(invite) if invite else None,
+            force=force,
         )
     _show(result, fmt, lambda: people.progress_export_line(result))
     if result.cohort is None:
@@ -348,12 +372,28 @@ def progress_export(app: App, learner: str | None, output: str | None, invite: s
 
 
 @main.command()
-@click.option("--learners", type=click.IntRange(1), default=30, show_default=True, help="How many learners.")
 @click.option(
-    "--days", type=click.IntRange(1), default=60, show_default=True, help="Days of reviews, ending today."
+    "--learners",
+    type=click.IntRange(1),
+    default=30,
+    show_default=True,
+    help="How many learners.",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1),
+    default=60,
+    show_default=True,
+    help="Days of reviews, ending today.",
 )
 @click.option("--deck", metavar="DECK", help="The deck they study (default: the first deck).")
-@click.option("--seed", type=int, default=1, show_default=True, help="The same seed gives the same cohort.")
+@click.option(
+    "--seed",
+    type=click.IntRange(-(2**63), 2**63 - 1),
+    default=1,
+    show_default=True,
+    help="The same seed gives the same cohort.",
+)
 @click.option(
     "--cohort",
     "cohort_name",

@@ -9,6 +9,11 @@ import click
 from quiz.cli import App, _color, _now, _show, format_option, main, pass_app
 from quiz.core import defaults
 
+# Bounds of the integer options, so that a huge number is a usage error (exit 2), not a crash
+# where the database's 64-bit integers end: far beyond any real day's work.
+MAX_PER_DAY = 100_000
+MAX_LEECH_THRESHOLD = 1_000
+
 
 @main.command()
 @click.argument("deck", required=False)
@@ -16,14 +21,14 @@ from quiz.core import defaults
 @click.option(
     "--new",
     "new_per_day",
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_PER_DAY),
     metavar="N",
     help=f"New cards a day (default {defaults.NEW_PER_DAY}; remembered for this learner).",
 )
 @click.option(
     "--limit",
     "reviews_per_day",
-    type=click.IntRange(0),
+    type=click.IntRange(0, MAX_PER_DAY),
     metavar="N",
     help=f"Reviews a day (default {defaults.REVIEWS_PER_DAY}; remembered for this learner).",
 )
@@ -32,7 +37,7 @@ from quiz.core import defaults
 @click.option("--cram", is_flag=True, help="Practise cards that are not due: logged, nothing rescheduled.")
 @click.option(
     "--leech-threshold",
-    type=click.IntRange(1),
+    type=click.IntRange(1, MAX_LEECH_THRESHOLD),
     metavar="N",
     help=f"Failures that make a card a leech (default {defaults.LEECH_THRESHOLD}; remembered).",
 )

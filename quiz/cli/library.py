@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from quiz.cli import App, _color, _note, _now, _show, format_option, main, pass_app
+from quiz.cli import App, _color, _note, _now, _show, force_option, format_option, main, pass_app
 
 
 @main.command("import")
@@ -97,6 +97,7 @@ def export() -> None:
 )
 @click.option("--learner", metavar="NAME", help="With --suspended: whose suspended cards.")
 @click.option("--suspended", is_flag=True, help="Mark the learner's suspended cards suspended in Anki.")
+@force_option
 @format_option
 @pass_app
 def export_anki(
@@ -107,6 +108,7 @@ def export_anki(
     include_retired: bool,
     learner: str | None,
     suspended: bool,
+    force: bool,
     fmt: str,
 ) -> None:
     """Write an Anki package; a later export updates the same notes in Anki, adding no duplicates."""
@@ -126,6 +128,7 @@ def export_anki(
             include_retired=include_retired,
             learner=learner,
             suspended=suspended,
+            force=force,
         )
     _show(result, fmt, lambda: library.export_line(result))
 
@@ -137,16 +140,20 @@ def _text_export(kind: str, summary: str) -> None:
     @click.argument("deck")
     @click.option("-o", "--output", metavar="FILE", help=f"The file to write (default: DECK.{kind}).")
     @click.option("--include-retired", is_flag=True, help="Also the cards no longer made from the source.")
+    @force_option
     @format_option
     @pass_app
-    def command(app: App, deck: str, output: str | None, include_retired: bool, fmt: str) -> None:
+    def command(
+        app: App, deck: str, output: str | None, include_retired: bool, force: bool, fmt: str
+    ) -> None:
         from pathlib import Path
 
         from quiz.render import library
         from quiz.services.export import export_text
 
         with app.db() as db:
-            result = export_text(db, deck, Path(output or f"{deck}.{kind}"), kind, _now(), include_retired)
+            target = Path(output or f"{deck}.{kind}")
+            result = export_text(db, deck, target, kind, _now(), include_retired, force=force)
         _show(result, fmt, lambda: library.export_line(result))
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from quiz.anki import export as exporter
 from quiz.errors import QuizError
-from quiz.files import write_atomically
+from quiz.files import write_output, write_text
 from quiz.services.lookup import find_deck, find_learner, find_sections
+from quiz.store import database_file
 from quiz.store import decks as store_decks
 from quiz.store.db import Db
 from quiz.store.decks import ExportRow
@@ -62,6 +63,7 @@ def export_anki(
     include_retired: bool = False,
     learner: str | None = None,
     suspended: bool = False,
+    force: bool = False,
 ) -> ExportResult:
     if suspended and learner is None:
         raise QuizError("--suspended needs --learner NAME: whose suspended cards?")
@@ -71,7 +73,13 @@ def export_anki(
     cards, decks = cards_to_export(db, deck_names, section, True, learner if suspended else None, now)
     package, summary = exporter.anki_package(cards)
     # The real export time: Anki applies an edit only from a package newer than the last one.
-    write_atomically(output, lambda path: package.write_to_file(str(path), timestamp=now.timestamp()))
+    write_output(
+        output,
+        lambda path: package.write_to_file(str(path), timestamp=now.timestamp()),
+        kind="apkg",
+        force=force,
+        database=database_file(db),
+    )
     return ExportResult(
         str(output),
         "anki",
@@ -86,12 +94,18 @@ def export_anki(
 
 
 def export_text(
-    db: Db, deck_name: str, output: Path, fmt: str, now: datetime, include_retired: bool = False
+    db: Db,
+    deck_name: str,
+    output: Path,
+    fmt: str,
+    now: datetime,
+    include_retired: bool = False,
+    force: bool = False,
 ) -> ExportResult:
     cards, decks = cards_to_export(db, [deck_name], None, include_retired, None, now)
     if fmt == "csv":
         text = exporter.anki_csv(cards, cards[0].section_path[0])
     else:
         text = exporter.cards_json(cards) + "\n"
-    write_atomically(output, lambda path: path.write_text(text, encoding="utf-8"))
+    write_text(output, text, kind=fmt, force=force, database=database_file(db))
     return ExportResult(str(output), fmt, tuple(decks), len(cards))

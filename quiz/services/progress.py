@@ -33,6 +33,7 @@ from quiz.services.progress_file import (
     refuse,
 )
 from quiz.store import cohorts as store_cohorts
+from quiz.store import database_file
 from quiz.store import decks as store_decks
 from quiz.store import learners as store_learners
 from quiz.store import progress as store_progress
@@ -68,7 +69,12 @@ class ProgressImport:
 
 
 def export_progress(
-    db: Db, learner_name: str | None, target: Path | None, now: datetime, invite_path: Path | None = None
+    db: Db,
+    learner_name: str | None,
+    target: Path | None,
+    now: datetime,
+    invite_path: Path | None = None,
+    force: bool = False,
 ) -> ProgressExport:
     """Write the learner's whole review log to a progress file (default: progress-NAME.json),
     signed with their invite. With an invite the file names the invite's learner; whose log it
@@ -100,7 +106,8 @@ def export_progress(
     else:
         body["checksum"] = checksum(body)
     path = target or Path(f"progress-{_file_safe(name)}.json")
-    write_text(path, json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
+    write_text(path, text, kind="progress", force=force, database=database_file(db))
     return ProgressExport(name, path, len(log), tuple(decks), invite.cohort if invite is not None else None)
 
 

@@ -10,6 +10,7 @@ command on an existing SQLite file never imports SQLAlchemy. Submodules load on 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -41,10 +42,10 @@ def open_db(
     found = open_direct(url, read_only)
     if found is not None:
         return found
-    from quiz.store.schema import ensure_schema, make_engine
+    from quiz.store.schema import ensure_schema, make_engine, shown_url
 
     engine = make_engine(url)
-    where = engine.url.render_as_string(hide_password=True)
+    where = shown_url(engine.url)
     try:
         created = ensure_schema(engine, lambda message: announce(f"{message} at {where}"))
         if created and on_create is not None:
@@ -80,3 +81,19 @@ def for_engine(engine: Engine) -> SqliteDb | PostgresDb | AlchemyDb:
     """A Db for a program holding an engine (the tests, the benchmarks): quiz.store.open_db on the
     engine's URL, the one way a connection is opened. Close it (or use it in a with block)."""
     return open_db(engine.url.render_as_string(hide_password=False))
+
+
+def database_file(db: object) -> Path | None:
+    """The file of a SQLite database ``db`` is connected to (None for a server's database), so
+    that an export never writes over it (quiz.files)."""
+    path = getattr(db, "path", None)
+    if isinstance(path, Path):
+        return path
+    bind = getattr(db, "bind", None)
+    if (
+        bind is not None
+        and bind.dialect.name == "sqlite"
+        and bind.engine.url.database not in (None, "", ":memory:")
+    ):
+        return Path(bind.engine.url.database)
+    return None

@@ -3,7 +3,7 @@ quiz.store.open_db; no query runs through the ORM."""
 
 from __future__ import annotations
 
-import re
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,27 +29,19 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-_PASSWORD = re.compile(r"(://[^:/@]*):([^@]*)@")  # user:password@ in text that may not parse as a URL
-
-
 def shown_url(url: str | URL) -> str:
     """A database URL as a message may show it: the password hidden, even in text that does not
     parse as a URL (a bad port)."""
     if isinstance(url, URL):
         return url.render_as_string(hide_password=True)
-    return _PASSWORD.sub(r"\1:***@", url)
+    return config.hide_password(url)
 
 
 def _failure(message: str, url: str | URL) -> DatabaseError:
     """The error for a database that cannot be used: on one line (a driver's message may span
     several), with no password in it, even in a URL the driver's message repeats."""
-    text = " ".join(message.split())
-    password = url.password if isinstance(url, URL) else None
-    if isinstance(url, str) and (found := _PASSWORD.search(url)):
-        password = found.group(2)
-    if password:
-        text = text.replace(f":{password}@", ":***@")
-    return DatabaseError(text)
+    raw = url.render_as_string(hide_password=False) if isinstance(url, URL) else url
+    return DatabaseError(config.hide_password(" ".join(message.split()), raw))
 
 
 def make_engine(url: str) -> Engine:
@@ -61,14 +53,9 @@ def make_engine(url: str) -> Engine:
             "URL such as postgresql://user@host/quiz",
             url,
         ) from None
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        folder = Path(parsed.database).parent
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(
-                f"cannot create the folder {folder} for the database: {exc.strerror}"
-            ) from None
+    on_file = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    if on_file and not parsed.query.get("uri"):
+        _private_file(Path(str(parsed.database)))
     try:
         engine = create_engine(url)
     except ImportError as exc:
@@ -82,6 +69,34 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """Make the SQLite file owner-only (0600) before SQLite opens it, which gives its WAL and
+    shared-memory files the same mode: learners' data is private, whatever the umask. Its folder
+    must exist, except quiz's own data folder, made owner-only (0700) on first use: a mistyped
+    --db path is refused rather than met with new folders and an empty database."""
+    folder = path.parent
+    if folder.resolve() == config.data_dir().expanduser().resolve():
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not path.exists():
+                folder.chmod(0o700)
+        except OSError as exc:
+            raise DatabaseError(
+                f"cannot create the folder {folder} for the database: {exc.strerror}"
+            ) from None
+    elif not folder.is_dir():
+        raise DatabaseError(
+            f"{folder}: no such folder for the database: create it first, or give another path"
+            " (--db or QUIZ_DB)"
+        )
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # an existing database keeps the mode its owner gave it
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the database {path}: {exc.strerror}") from None
 
 
 def current_revision(engine: Engine) -> str | None:

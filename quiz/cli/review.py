@@ -19,6 +19,7 @@ from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.render import review as render
 from quiz.render.style import use_color
 from quiz.services.review import (
+    Action,
     Answered,
     AnswerWriter,
     Comparison,
@@ -80,6 +81,15 @@ class Terminal:
         return line.rstrip("\n")
 
 
+def _undone(action: Action | None) -> str:
+    """What `u` took back: each press goes one step further back, to the sitting's first."""
+    if action is None:
+        return "Nothing to undo."
+    if action.answered is not None:
+        return render.undone(action.answered)
+    return f"Undone: the card is no longer {'suspended' if action.kind == 'suspend' else 'buried'}."
+
+
 class Loop:
     def __init__(
         self, review: ReviewSession, db: Db, writer: AnswerWriter, terminal: Terminal, typed: bool = False
@@ -125,10 +135,9 @@ class Loop:
         if key == "?":
             say(render.help_text())
         elif key == "u":
-            undone: list[Answered | None] = []
+            undone: list[Action | None] = []
             if self._write(lambda: undone.append(self.review.undo(self.writer))):
-                last = undone[0] if undone else None
-                say(render.undone(last) if last else "Nothing to undo.")
+                say(_undone(undone[0] if undone else None))
         elif key == "s":
             if self._write(lambda: self.review.suspend(self.db)):
                 say("Suspended: it will not be shown again until quiz unsuspend.")

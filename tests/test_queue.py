@@ -136,3 +136,53 @@ def test_a_deck_imported_today_can_be_started_after_another_used_the_days_new_ca
     result = quiz("review", "--new", "3", input="q\n")
     assert "left 3" in result.output  # the HO deck's 3 are spent; Asthma's are its own
     assert "Asthma" in result.output
+
+
+def test_quiz_cards_shows_the_key_unsuspend_needs(quiz: Invoke, db_path: Path) -> None:
+    quiz("review", "--new", "1", input="s\nq\n")  # suspend the first card
+    table = quiz("cards", "heterotopic", "--section", "Heterotopic Ossification").stdout
+    key = str(rows(db_path, "SELECT c.key FROM cards c JOIN card_states st ON st.card_id = c.id")[0][0])
+    assert key in table
+    assert quiz("unsuspend", "--key", key).exit_code == 0
+    assert rows(db_path, "SELECT suspended FROM card_states") == [(0,)]
+
+
+def test_status_table_rows_are_the_json_entries_and_the_deck_row_their_sum(
+    quiz: Invoke, db_path: Path
+) -> None:
+    quiz("review", "--new", "6", input="\n4\n\n1\ns\n\n2\nb\n\n5\nq\n")
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE card_states SET due = date('now', '-3 days') WHERE reviews > 0")
+        connection.execute(
+            "UPDATE card_states SET leech = 1, suspended = 1 WHERE card_id = "
+            "(SELECT MAX(card_id) FROM card_states WHERE reviews > 0)"
+        )
+    import json
+
+    entries = json.loads(quiz("status", "--format", "json").stdout)["sections"]
+    table = quiz("status").stdout.splitlines()[3:]
+
+    def numbers(line: str) -> list[int]:
+        return [int(n) for n in line.split()[-11:-7]]
+
+    counted = [[e["new"], e["due"], e["overdue"], e["suspended"]] for e in entries]
+    assert numbers(table[0]) == [sum(column) for column in zip(*counted, strict=True)]
+    assert [numbers(line) for line in table[1:]] == counted
+    assert table[1].split()[0] == "(under"
+
+
+def test_reports_name_sections_with_their_deck(quiz: Invoke, tmp_path: Path) -> None:
+    for name, fact in (("Asthma", "Inhaled corticosteroids"), ("COPD", "Long-acting bronchodilators")):
+        (tmp_path / f"{name}.md").write_text(
+            f"# {name}\n\n## Management\n\n- {fact} are the **first-line** maintenance therapy.\n",
+            encoding="utf-8",
+        )
+        assert quiz("import", str(tmp_path / f"{name}.md")).exit_code == 0
+    quiz("cohort", "create", "ward")
+    quiz("cohort", "add", "ward", "ana")
+    quiz("cohort", "assign", "ward", "asthma")
+    quiz("cohort", "assign", "ward", "copd")
+    quiz("review", "--learner", "ana", input="\n4\n\n4\nq\n")
+    for args in (("stats", "--learner", "ana"), ("cohort", "report", "ward")):
+        table = quiz(*args).stdout
+        assert "Asthma > Management" in table and "COPD > Management" in table, table

@@ -138,11 +138,11 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
         for row in sections:
             path = row.section
-            if len(path) == 1:
-                continue  # cards under the title itself are in the deck's row
+            # The deck's row is the sum of every row under it (as of the JSON's entries); the cards
+            # under the title itself get a row of their own, so the rows shown add up to it.
             rows.append(
                 [
-                    "  " * (len(path) - 1) + path[-1],
+                    "  (under the title)" if len(path) == 1 else "  " * (len(path) - 1) + path[-1],
                     str(row.new),
                     str(row.due),
                     str(row.overdue),

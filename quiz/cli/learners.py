@@ -196,6 +196,8 @@ def learner_set(app: App, name: str, new_per_day: int | None, reviews_per_day: i
     _show(
         kept,
         fmt,
-        lambda: f"{kept.name}: {kept.new_per_day} new cards a day from each deck, "
-        f"{kept.reviews_per_day} reviews a day.",
+        lambda: (
+            f"{kept.name}: {kept.new_per_day} new cards a day from each deck, "
+            f"{kept.reviews_per_day} reviews a day."
+        ),
     )

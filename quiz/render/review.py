@@ -29,7 +29,7 @@ HELP = """Keys:
   Enter  show the answer (and, after a typed answer, accept the suggested grade)
   0-5    grade the card: 0 blackout, 1 wrong but recognised, 2 wrong but easy once seen,
          3 right with serious difficulty, 4 right after a hesitation, 5 perfect
-  u      undo the last answer      s  suspend this card      b  bury it until tomorrow
+  u      undo the last step        s  suspend this card      b  bury it until tomorrow
   ?      this help                 q  quit (Ctrl-C and Ctrl-D quit too)
 Cards graded under 4 come back before the session ends."""
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from quiz.errors import OptionError, QuizError
 from quiz.services.lookup import resolve_learner
-from quiz.services.review import resolve_scope
+from quiz.services.queue import resolve_scope
 from quiz.store import learners as store_learners
 from quiz.store import queue as store_queue
 from quiz.store import review as store_review

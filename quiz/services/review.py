@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 
 from quiz.core.answers import Comparison as Comparison  # re-exported for the CLI
 from quiz.core.answers import abbreviations, compare
-from quiz.core.grading import REPEAT_BELOW, grade_card
+from quiz.core.grading import grade_card
 from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
-from quiz.core.siblings import related, source_items
+from quiz.core.siblings import related
 from quiz.errors import ConflictError, OptionError, QuizError
-from quiz.services.lookup import find_deck, find_sections, resolve_learner
+from quiz.services.lookup import resolve_learner
+from quiz.services.queue import resolve_scope, todays_queue
 from quiz.store import learners as store_learners
 from quiz.store import queue as store_queue
 from quiz.store import review as store_review
@@ -40,18 +41,6 @@ class ReviewOptions:
     reviews_per_day: int | None = None
     leech_threshold: int | None = None
     cram: bool = False
-
-
-@dataclass(frozen=True)
-class Scope:
-    deck_ids: list[int] | None
-    section_ids: list[int] | None
-    deck_slugs: frozenset[str] | None = None
-
-    def holds(self, card: QueuedCard) -> bool:
-        return (self.deck_slugs is None or card.deck in self.deck_slugs) and (
-            self.section_ids is None or card.section_id in self.section_ids
-        )
 
 
 @dataclass(frozen=True)
@@ -90,16 +79,6 @@ class ReviewSummary:
     leeches: tuple[str, ...]
     due_tomorrow: int
     due_next_7_days: int
-
-
-def resolve_scope(db: Db, deck: str | None, section: str | None) -> Scope:
-    chosen = [find_deck(db, deck)] if deck is not None else None
-    section_ids = find_sections(db, section, chosen) if section is not None else None
-    return Scope(
-        [d.id for d in chosen] if chosen else None,
-        section_ids,
-        frozenset({chosen[0].slug}) if chosen else None,
-    )
 
 
 def _given(value: int | None, default: int) -> int:
@@ -224,8 +203,10 @@ class ReviewSession:
         the same sentence in a subsection)."""
         ids = dict.fromkeys(store_queue.siblings(db, card.card_id))
         for other in self.queue:
-            if other.card_id != card.card_id and other.deck == card.deck and related(
-                other.source_text, card.source_text
+            if (
+                other.card_id != card.card_id
+                and other.deck == card.deck
+                and related(other.source_text, card.source_text)
             ):
                 ids[other.card_id] = None
         return store_review.Burial(list(ids), self.today + timedelta(days=1))
@@ -362,55 +343,8 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
     if options.cram:
         cards = store_queue.cram_cards(db, info.id, scope.deck_ids, scope.section_ids)
         return ReviewSession(info, today, cards, [], cram=True)
-    todays = store_queue.todays_reviews(db, info.id, today)
-    seen_today = [card_id for card_id, _grade, _kind in todays]
-    new_today = store_queue.introduced_per_deck(db, info.id, today, seen_today)
-    counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
-    due = store_queue.due_cards(
-        db,
-        info.id,
-        today,
-        info.reviews_per_day - (counted_today - sum(new_today.values())),
-        scope.deck_ids,
-        scope.section_ids,
-    )
-    decks = scope.deck_ids if scope.deck_ids is not None else store_queue.deck_ids(db)
-    new = store_queue.new_cards(
-        db,
-        info.id,
-        today,
-        {deck: info.new_per_day - new_today.get(deck, 0) for deck in decks},
-        scope.section_ids,
-    )
-    # Cards whose last grade today was under 4 are still to be repeated.
-    last_grade: dict[int, int] = {}
-    for card_id, grade, kind in todays:
-        if kind != "cram":
-            last_grade[card_id] = grade
-    pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
-    queued = {c.card_id for c in due} | {c.card_id for c in new}
-    repeats = [
-        c
-        for c in store_queue.cards_by_id(db, info.id, [i for i in pending if i not in queued])
-        if (c.stored is None or not c.stored.suspended) and scope.holds(c)
-    ]
-    return ReviewSession(info, today, _unrelated(db, info.id, due + new, seen_today), repeats, cram=False)
-
-
-def _unrelated(db: Db, learner_id: int, cards: list[QueuedCard], seen_today: list[int]) -> list[QueuedCard]:
-    """The cards that share no bullet or sentence with a card answered today (their siblings were
-    buried when it was answered; this also keeps out those met only now, past the first queue)."""
-    if not seen_today or not cards:
-        return cards
-    seen: dict[str, set[str]] = {}
-    for card in store_queue.cards_by_id(db, learner_id, sorted(set(seen_today))):
-        seen.setdefault(card.deck, set()).update(source_items(card.source_text))
-    answered = set(seen_today)
-    return [
-        c
-        for c in cards
-        if c.card_id in answered or seen.get(c.deck, set()).isdisjoint(source_items(c.source_text))
-    ]
+    queue, repeats = todays_queue(db, info, today, scope)
+    return ReviewSession(info, today, queue, repeats, cram=False)
 
 
 # --- what the terminal is given ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from quiz.core.drafts import path_titles
+from quiz.core.siblings import spread
 from quiz.store.db import Db, sql_ids
 from quiz.store.review import STATE_COLUMNS, QueuedCard, stored_state
 
@@ -31,6 +32,10 @@ def _scoped(deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -
     if section_ids is not None:
         found += f" AND c.section_id IN ({sql_ids(section_ids)})"
     return found
+
+
+def _sections(section_ids: Sequence[int] | None) -> str:
+    return "" if section_ids is None else f" AND s.id IN ({sql_ids(section_ids)})"
 
 
 def _references(value: Any) -> tuple[str, ...]:
@@ -105,21 +110,29 @@ def new_cards(
             return []
     ids: list[int] = []
     for deck, limit in wanted.items():
-        # Each section's unmet cards ranked in document order; a section's rank-n card comes after
-        # every section's rank n-1 card. Ranks past the limit can never be taken, so they go first.
-        ids += [
-            int(r[0])
-            for r in db.rows(
-                "SELECT id FROM (SELECT c.id, c.position, s.position AS section_position, "
-                "ROW_NUMBER() OVER (PARTITION BY c.section_id ORDER BY c.position) AS rank "
-                "FROM cards c JOIN sections s ON s.id = c.section_id "
-                f"WHERE c.deck_id = :deck AND NOT c.retired{_scoped(None, section_ids)} AND NOT EXISTS "
+        # The deck's sections in document order, less those whose every card the learner has met
+        # (from the counts the database keeps); each one's unmet cards fetched until enough
+        # sections give the limit, so a deck of a thousand sections is not walked for 20 cards.
+        sections = db.rows(
+            "SELECT s.id FROM sections s LEFT JOIN learner_sections ls ON ls.learner_id = :learner "
+            "AND ls.section_id = s.id WHERE s.deck_id = :deck AND NOT s.retired "
+            f"AND COALESCE(ls.introduced, 0) < s.card_count{_sections(section_ids)} ORDER BY s.position",
+            {**params, "deck": deck},
+        )
+        unmet: list[tuple[int, int]] = []  # (section, card) in document order
+        given = 0
+        for (section,) in sections:
+            found = db.rows(
+                "SELECT c.id FROM cards c WHERE c.section_id = :section AND NOT c.retired AND NOT EXISTS "
                 f"(SELECT 1 FROM card_states st WHERE st.learner_id = :learner AND st.card_id = c.id "
-                f"AND {HELD})) ranked WHERE rank <= :limit "
-                "ORDER BY rank, section_position, position LIMIT :limit",
-                {**params, "deck": deck, "limit": limit},
+                f"AND {HELD}) ORDER BY c.position LIMIT :limit",
+                {**params, "section": section, "limit": limit},
             )
-        ]
+            unmet += [(int(section), int(r[0])) for r in found]
+            given += 1 if found else 0
+            if given >= limit:
+                break
+        ids += spread(unmet)[:limit]
     return cards_by_id(db, learner_id, ids)
 
 

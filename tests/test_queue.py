@@ -186,3 +186,14 @@ def test_reports_name_sections_with_their_deck(quiz: Invoke, tmp_path: Path) -> 
     for args in (("stats", "--learner", "ana"), ("cohort", "report", "ward")):
         table = quiz(*args).stdout
         assert "Asthma > Management" in table and "COPD > Management" in table, table
+
+
+def test_siblings_share_a_bullet_or_sentence_and_new_cards_go_round_the_sections() -> None:
+    from quiz.core.siblings import related, spread
+
+    sentence = "Caused by mutations in the ACVR1 gene (activating mutation c.617G>A; p.R206H)"
+    assert related(sentence, sentence)
+    assert related("Inflammatory processes\nMesenchymal stem cells (MSCs)", "Mesenchymal stem cells (MSCs)")
+    assert not related(sentence, "No documented cases of malignancy in FOP patients")
+    order = [("a", 1), ("a", 2), ("a", 3), ("b", 4), ("c", 5), ("c", 6)]
+    assert spread(order) == [1, 4, 5, 2, 6, 3]

@@ -74,7 +74,9 @@ def todays_queue(
         for c in store_queue.cards_by_id(db, info.id, [i for i in pending if i not in queued])
         if (c.stored is None or not c.stored.suspended) and scope.holds(c)
     ]
-    return _unrelated(db, info.id, due + new, seen_today), repeats
+    # Practice (cram) buries nothing: only the day's counted answers keep their siblings away.
+    answered = [card_id for card_id, _grade, kind in todays if kind != "cram"]
+    return _unrelated(db, info.id, due + new, answered), repeats
 
 
 def _unrelated(db: Db, learner_id: int, cards: list[QueuedCard], seen_today: list[int]) -> list[QueuedCard]:

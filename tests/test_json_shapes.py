@@ -144,6 +144,7 @@ def test_every_command_s_json_has_the_documented_shape(quiz: Invoke, tmp_path: P
         "unsuspend": ("unsuspend", "--leeches"),
         "learner add": ("learner", "add", "ben"),
         "learner rename": ("learner", "rename", "ben", "bea"),
+        "learner set": ("learner", "set", "bea", "--new", "5"),
         "learner list": ("learner", "list"),
         "export anki": ("export", "anki", "-o", str(out / "ho.apkg")),
         "export csv": ("export", "csv", "hetero", "-o", str(out / "ho.csv")),

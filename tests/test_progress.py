@@ -177,8 +177,8 @@ def test_merged_progress_gives_the_report_of_reviewing_here(
     states = (
         "SELECT l.name, c.key, s.repetitions, s.easiness, s.interval, s.due, s.lapses, s.failures, "
         "s.reviews, s.introduced, s.leech FROM card_states s JOIN learners l ON l.id = s.learner_id "
-        "JOIN cards c ON c.id = s.card_id ORDER BY l.name, c.key"
-    )
+        "JOIN cards c ON c.id = s.card_id WHERE s.introduced IS NOT NULL ORDER BY l.name, c.key"
+    )  # met cards: a sibling's burial is the reviewing machine's own, not in the log
     assert _rows(instructor, states) == _rows(shared, states)
     instructor.dispose()
     shared.dispose()

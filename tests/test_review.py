@@ -40,16 +40,22 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
         return connection.execute(sql).fetchall()
 
 
-def test_new_cards_come_in_document_order_within_the_daily_limit(ho_url: str) -> None:
+def test_new_cards_come_section_by_section_within_the_daily_limit(ho_url: str) -> None:
     sitting = start(ho_url, new_per_day=5)
-    fronts = [c.front for c in sitting.queue]
-    assert len(fronts) == 5
-    assert fronts[0] == "What is heterotopic ossification (HO)?"
-    # The limit is remembered: the next sitting that day has no new cards left after five answers.
+    assert [c.section_path[-1] for c in sitting.queue] == [
+        "Heterotopic Ossification",
+        "Types and Causes",
+        "Fibrodysplasia Ossificans Progressiva (FOP)",
+        "Other hereditary forms",
+        "Clinical Manifestations",
+    ]
+    assert sitting.queue[0].front == "What is heterotopic ossification (HO)?"
+    # The day's limit counts the new cards met: the next sitting that day has none left.
     for _ in range(5):
         answer(ho_url, sitting, 5)
-    assert start(ho_url).left() == 0
-    assert start(ho_url, now=NOON + timedelta(days=1)).left() == 5 + 5  # due again, and 5 new
+    assert start(ho_url, new_per_day=5).left() == 0
+    assert start(ho_url).left() == 15  # --new was for that sitting only: the learner's 20 a day
+    assert start(ho_url, now=NOON + timedelta(days=1), new_per_day=5).left() == 5 + 5  # due, and 5 new
 
 
 def test_new_cards_when_the_learner_has_met_all_but_one_and_then_all(ho_url: str, db_path: Path) -> None:
@@ -136,7 +142,7 @@ def test_undo_restores_state_and_log_exactly(ho_url: str, db_path: Path) -> None
     shown = sitting.current()
     answer(ho_url, sitting, 1)
     undone = undo(ho_url, sitting)
-    assert undone is not None and undone.grade == 1  # type: ignore[attr-defined]
+    assert undone is not None and undone.answered.grade == 1  # type: ignore[attr-defined]
     assert rows(db_path, "SELECT * FROM card_states ORDER BY card_id") == before_states
     assert rows(db_path, "SELECT * FROM reviews ORDER BY id") == before_log
     assert sitting.current() == shown and not sitting.repeats
@@ -210,7 +216,7 @@ def test_a_card_failed_often_is_a_leech(ho_url: str, db_path: Path) -> None:
     assert answered.leech  # type: ignore[attr-defined]
     assert sitting.leeches == [leech_key]
     assert rows(db_path, "SELECT suspended, leech, failures FROM card_states") == [(1, 1, 3)]
-    assert start(ho_url, now=day).left() == 0
+    assert start(ho_url, now=day, new_per_day=0).left() == 0
 
 
 def test_unknown_learner_deck_and_section(ho_url: str) -> None:
@@ -238,11 +244,16 @@ def test_review_command_scripted(quiz: Invoke, db_path: Path) -> None:
     assert rows(db_path, "SELECT grade, kind FROM reviews ORDER BY id") == [(4, "review"), (5, "review")]
 
 
-def test_review_limits_are_remembered(quiz: Invoke, db_path: Path) -> None:
-    quiz("review", "--new", "7", "--limit", "50", input="q\n")
+def test_review_limits_are_for_the_session_and_learner_set_keeps_them(quiz: Invoke, db_path: Path) -> None:
+    assert "left 7" in quiz("review", "--new", "7", "--limit", "50", input="q\n").stdout
+    assert rows(db_path, "SELECT new_per_day, reviews_per_day FROM learners") == [(20, 200)]
+    assert "left 20" in quiz("review", input="q\n").stdout
+    name = rows(db_path, "SELECT name FROM learners")[0][0]
+    result = quiz("learner", "set", str(name), "--new", "7", "--limit", "50")
+    assert result.exit_code == 0, result.output
     assert rows(db_path, "SELECT new_per_day, reviews_per_day FROM learners") == [(7, 50)]
-    result = quiz("review", input="q\n")
-    assert "left 7" in result.stdout
+    assert "left 7" in quiz("review", input="q\n").stdout
+    assert quiz("learner", "set", "nobody", "--new", "3").exit_code == 1
 
 
 def test_review_typed_suggests_a_grade(quiz: Invoke, db_path: Path) -> None:

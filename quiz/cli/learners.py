@@ -23,14 +23,14 @@ MAX_LEECH_THRESHOLD = 1_000
     "new_per_day",
     type=click.IntRange(0, MAX_PER_DAY),
     metavar="N",
-    help=f"New cards a day (default {defaults.NEW_PER_DAY}; remembered for this learner).",
+    help="New cards a day from each deck, for this session only (quiz learner set keeps a limit).",
 )
 @click.option(
     "--limit",
     "reviews_per_day",
     type=click.IntRange(0, MAX_PER_DAY),
     metavar="N",
-    help=f"Reviews a day (default {defaults.REVIEWS_PER_DAY}; remembered for this learner).",
+    help="Reviews a day, for this session only (quiz learner set keeps a limit).",
 )
 @click.option("--learner", metavar="NAME", help="Who reviews (default: your user name).")
 @click.option("--typed", is_flag=True, help="Type each answer; quiz compares it and suggests a grade.")
@@ -172,3 +172,37 @@ def learner_rename(app: App, old: str, new: str, fmt: str) -> None:
     with app.db() as db:
         renamed = learners.summary_of(learners.rename(db, old, new, _now()))
     _show(renamed, fmt, lambda: f"Renamed {old} to {renamed.name}.")
+
+
+@learner.command("set")
+@click.argument("name")
+@click.option(
+    "--new",
+    "new_per_day",
+    type=click.IntRange(0),
+    metavar="N",
+    help=f"New cards a day from each deck (default {defaults.NEW_PER_DAY}).",
+)
+@click.option(
+    "--limit",
+    "reviews_per_day",
+    type=click.IntRange(0),
+    metavar="N",
+    help=f"Reviews a day (default {defaults.REVIEWS_PER_DAY}).",
+)
+@format_option
+@pass_app
+def learner_set(app: App, name: str, new_per_day: int | None, reviews_per_day: int | None, fmt: str) -> None:
+    """Keep a learner's daily limits for their next reviews."""
+    from quiz.services import learners
+
+    with app.db() as db:
+        kept = learners.summary_of(learners.set_limits(db, name, new_per_day, reviews_per_day, _now()))
+    _show(
+        kept,
+        fmt,
+        lambda: (
+            f"{kept.name}: {kept.new_per_day} new cards a day from each deck, "
+            f"{kept.reviews_per_day} reviews a day."
+        ),
+    )

@@ -21,6 +21,7 @@ from quiz.errors import ConflictError, DatabaseBusyError
 from quiz.render import review as render
 from quiz.render.terminal import CLEAR, printable, wrap
 from quiz.services.review import (
+    Action,
     Answered,
     AnswerWriter,
     Comparison,
@@ -161,10 +162,9 @@ class Loop:
         if key == "?":
             say(render.help_text())
         elif key == "u":
-            undone: list[Answered | None] = []
+            undone: list[Action | None] = []
             if self._write(lambda: undone.append(self.review.undo(self.writer))):
-                last = undone[0] if undone else None
-                self.terminal.notice(render.undone(last) if last else "Nothing to undo.")
+                self.terminal.notice(render.undone(undone[0] if undone else None))
         elif key == "s":
             if self._write(lambda: self.review.suspend(self.db)):
                 self.terminal.notice("Suspended: it will not be shown again until quiz unsuspend.")

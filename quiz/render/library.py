@@ -249,14 +249,16 @@ def cards_table(result: CardsResult, color: bool = False) -> str:
             card.back,
             ", ".join(card.references),
             str(card.source_line),
+            card.key,
         ]
         for card in result.cards
     ]
+    # The key is never wrapped: it is kept whole, to be copied (quiz unsuspend --key).
     return columns(
-        ["section", "kind", "front", "back", "refs", "line"],
+        ["section", "kind", "front", "back", "refs", "line", "key"],
         rows,
         title=paint(f"{shown(result.name)}: {len(result.cards)} cards", color, "bold"),
-        left={0, 1, 2, 3, 4},
+        left={0, 1, 2, 3, 4, 6},
         wrap={0, 2, 3, 4},
         width=terminal_width(),
         spaced=True,

@@ -9,7 +9,7 @@ from datetime import date
 from quiz.core.controls import NAME_CONTROL, escaped
 from quiz.core.drafts import breadcrumb
 from quiz.core.measures import ProgressReport
-from quiz.render.reports import last_seen, pace_text, percent, short
+from quiz.render.reports import last_seen, pace_text, percent, section_name
 
 STYLE = """
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;
@@ -56,7 +56,7 @@ def _grid(report: ProgressReport) -> str:
             value = person.mastery.get(s.section_id, 0.0)
             out.append(
                 f'<rect x="{left + column * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
-                f'fill="{_shade(value)}"><title>{escape(person.name)} · {escape(short(s.path))}: '
+                f'fill="{_shade(value)}"><title>{escape(person.name)} · {escape(section_name(s.path))}: '
                 f"{value:.0%} mature</title></rect>"
             )
     y = top + len(report.learners) * cell
@@ -147,7 +147,7 @@ def to_html(report: ProgressReport) -> str:
         [
             [
                 _td(index + 1),
-                _td(short(s.path), True),
+                _td(section_name(s.path), True),
                 _td(s.cards),
                 _td(percent(s.introduced)),
                 _td(percent(s.mastery)),
@@ -162,7 +162,7 @@ def to_html(report: ProgressReport) -> str:
             [
                 [
                     _td(c.front, True),
-                    _td(short(c.section), True),
+                    _td(section_name(c.section), True),
                     _td(f"{c.lapsed}/{c.learners}"),
                     _td(c.lapses),
                 ]

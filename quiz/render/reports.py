@@ -28,9 +28,10 @@ def last_seen(person: LearnerProgress) -> str:
     return "today" if not person.days_inactive else f"{person.days_inactive}d ago"
 
 
-def short(path: tuple[str, ...]) -> str:
-    """A section's path without the document's title, which every section shares."""
-    return breadcrumb(path[1:]) or breadcrumb(path)
+def section_name(path: tuple[str, ...]) -> str:
+    """A section named with its deck ("Heterotopic Ossification > Management"), so two decks'
+    sections of one title stay apart."""
+    return breadcrumb(path)
 
 
 # --- data for programs ---------------------------------------------------------------------------------
@@ -211,7 +212,7 @@ def to_table(report: ProgressReport, color: bool = False) -> str:
             ["Section", "Cards", "Introduced", "Mastery", "Retention"],
             [
                 [
-                    short(s.path),
+                    section_name(s.path),
                     str(s.cards),
                     percent(s.introduced),
                     percent(s.mastery),
@@ -227,7 +228,7 @@ def to_table(report: ProgressReport, color: bool = False) -> str:
             columns(
                 ["Card", "Section", "Lapsed", "Lapses"],
                 [
-                    [_clip(c.front), short(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
+                    [_clip(c.front), section_name(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
                     for c in report.leeches
                 ],
                 title="Cohort leeches: cards many learners lapse on",

@@ -15,7 +15,7 @@ from quiz.render.terminal import shown
 if TYPE_CHECKING:
     from quiz.core.answers import Comparison
     from quiz.services.learners import SuspendedReport
-    from quiz.services.review import Answered, ReviewCard, ReviewSession, ReviewSummary
+    from quiz.services.review import Action, Answered, ReviewCard, ReviewSession, ReviewSummary
     from quiz.services.status import StatusReport
 
 GRADES = (
@@ -32,7 +32,7 @@ HELP = """Keys:
   0-5    grade the card: 0 blackout, 1 wrong but recognised,
          2 wrong but easy once seen, 3 right with serious difficulty,
          4 right after a hesitation, 5 perfect
-  u      undo the last answer   s  suspend this card   b  bury until tomorrow
+  u      undo the last step     s  suspend this card   b  bury until tomorrow
   ?      this help              q  quit (Ctrl-C and Ctrl-D quit too)
 Cards graded under 4 come back before the session ends."""
 TYPED_HELP = """With --typed, at the answer prompt: q alone quits, ? alone shows the keys;
@@ -146,8 +146,13 @@ def answered(item: Answered, color: bool = False) -> str:
     return paint(f"Saved: {when}{again}.", color, "dim")
 
 
-def undone(item: Answered) -> str:
-    return f"Undone: your grade {item.grade} on this card is taken back."
+def undone(action: Action | None) -> str:
+    """What `u` took back: each press goes one step further back, to the sitting's first."""
+    if action is None:
+        return "Nothing to undo."
+    if action.answered is not None:
+        return f"Undone: your grade {action.answered.grade} on this card is taken back."
+    return f"Undone: the card is no longer {'suspended' if action.kind == 'suspend' else 'buried'}."
 
 
 def problem(message: str, color: bool = False) -> str:
@@ -194,11 +199,11 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
         for row in sections:
             path = row.section
-            if len(path) == 1:
-                continue  # cards under the title itself are in the deck's row
+            # The deck's row is the sum of every row under it (as of the JSON's entries); the cards
+            # under the title itself get a row of their own, so the rows shown add up to it.
             rows.append(
                 [
-                    "  " * (len(path) - 1) + path[-1],
+                    "  (under the title)" if len(path) == 1 else "  " * (len(path) - 1) + path[-1],
                     str(row.new),
                     str(row.due),
                     str(row.overdue),

@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from quiz.core.controls import check_name
-from quiz.errors import QuizError
+from quiz.errors import OptionError, QuizError
 from quiz.services.lookup import resolve_learner
-from quiz.services.review import resolve_scope
+from quiz.services.queue import resolve_scope
 from quiz.store import learners as store_learners
 from quiz.store import queue as store_queue
 from quiz.store import review as store_review
@@ -101,6 +101,24 @@ def rename(db: Db, old: str, new: str, now: datetime) -> LearnerInfo:
             raise QuizError(f"learner '{new}' exists already: choose another name")
         store_learners.rename_learner(db, learner.id, new)
     return replace(learner, name=new)
+
+
+def set_limits(
+    db: Db, name: str, new_per_day: int | None, reviews_per_day: int | None, now: datetime
+) -> LearnerInfo:
+    """Keep a learner's daily limits (those given; the others stay)."""
+    for value, option in ((new_per_day, "--new"), (reviews_per_day, "--limit")):
+        if value is not None and value < 0:
+            raise OptionError(option, f"{option} must be 0 or more, not {value}")
+    with db.transaction():
+        learner = resolve_learner(db, name, now)
+        changed = replace(
+            learner,
+            new_per_day=learner.new_per_day if new_per_day is None else new_per_day,
+            reviews_per_day=learner.reviews_per_day if reviews_per_day is None else reviews_per_day,
+        )
+        store_learners.set_limits(db, changed)
+    return changed
 
 
 def suspended(

@@ -16,11 +16,13 @@ from datetime import date, datetime, timedelta
 
 from quiz.core.answers import Comparison as Comparison  # re-exported for the CLI
 from quiz.core.answers import abbreviations, compare
-from quiz.core.grading import REPEAT_BELOW, grade_card
+from quiz.core.grading import grade_card
 from quiz.core.measures import STATUS_FORECAST_DAYS
 from quiz.core.scheduler import PASS_GRADE, CardState, check_grade, learner_day
+from quiz.core.siblings import related
 from quiz.errors import ConflictError, OptionError, QuizError
-from quiz.services.lookup import find_deck, find_sections, resolve_learner
+from quiz.services.lookup import resolve_learner
+from quiz.services.queue import resolve_scope, todays_queue
 from quiz.store import learners as store_learners
 from quiz.store import queue as store_queue
 from quiz.store import review as store_review
@@ -42,18 +44,6 @@ class ReviewOptions:
 
 
 @dataclass(frozen=True)
-class Scope:
-    deck_ids: list[int] | None
-    section_ids: list[int] | None
-    deck_slugs: frozenset[str] | None = None
-
-    def holds(self, card: QueuedCard) -> bool:
-        return (self.deck_slugs is None or card.deck in self.deck_slugs) and (
-            self.section_ids is None or card.section_id in self.section_ids
-        )
-
-
-@dataclass(frozen=True)
 class Answered:
     card: QueuedCard
     grade: int
@@ -63,6 +53,19 @@ class Answered:
     after: StoredState | None  # None when the state did not change
     leech: bool
     from_repeats: bool
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of a sitting that `u` can take back: an answer (with the siblings it buried), a
+    suspension or a burial; and the sitting's queue as it was before it."""
+
+    kind: str  # answer, suspend or bury
+    card: QueuedCard
+    answered: Answered | None
+    flags: tuple[store_review.Flags, ...]  # what the cards it flagged were before
+    queue: tuple[QueuedCard, ...]
+    repeats: tuple[QueuedCard, ...]
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,6 @@ class ReviewSummary:
     leeches: tuple[str, ...]
     due_tomorrow: int
     due_next_7_days: int
-
-
-def resolve_scope(db: Db, deck: str | None, section: str | None) -> Scope:
-    chosen = [find_deck(db, deck)] if deck is not None else None
-    section_ids = find_sections(db, section, chosen) if section is not None else None
-    return Scope(
-        [d.id for d in chosen] if chosen else None,
-        section_ids,
-        frozenset({chosen[0].slug}) if chosen else None,
-    )
 
 
 def _given(value: int | None, default: int) -> int:
@@ -114,6 +107,7 @@ class ReviewSession:
         self.queue: deque[QueuedCard] = deque(queue)
         self.repeats: deque[QueuedCard] = deque(repeats)
         self.history: list[Answered] = []
+        self.actions: list[Action] = []
         self.leeches: list[str] = []
 
     @functools.cached_property
@@ -182,41 +176,71 @@ class ReviewSession:
             "seconds": round(seconds, 3),
             **store_review.outcome_values(shown.state if shown else None),
         }
-        if not writer.answer(self.learner.id, card, before, after, logged):
+        queue, repeats = tuple(self.queue), tuple(self.repeats)
+        burial = None if self.cram else self._siblings(writer.db, card)
+        if not writer.answer(self.learner.id, card, before, after, logged, burial):
             raise ConflictError(
                 f"card {card.key} was answered in another session just now: this answer was not counted twice"
             )
         _card, from_repeats = self._take()
         done = Answered(card, q, kind, uid, before, after, leech, from_repeats)
         self.history.append(done)
+        buried = tuple(burial.previous) if burial else ()
+        self.actions.append(Action("answer", card, done, buried, queue, repeats))
+        if buried:
+            gone = {f.card_id for f in buried}
+            self.queue = deque(c for c in self.queue if c.card_id not in gone)
         if leech:
             self.leeches.append(card.key)
         if graded.again_today:
             self.repeats.append(replace(card, stored=after or before))
         return done
 
-    def undo(self, writer: AnswerWriter) -> Answered | None:
-        """Take the last answer back exactly: the state and the log as they were."""
-        if not self.history:
+    def _siblings(self, db: Db, card: QueuedCard) -> store_review.Burial:
+        """The cards to bury until the learner's next day once ``card`` is answered: its siblings in
+        the deck (same section and source text), and the cards of this sitting made from a bullet
+        or sentence it shares (a list card and its items' cards; a "which" card and the cloze of
+        the same sentence in a subsection)."""
+        ids = dict.fromkeys(store_queue.siblings(db, card.card_id))
+        for other in self.queue:
+            if (
+                other.card_id != card.card_id
+                and other.deck == card.deck
+                and related(other.source_text, card.source_text)
+            ):
+                ids[other.card_id] = None
+        return store_review.Burial(list(ids), self.today + timedelta(days=1))
+
+    def undo(self, writer: AnswerWriter) -> Action | None:
+        """Take the last step back exactly (an answer, a suspension or a burial): the states, the
+        log and this sitting's queue as they were, in one transaction."""
+        if not self.actions:
             return None
-        last = self.history[-1]
-        restored = (
-            replace(last.before, version=last.after.version + 1)
-            if last.before is not None and last.after is not None
-            else last.before
+        last = self.actions[-1]
+        done = last.answered
+        if done is not None:
+            restored = (
+                replace(done.before, version=done.after.version + 1)
+                if done.before is not None and done.after is not None
+                else done.before
+            )
+            if not writer.undo(self.learner.id, done.card, done.after, restored, done.uid, last.flags):
+                raise ConflictError(f"card {done.card.key} changed in another session: cannot undo")
+            self.history.pop()
+            if done.leech:
+                self.leeches.remove(done.card.key)
+        else:
+            with writer.db.transaction():
+                for flags in last.flags:
+                    store_review.restore_flags(writer.db, self.learner.id, flags)
+        self.actions.pop()
+        # The cards it touched are read again: their versions moved.
+        touched = {last.card.card_id, *(f.card_id for f in last.flags)}
+        fresh = {c.card_id: c for c in store_queue.cards_by_id(writer.db, self.learner.id, list(touched))}
+        self.queue = deque(fresh.get(c.card_id, c) for c in last.queue)
+        self.repeats = deque(
+            replace(c, stored=fresh[c.card_id].stored) if c.card_id in fresh else c for c in last.repeats
         )
-        if not writer.undo(self.learner.id, last.card, last.after, restored, last.uid):
-            raise ConflictError(f"card {last.card.key} changed in another session: cannot undo")
-        self.history.pop()
-        if last.leech:
-            self.leeches.remove(last.card.key)
-        elif last.grade < REPEAT_BELOW:
-            # The repeat it queued goes: it is the last one of this card.
-            for index in range(len(self.repeats) - 1, -1, -1):
-                if self.repeats[index].card_id == last.card.card_id:
-                    del self.repeats[index]
-                    break
-        (self.repeats if last.from_repeats else self.queue).appendleft(replace(last.card, stored=restored))
         return last
 
     def skip(self) -> None:
@@ -236,8 +260,12 @@ class ReviewSession:
         card = self.current()
         if card is None:
             return None
+        queue, repeats = tuple(self.queue), tuple(self.repeats)
         with db.transaction():
+            before = store_review.flags_of(db, self.learner.id, [card.card_id])
             store_review.set_flags(db, self.learner.id, card.card_id, **flags)
+        kind = "suspend" if flags.get("suspended") else "bury"
+        self.actions.append(Action(kind, card, None, tuple(before), queue, repeats))
         self.skip()
         return card
 
@@ -289,7 +317,8 @@ def answered_state(before: StoredState | None, state: CardState, leech: bool, to
 
 
 def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession:
-    """The sitting's queue: due cards (most overdue first), then new ones, within the day's limits."""
+    """The sitting's queue: due cards (most overdue first), then new ones spread over each deck's
+    sections, within the day's limits (new cards counted per deck)."""
     for value, name in (
         (options.new_per_day, "--new"),
         (options.reviews_per_day, "--limit"),
@@ -298,49 +327,24 @@ def start_review(db: Db, options: ReviewOptions, now: datetime) -> ReviewSession
         _positive(value, name)
     with db.transaction():
         info = resolve_learner(db, options.learner, now)
-        # Limits given on the command line are remembered for the next sessions.
-        limits = replace(
-            info,
-            new_per_day=_given(options.new_per_day, info.new_per_day),
-            reviews_per_day=_given(options.reviews_per_day, info.reviews_per_day),
-            leech_threshold=max(1, _given(options.leech_threshold, info.leech_threshold)),
-        )
-        if limits != info:
-            store_learners.set_limits(db, limits)
-        info = limits
+        # The leech threshold given is remembered; --new and --limit are for this sitting only
+        # (quiz learner set keeps them).
+        threshold = max(1, _given(options.leech_threshold, info.leech_threshold))
+        if threshold != info.leech_threshold:
+            info = replace(info, leech_threshold=threshold)
+            store_learners.set_limits(db, info)
+    info = replace(
+        info,
+        new_per_day=_given(options.new_per_day, info.new_per_day),
+        reviews_per_day=_given(options.reviews_per_day, info.reviews_per_day),
+    )
     today = learner_day(now.astimezone(), info.day_starts_at)
     scope = resolve_scope(db, options.deck, options.section)
     if options.cram:
         cards = store_queue.cram_cards(db, info.id, scope.deck_ids, scope.section_ids)
         return ReviewSession(info, today, cards, [], cram=True)
-    todays = store_queue.todays_reviews(db, info.id, today)
-    seen_today = [card_id for card_id, _grade, _kind in todays]
-    new_today = store_queue.introduced_among(db, info.id, today, seen_today)
-    counted_today = sum(1 for _c, _g, kind in todays if kind == "review")
-    due = store_queue.due_cards(
-        db,
-        info.id,
-        today,
-        info.reviews_per_day - (counted_today - new_today),
-        scope.deck_ids,
-        scope.section_ids,
-    )
-    new = store_queue.new_cards(
-        db, info.id, today, info.new_per_day - new_today, scope.deck_ids, scope.section_ids
-    )
-    # Cards whose last grade today was under 4 are still to be repeated.
-    last_grade: dict[int, int] = {}
-    for card_id, grade, kind in todays:
-        if kind != "cram":
-            last_grade[card_id] = grade
-    pending = [card_id for card_id, grade in last_grade.items() if grade < REPEAT_BELOW]
-    queued = {c.card_id for c in due} | {c.card_id for c in new}
-    repeats = [
-        c
-        for c in store_queue.cards_by_id(db, info.id, [i for i in pending if i not in queued])
-        if (c.stored is None or not c.stored.suspended) and scope.holds(c)
-    ]
-    return ReviewSession(info, today, due + new, repeats, cram=False)
+    queue, repeats = todays_queue(db, info, today, scope)
+    return ReviewSession(info, today, queue, repeats, cram=False)
 
 
 # --- what the terminal is given ------------------------------------------------------------------

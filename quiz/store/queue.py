@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from quiz.core.drafts import path_titles
+from quiz.core.siblings import spread
 from quiz.store.db import Db, sql_ids
 from quiz.store.review import STATE_COLUMNS, QueuedCard, stored_state
 
 _QUEUE = (
     'SELECT c.id, c.section_id, c."key", d.slug, s.path, c.kind, c.front, c.back, c."references", '
-    f"st.learner_id, {', '.join('st.' + c for c in STATE_COLUMNS.split(', '))} "
+    f"st.learner_id, {', '.join('st.' + c for c in STATE_COLUMNS.split(', '))}, c.source_text "
     "FROM cards c JOIN sections s ON s.id = c.section_id JOIN decks d ON d.id = c.deck_id "
     "{join} card_states st ON st.card_id = c.id AND st.learner_id = :learner "
     "WHERE NOT c.retired"
@@ -31,6 +32,10 @@ def _scoped(deck_ids: Sequence[int] | None, section_ids: Sequence[int] | None) -
     if section_ids is not None:
         found += f" AND c.section_id IN ({sql_ids(section_ids)})"
     return found
+
+
+def _sections(section_ids: Sequence[int] | None) -> str:
+    return "" if section_ids is None else f" AND s.id IN ({sql_ids(section_ids)})"
 
 
 def _references(value: Any) -> tuple[str, ...]:
@@ -52,7 +57,8 @@ def _queued(rows: Sequence[Sequence[Any]]) -> list[QueuedCard]:
             str(r[6]),
             str(r[7]),
             _references(r[8]),
-            stored_state(r[10:]) if r[9] is not None else None,
+            stored_state(r[10:-1]) if r[9] is not None else None,
+            str(r[-1]),
         )
         for r in rows
     ]
@@ -84,15 +90,17 @@ def new_cards(
     db: Db,
     learner_id: int,
     today: date,
-    limit: int,
-    deck_ids: Sequence[int] | None = None,
+    per_deck: Mapping[int, int],
     section_ids: Sequence[int] | None = None,
 ) -> list[QueuedCard]:
-    """Cards this learner has never reviewed, in the document's order (decks in import order)."""
-    if limit <= 0:
+    """Cards this learner has never reviewed, up to ``per_deck[deck id]`` of each deck (decks in
+    that order), spread over each deck's sections: the first unmet card of every section in
+    document order, then the second of each, and so on."""
+    wanted = {deck: limit for deck, limit in per_deck.items() if limit > 0}
+    if not wanted:
         return []
-    params = {"learner": learner_id, "today": today, "limit": limit}
-    if deck_ids is None and section_ids is None:
+    params = {"learner": learner_id, "today": today}
+    if section_ids is None:
         # A learner who has met every card (late in a course) would have the whole deck walked for
         # nothing: two counts tell first (a state is held for a distinct card, retired ones too).
         held = db.rows(
@@ -100,15 +108,65 @@ def new_cards(
         )
         if held[0][0] and held[0][0] >= db.rows("SELECT COUNT(*) FROM cards")[0][0]:
             return []
-    # Walk the cards in document order on their index and stop at the limit; the details are
-    # fetched for those few only.
-    ids = db.rows(
-        f"SELECT c.id FROM cards c WHERE NOT c.retired{_scoped(deck_ids, section_ids)} AND NOT EXISTS "
-        f"(SELECT 1 FROM card_states st WHERE st.learner_id = :learner AND st.card_id = c.id AND {HELD}) "
-        "ORDER BY c.deck_id, c.position LIMIT :limit",
-        params,
-    )
-    return cards_by_id(db, learner_id, [int(r[0]) for r in ids])
+    ids: list[int] = []
+    for deck, limit in wanted.items():
+        # The deck's sections in document order, less those whose every card the learner has met
+        # (from the counts the database keeps); each one's unmet cards fetched until enough
+        # sections give the limit, so a deck of a thousand sections is not walked for 20 cards.
+        sections = db.rows(
+            "SELECT s.id FROM sections s LEFT JOIN learner_sections ls ON ls.learner_id = :learner "
+            "AND ls.section_id = s.id WHERE s.deck_id = :deck AND NOT s.retired "
+            f"AND COALESCE(ls.introduced, 0) < s.card_count{_sections(section_ids)} ORDER BY s.position",
+            {**params, "deck": deck},
+        )
+        unmet: list[tuple[int, int]] = []  # (section, card) in document order
+        given = 0
+        for (section,) in sections:
+            found = db.rows(
+                "SELECT c.id FROM cards c WHERE c.section_id = :section AND NOT c.retired AND NOT EXISTS "
+                f"(SELECT 1 FROM card_states st WHERE st.learner_id = :learner AND st.card_id = c.id "
+                f"AND {HELD}) ORDER BY c.position LIMIT :limit",
+                {**params, "section": section, "limit": limit},
+            )
+            unmet += [(int(section), int(r[0])) for r in found]
+            given += 1 if found else 0
+            if given >= limit:
+                break
+        ids += spread(unmet)[:limit]
+    return cards_by_id(db, learner_id, ids)
+
+
+def introduced_per_deck(db: Db, learner_id: int, day: date, card_ids: Sequence[int]) -> dict[int, int]:
+    """Per deck, how many of these cards the learner saw for the first time on ``day``."""
+    if not card_ids:
+        return {}
+    return {
+        int(r[0]): int(r[1])
+        for r in db.rows(
+            "SELECT c.deck_id, COUNT(*) FROM card_states st JOIN cards c ON c.id = st.card_id "
+            "WHERE st.learner_id = :learner AND st.introduced = :day "
+            f"AND st.card_id IN ({sql_ids(sorted(set(card_ids)))}) GROUP BY c.deck_id",
+            {"learner": learner_id, "day": day},
+        )
+    }
+
+
+def deck_ids(db: Db) -> list[int]:
+    """Every deck, in the order they were first imported."""
+    return [int(r[0]) for r in db.rows("SELECT id FROM decks ORDER BY id")]
+
+
+def siblings(db: Db, card_id: int) -> list[int]:
+    """The live cards made from the same bullet or sentence as this one: same section, same source
+    text (the grouping the Anki export makes its notes by)."""
+    return [
+        int(r[0])
+        for r in db.rows(
+            "SELECT o.id FROM cards c JOIN cards o ON o.section_id = c.section_id "
+            "AND o.source_text = c.source_text AND o.id <> c.id AND NOT o.retired WHERE c.id = :card",
+            {"card": card_id},
+        )
+    ]
 
 
 def cram_cards(
@@ -146,19 +204,6 @@ def todays_reviews(db: Db, learner_id: int, today: date) -> list[tuple[int, int,
             {"learner": learner_id, "today": today},
         )
     ]
-
-
-def introduced_among(db: Db, learner_id: int, day: date, card_ids: Sequence[int]) -> int:
-    """How many of these cards the learner saw for the first time on ``day``."""
-    if not card_ids:
-        return 0
-    return int(
-        db.rows(
-            f"SELECT COUNT(*) FROM card_states WHERE learner_id = :learner AND introduced = :day "
-            f"AND card_id IN ({sql_ids(sorted(set(card_ids)))})",
-            {"learner": learner_id, "day": day},
-        )[0][0]
-    )
 
 
 def suspended_cards(

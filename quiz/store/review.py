@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -60,6 +60,7 @@ class QueuedCard:
     back: str
     references: tuple[str, ...]
     stored: StoredState | None  # None: the card is new to this learner
+    source_text: str = ""  # the bullet or sentence it was made from: siblings share it
 
     @property
     def breadcrumb(self) -> str:
@@ -233,13 +234,17 @@ class AnswerWriter:
         old: StoredState | None,
         new: StoredState | None,
         review: dict[str, Any],
+        bury: Burial | None = None,
     ) -> bool:
-        """Save an answer: the card's new state (if it changed) and its review, together."""
+        """Save an answer: the card's new state (if it changed), its review and the burial of its
+        siblings, together. ``bury.previous`` is filled with what the siblings were, for undo."""
 
         def steps() -> None:
             if new is not None:
                 self._state(learner_id, card, old, new)
             self.db.execute(INSERT_REVIEW, review)
+            if bury is not None:
+                bury.previous[:] = bury_cards(self.db, learner_id, bury.card_ids, bury.until)
 
         return self._transaction(steps)
 
@@ -250,14 +255,18 @@ class AnswerWriter:
         current: StoredState | None,
         restored: StoredState | None,
         uid: str,
+        unbury: Sequence[Flags] = (),
     ) -> bool:
-        """Take an answer back: its review out of the log, the card's state as it was."""
+        """Take an answer back: its review out of the log, the card's state as it was, the siblings
+        it buried as they were."""
 
         def steps() -> None:
             if current is not None:
                 self._state(learner_id, card, current, restored)
             if self.db.execute(DELETE_REVIEW, {"uid": uid}) != 1:
                 raise _Stale
+            for flags in unbury:
+                restore_flags(self.db, learner_id, flags)
 
         return self._transaction(steps)
 
@@ -283,6 +292,70 @@ def set_flags(db: Db, learner_id: int, card_id: int, **flags: Any) -> None:
             f"SELECT :learner, :card, section_id, {_VALUES}, 1 FROM cards WHERE id = :card",
             {**params, **fresh},
         )
+
+
+@dataclass(frozen=True)
+class Flags:
+    """A card's flags for a learner before they were set, so they can be put back exactly."""
+
+    card_id: int
+    existed: bool  # False: the learner had no state for it (a new card)
+    suspended: bool
+    buried_until: date | None
+
+
+@dataclass
+class Burial:
+    """Siblings to bury with an answer, and (filled in by the writer) what they were before."""
+
+    card_ids: Sequence[int]
+    until: date
+    previous: list[Flags] = field(default_factory=list)
+
+
+def flags_of(db: Db, learner_id: int, card_ids: Sequence[int]) -> list[Flags]:
+    """The current flags of these cards for a learner (a card with no state: not existed)."""
+    if not card_ids:
+        return []
+    found = {
+        int(r[0]): Flags(int(r[0]), True, bool(r[1]), as_day_or_none(r[2]))
+        for r in db.rows(
+            "SELECT card_id, suspended, buried_until FROM card_states WHERE learner_id = :learner "
+            f"AND card_id IN ({sql_ids(card_ids)})",
+            {"learner": learner_id},
+        )
+    }
+    return [found.get(i, Flags(i, False, False, None)) for i in card_ids]
+
+
+def bury_cards(db: Db, learner_id: int, card_ids: Sequence[int], until: date) -> list[Flags]:
+    """Bury cards until ``until`` (those not already buried as long or suspended); returns what each
+    buried one was before."""
+    buried = [
+        f
+        for f in flags_of(db, learner_id, card_ids)
+        if not f.suspended and (f.buried_until is None or f.buried_until < until)
+    ]
+    for flags in buried:
+        set_flags(db, learner_id, flags.card_id, buried_until=until)
+    return buried
+
+
+def restore_flags(db: Db, learner_id: int, flags: Flags) -> None:
+    """Put a card's flags back as ``flags`` says; a state made only to hold them goes again (unless
+    the card was answered meanwhile)."""
+    params = {"learner": learner_id, "card": flags.card_id}
+    if not flags.existed:
+        db.execute(
+            "DELETE FROM card_states WHERE learner_id = :learner AND card_id = :card "
+            "AND introduced IS NULL AND reviews = 0",
+            params,
+        )
+    db.execute(
+        "UPDATE card_states SET suspended = :suspended, buried_until = :until, version = version + 1 "
+        "WHERE learner_id = :learner AND card_id = :card",
+        {**params, "suspended": flags.suspended, "until": flags.buried_until},
+    )
 
 
 def release(db: Db, learner_id: int, card_ids: Sequence[int]) -> int:

@@ -18,7 +18,7 @@ from typing import Any
 from quiz import __version__
 from quiz.core.replay import LoggedReview, replay
 from quiz.errors import QuizError
-from quiz.files import write_text
+from quiz.files import read_limited, write_text
 from quiz.services.lookup import resolve_learner
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
@@ -121,20 +121,11 @@ def _refuse(path: str, why: str) -> QuizError:
 
 def _read(path: Path) -> _File:
     name = str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise _refuse(name, "is too large to be a progress file")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise _refuse(name, "no such file") from None
-    except IsADirectoryError:
-        raise _refuse(name, "is a folder, not a progress file") from None
-    except OSError as exc:
-        raise _refuse(name, f"cannot be read ({exc.strerror})") from None
+    raw = read_limited(path, MAX_FILE_BYTES, lambda why: _refuse(name, why))
     try:
         body = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise _refuse(name, "is not a quiz progress file (not UTF-8 text)") from None
+    except UnicodeDecodeError as exc:
+        raise _refuse(name, f"is not a quiz progress file (not UTF-8 text at byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         if not raw.lstrip().startswith(b"{"):
             raise _refuse(name, "is not a quiz progress file (made by quiz progress export)") from None
@@ -142,6 +133,10 @@ def _read(path: Path) -> _File:
             name,
             f"is damaged (not valid JSON at line {exc.lineno}): ask for a new export (quiz progress export)",
         ) from None
+    except ValueError:  # a number of thousands of digits
+        raise _refuse(name, "is not a quiz progress file (a number too long to read)") from None
+    except RecursionError:
+        raise _refuse(name, "is not a quiz progress file (nested too deeply)") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _refuse(name, "is not a quiz progress file (made by quiz progress export)")
     version = body.get("version")

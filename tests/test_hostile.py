@@ -262,7 +262,7 @@ def test_a_folder_given_as_a_progress_file(quiz_in_use: Invoke, tmp_path: Path) 
 def test_a_binary_document_names_the_byte(quiz_in_use: Invoke, tmp_path: Path) -> None:
     path = tmp_path / "scan.md"
     path.write_bytes(b"# Scan\n\nline\n\x89PNG\x00\x01")
-    _one_line(quiz_in_use("import", str(path)), f"{path}:4: is a binary file", "NUL at byte 17")
+    _one_line(quiz_in_use("import", str(path)), f"{path}: is a binary file", "NUL at byte 17")
 
 
 def test_a_latin_1_document_names_the_byte(quiz_in_use: Invoke, tmp_path: Path) -> None:

@@ -45,7 +45,6 @@ def decode(data: bytes, source: str) -> str:
         raise DeckError(
             f"is a binary file, not a text document (a NUL at byte {nul}): give a Markdown or .txt file",
             source=source,
-            line=data.count(b"\n", 0, nul) + 1,
         )
     try:
         text = data.decode("utf-8-sig")

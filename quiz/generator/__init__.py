@@ -40,14 +40,20 @@ def decode(data: bytes, source: str) -> str:
             "limit for one document: split it into several documents",
             source=source,
         )
-    if b"\x00" in data[:8192]:
-        raise DeckError("is a binary file, not a text document: give a Markdown or .txt file", source=source)
+    nul = data.find(b"\x00", 0, 8192)
+    if nul >= 0:
+        raise DeckError(
+            f"is a binary file, not a text document (a NUL at byte {nul}): give a Markdown or .txt file",
+            source=source,
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = data.count(b"\n", 0, exc.start) + 1
         raise DeckError(
-            f"is not UTF-8 text (byte 0x{data[exc.start]:02x}): save it as UTF-8", source=source, line=line
+            f"is not UTF-8 text (byte 0x{data[exc.start]:02x} at byte {exc.start}): save it as UTF-8",
+            source=source,
+            line=line,
         ) from None
     if any(ch in text for ch in "\x01\x02\x03\x04"):
         raise DeckError("contains control characters: save it as plain text", source=source)

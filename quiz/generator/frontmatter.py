@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,8 @@ import yaml
 from quiz.errors import DeckError
 
 MAX_FRONT_MATTER_LINES = 1000
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+MAX_FRONT_MATTER_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -43,18 +46,86 @@ def split_front_matter(text: str, source: str) -> tuple[FrontMatter, str]:
     return _read(data, source), "\n" * (end + 1) + rest
 
 
+class _Refused(Exception):
+    """Front matter quiz will not read, with the line (in the file) where it shows."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Loader(yaml.SafeLoader):
+    """The safe loader without anchors and aliases, whose expansion can make a few hundred bytes
+    into gigabytes, and with a bound on nesting, where PyYAML's composer recurses."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                "front matter uses YAML aliases (&/*), which quiz does not accept: write the value out",
+                _line(event.start_mark),
+            )
+        self.depth += 1
+        if self.depth > MAX_FRONT_MATTER_DEPTH:
+            raise _Refused(
+                f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep: "
+                "use 'key: value' lines",
+                _line(event.start_mark),
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _line(mark: Any) -> int:
+    # The front matter starts on the file's second line.
+    return int(mark.line) + 2 if mark is not None else 1
+
+
+def _flow_depth(body: str) -> tuple[int, int]:
+    """The deepest nesting of '[' and '{' in the text, and the line where it is reached: PyYAML's
+    scanner slows with the square of it, so it is measured before the scanner runs."""
+    depth = deepest = 0
+    line = where = 1
+    for match in _FLOW.finditer(body):
+        char = match.group()
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif depth:
+            depth -= 1
+    return deepest, where + 1
+
+
+_FLOW = re.compile(r"[\[\]{}\n]")
+
+
 def _load(body: str, source: str) -> dict[str, Any]:
     if not body.strip():
         return {}
+    if len(body) > MAX_FRONT_MATTER_CHARS:
+        raise DeckError(
+            f"front matter is over {MAX_FRONT_MATTER_CHARS // 1024} KB: keep it to a few 'key: value' lines",
+            source=source,
+            line=1,
+        )
+    deepest, where = _flow_depth(body) if "[" in body or "{" in body else (0, 1)
+    if deepest > MAX_FRONT_MATTER_DEPTH:
+        raise DeckError(
+            f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep: use 'key: value' lines",
+            source=source,
+            line=where,
+        )
     try:
-        # An alias ('*name') can make a few bytes into gigabytes: front matter has no use for it.
-        for event in yaml.parse(body, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                line = event.start_mark.line + 2 if event.start_mark else 1
-                raise DeckError(
-                    "front matter uses a YAML alias ('*name'): write the value out", source=source, line=line
-                )
-        data = yaml.safe_load(body)
+        data = yaml.load(body, Loader=_Loader)  # a SafeLoader without anchors and aliases
+    except _Refused as exc:
+        raise DeckError(str(exc), source=source, line=exc.line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

@@ -13,6 +13,7 @@ from typing import Any
 
 import pyromark
 
+from quiz.errors import DeckError
 from quiz.generator.blocks import BlockReader, Buffer, ItemContext, ListContext, QuoteContext
 from quiz.generator.document import (
     MARK_CLOSE,
@@ -39,6 +40,7 @@ OPTIONS = (
 )
 _PARSER = pyromark.Markdown(options=OPTIONS)
 
+MAX_NESTING = 50  # levels of lists and quotes, each list level being a list and an item
 _SKIP = re.compile(r"^\s*<!--\s*quiz:\s*skip\s*-->\s*$", re.IGNORECASE)
 # Headings of sections that hold no knowledge to learn: the note's sources and links elsewhere.
 _NOT_KNOWLEDGE = re.compile(
@@ -51,6 +53,8 @@ _NOT_KNOWLEDGE = re.compile(
 
 class _Reader(BlockReader):
     """One pass over the parser's events, placing items under the headings they follow."""
+
+    source = ""
 
     # --- the walk -----------------------------------------------------------------------------
 
@@ -112,8 +116,20 @@ class _Reader(BlockReader):
             return
         if kind == "Start":
             self.skip_depth += 1
+            if self.skip_depth > 2 * MAX_NESTING:
+                self._nest(offset)
         elif kind == "End":
             self.skip_depth -= 1
+
+    def _nest(self, offset: int) -> None:
+        """Refuse lists and quotes nested past any note's use: ">>>>..." is a quote per character,
+        and a megabyte of them would take the reader half a minute."""
+        if len(self.containers) + self.skip_depth >= 2 * MAX_NESTING:
+            raise DeckError(
+                f"nests lists or quotes more than {MAX_NESTING} levels deep: flatten them",
+                source=self.source,
+                line=self.line_of(offset),
+            )
 
     def _text(self, value: str) -> None:
         if self.code is not None:
@@ -153,11 +169,13 @@ class _Reader(BlockReader):
             self.containers.append(ItemContext(self.line_of(offset), depth, outer))
             self.buffer = Buffer(self.line_of(offset))
         elif name == "List":
+            self._nest(offset)
             lead = self._list_lead()
             self.groups += 1
             self.containers.append(ListContext(self.groups, lead))
             self.pending_lead = None
         elif name == "BlockQuote":
+            self._nest(offset)
             self.containers.append(QuoteContext())
         elif name == "FootnoteDefinition":
             self.footnote_label = tag["FootnoteDefinition"]
@@ -244,6 +262,7 @@ def parse_markdown(text: str, source: str, default_title: str) -> Document:
         # "- >5.5 mmol/L": CommonMark reads a quote; a note's author wrote "greater than".
         body = _THRESHOLD_LINE.sub(r"\1\\>", body)
     reader = _Reader(body)
+    reader.source = source
     reader.run(body)
     title, root = _tree(reader, meta, default_title)
     for section in root.walk():

@@ -59,7 +59,7 @@ _SECOND_CLAUSE = re.compile(
 )
 _EXPLICIT_CLOZE = re.compile(r"\{\{c(\d+)::([^{}]+?)(?:::([^{}]*?))?\}\}")
 # "Question :: Answer", and the Obsidian plug-in's "Question::Answer" (not Anki's "{{c1::").
-_EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)\s*(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")
+_EXPLICIT_BASIC = re.compile(r"^(?P<q>[^{}]+?)(?<!\s)\s*+(?<!\{c\d)::\s*(?P<a>[^:{}].*)$")
 _SENTENCE_END = re.compile(
     r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bal)(?<!\bapprox)(?<!\bca)(?<![A-Z])"
     r"([.!?])\s+(?=\x01?[A-Z(])"
@@ -291,7 +291,8 @@ def is_lead_in(text: str) -> bool:
     return end.endswith(":") or end.endswith(":\x02")
 
 
-_PARENTHESES = re.compile(r"\s*\([^()]*\)")  # [^()]: linear on "((((" with no ")"
+# [^()]: linear on "((((" with no ")"; (?<!\s): a run of spaces tried once, from its start.
+_PARENTHESES = re.compile(r"(?<!\s)\s*\([^()]*\)")
 
 
 def without_parentheses(text: str) -> str:

@@ -9,13 +9,15 @@ import unicodedata
 from quiz.generator.document import MARK_CLOSE, MARK_OPEN
 
 # "[1]", "[2, 5]", "[3-6]" in Markdown; footnote markers "[^3]" where no definition made them links.
-_BRACKET_REFS = re.compile(r"\s*\[(\^?[0-9][0-9a-z]*(?:\s*[,;–-]\s*\^?[0-9][0-9a-z]*)*)\]")
-_FOOTNOTE_REF = re.compile(r"\s*\[\^([^\]\s]+)\]")
+# (?<!\s): a run of white space is tried once, from its start; tried at each of its places,
+# the "\s*" made a long run before a "[" quadratic.
+_BRACKET_REFS = re.compile(r"(?<!\s)\s*\[(\^?[0-9][0-9a-z]*(?:\s*[,;–-]\s*\^?[0-9][0-9a-z]*)*)\]")
+_FOOTNOTE_REF = re.compile(r"(?<!\s)\s*\[\^([^\]\s]+)\]")
 # Plain text: bare trailing numbers after the last word ("... elbows 2, 5, 6", "system. 1").
 _TRAILING_REFS = re.compile(r"(?<=[A-Za-z.)\]'\"’])\s+(\d{1,3}(?:\s*,\s*\d{1,3})*)\s*$")
 _MARKS = re.compile(f"[{MARK_OPEN}{MARK_CLOSE}]")
 _MARK_EQ = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
-_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;!?)\]]|:(?!:))")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<!\s)\s+([,.;!?)\]]|:(?!:))")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[])\s+")
 
 

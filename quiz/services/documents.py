@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quiz.errors import DeckError, NotFoundError, QuizError, StubError
-from quiz.generator import DeckDraft, SectionDraft, Uncarded, decode, generate
+from quiz.files import read_limited
+from quiz.generator import MAX_DOCUMENT_BYTES, DeckDraft, SectionDraft, Uncarded, decode, generate
 from quiz.generator.checks import card_flags
 
 DOCUMENT_SUFFIXES = (".md", ".markdown", ".txt")
@@ -74,12 +75,20 @@ def read_documents(paths: list[Path]) -> tuple[list[Document], list[Skipped]]:
 
 
 def read_document(path: Path) -> Document:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise DeckError(f"cannot be read ({exc.strerror}): check its permissions", source=str(path)) from None
+    data = read_limited(path, MAX_DOCUMENT_BYTES, lambda why: _unreadable(path, why))
     text = decode(data, str(path))
     return Document(generate(text, str(path)), hashlib.sha256(data).hexdigest())
+
+
+def _unreadable(path: Path, why: str) -> DeckError:
+    fix = (
+        "split it into several documents"
+        if why.endswith("for one file")
+        else "check its permissions"
+        if why.startswith("cannot")
+        else "give a Markdown or .txt file"
+    )
+    return DeckError(f"{why}: {fix}", source=str(path))
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,7 @@ class OutlineResult:
 
 
 def outline(path: Path, *, with_cards: bool = False) -> OutlineResult:
-    if not path.is_file():
+    if not path.exists():
         raise NotFoundError(f"{path}: no such file: check the path")
     draft = read_document(path).draft
     card_list = (

@@ -14,6 +14,7 @@ from typing import Any
 
 from quiz.core import signing
 from quiz.errors import QuizError
+from quiz.files import read_limited
 from quiz.store import cohorts as store_cohorts
 from quiz.store.cohorts import CohortInfo
 from quiz.store.db import Db
@@ -67,20 +68,11 @@ def _refuse_number(name: str) -> QuizError:
 
 def read_file(path: Path, now: datetime) -> ProgressFile:
     name = str(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise refuse(name, "is too large to be a progress file")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise refuse(name, "no such file") from None
-    except IsADirectoryError:
-        raise refuse(name, "is a folder, not a progress file") from None
-    except OSError as exc:
-        raise refuse(name, f"cannot be read ({exc.strerror})") from None
+    raw = read_limited(path, MAX_FILE_BYTES, lambda why: refuse(name, why))
     try:
         body = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise refuse(name, "is not a quiz progress file (not UTF-8 text)") from None
+    except UnicodeDecodeError as exc:
+        raise refuse(name, f"is not a quiz progress file (not UTF-8 text at byte {exc.start})") from None
     except RecursionError:
         raise refuse(name, "is not a quiz progress file (nested too deeply)") from None
     except json.JSONDecodeError as exc:

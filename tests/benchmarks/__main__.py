@@ -607,13 +607,41 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
     return found
 
 
+def bench_hostile(workdir: Path, repeat: int) -> list[Measure]:
+    """Importing hostile documents beside a normal one of the same size: each row's peer is the
+    normal document, so its ratio is the cost of the hostile one relative to it."""
+    from tests.benchmarks.hostile import hostile_documents, import_times, peak_kib
+
+    ho_deck = Path(__file__).resolve().parents[2] / "decks" / "heterotopic-ossification.md"
+    found: list[Measure] = []
+    normal: tuple[Peer, int | None] | None = None
+    for name, (what, text) in hostile_documents(ho_deck).items():
+        say(f"hostile: {what}")
+        path = workdir / f"{name.replace(' ', '-')}.md"
+        path.write_text(text, encoding="utf-8")
+        times, outcome = import_times(workdir, path, long_runs(repeat), time_runs)
+        peak = peak_kib([*_quiz(), "--db", str(workdir / f"peak-{path.stem}.db"), "import", str(path)])
+        size = f"{len(text.encode()) / 1e6:.2f} MB, {outcome}"
+        if normal is None:
+            normal = (Peer("import of the normal 1 MB document", times), peak)
+            found.append(Measure(f"import: {what}", size, times, float("inf"), peak))
+            continue
+        if peak and normal[1]:
+            size += f", peak {peak / normal[1]:.2f}x"
+        found.append(Measure(f"import: {what}", size, times, float("inf"), peak, [normal[0]]))
+    return found
+
+
+ON_REQUEST = {"hostile"}  # steps run only when named with --only (a minute and a half more)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     parser.add_argument(
         "--only",
-        choices=["import", "help", "export", "review", "cohort"],
+        choices=["import", "help", "export", "review", "cohort", "hostile"],
         action="append",
         help="run only this step (may be given again); the load benchmark is python -m tests.benchmarks.load",
     )
@@ -624,10 +652,14 @@ def main() -> None:
         "export": lambda tmp: bench_export(tmp, args.repeat),
         "review": lambda tmp: bench_review(tmp, args.repeat),
         "cohort": lambda tmp: bench_cohort(tmp, args.repeat),
+        "hostile": lambda tmp: bench_hostile(tmp, args.repeat),
     }
     with tempfile.TemporaryDirectory() as tmp:
         measures = [
-            m for name, step in steps.items() if not args.only or name in args.only for m in step(Path(tmp))
+            m
+            for name, step in steps.items()
+            if (name in args.only if args.only else name not in ON_REQUEST)
+            for m in step(Path(tmp))
         ]
     rows = [m.row() for m in measures]
     elapsed = time.perf_counter() - STARTED

@@ -27,7 +27,12 @@ _PRONOUN_START = re.compile(
     re.IGNORECASE,
 )
 # A figure restated in another unit beside the gap: "PaCO₂ [...] (32 mmHg)", "<4.3 kPa ([...])".
-_RESTATED = re.compile(r"\[\.\.\.\]\s?\(\s?[<>≤≥~]?\s?\d[^()]{0,20}\)|\d[^\s()]*\s?\w*\s?\(\[\.\.\.\]\)")
+# The second form is tried once per word, from the word's start, and never gives back what it
+# took: tried at every digit it was cubic in a long word of digits ("1_1_1...").
+_RESTATED = re.compile(
+    r"\[\.\.\.\]\s?\(\s?[<>≤≥~]?\s?\d[^()]{0,20}\)"
+    r"|(?<![^\s()])[^\s()\d]*+\d[^\s()]*+\s?\w*+\s?\(\[\.\.\.\]\)"
+)
 # A short gloss right after the gap: "[...] (the -gliflozins)", "[...] sign (periumbilical bruising)".
 _GLOSS = re.compile(
     r"\[\.\.\.\](?:\s\w+)?\s\((?!\d)"

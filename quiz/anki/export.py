@@ -206,6 +206,12 @@ def note_for(card: ExportCard) -> genanki.Note:
     return note
 
 
+def card_ordinals(cards: Sequence[ExportCard]) -> dict[tuple[str, int], str]:
+    """(note GUID, card ordinal) -> card key, as the package groups cards into notes: what an
+    import of Anki's review log matches its cards by. One note per card: its only card is ordinal 0."""
+    return {(genanki.guid_for(card.key), 0): card.key for card in cards}
+
+
 def anki_package(cards: Sequence[ExportCard]) -> tuple[genanki.Package, PackageSummary]:
     """The package: one note per card, in a subdeck per section. Checks every card first."""
     notes = [(deck_name(card.section_path), note_for(card)) for card in cards]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -109,9 +110,9 @@ def study_in_anki(package: Path, path: Path, early: Path | None = None) -> list[
     return answers
 
 
-def _export_colpkg(path: Path, target: Path) -> Path:
+def _export_colpkg(path: Path, target: Path, legacy: bool = False) -> Path:
     collection = _open(path)
-    collection.export_collection_package(str(target), include_media=False, legacy=False)
+    collection.export_collection_package(str(target), include_media=False, legacy=legacy)
     return target
 
 
@@ -188,15 +189,17 @@ def _learner(quiz: Invoke, name: str) -> dict[str, Any]:
     return next(p for p in json.loads(result.stdout)["learners"] if p["name"] == name)
 
 
-@pytest.mark.parametrize("kind", ["colpkg", "apkg"])
+@pytest.mark.parametrize("kind", ["colpkg", "apkg", "legacy.colpkg"])
 def test_reviews_made_in_anki_reach_the_cohort_report(
     quiz: Invoke, cohort: str, studied: tuple[Path, list[Answer]], tmp_path: Path, kind: str
 ) -> None:
     path, answers = studied
     assert len({a.card for a in answers}) == CARDS and len({a.at.date() for a in answers}) == STUDY_DAYS
     target = tmp_path / f"ann.{kind}"
-    export = _export_colpkg if kind == "colpkg" else _export_apkg
-    export(path, target)
+    if kind == "apkg":
+        _export_apkg(path, target)
+    else:  # Anki's current format (zstd-compressed), or the one before (plain SQLite)
+        _export_colpkg(path, target, legacy=kind.startswith("legacy"))
 
     result = quiz("cohort", "import", str(target), "--learner", "ann", "--format", "json")
     assert result.exit_code == 0, result.output
@@ -232,3 +235,95 @@ def test_a_later_export_adds_only_the_new_reviews(
     assert quiz("cohort", "import", str(later), "--learner", "bob").exit_code == 0
     ann, bob = _learner(quiz, "ann"), _learner(quiz, "bob")
     assert {k: v for k, v in ann.items() if k != "name"} == {k: v for k, v in bob.items() if k != "name"}
+
+
+# --- refused, with the reason, and nothing written ------------------------------------------------
+
+
+def _foreign_colpkg(tmp_path: Path) -> Path:
+    """A student's own collection, without a single note of quiz's."""
+    collection = _open(tmp_path / "own.anki2")
+    model = collection.models.by_name("Basic")
+    note = collection.new_note(model)
+    note["Front"], note["Back"] = "capital of France", "Paris"
+    collection.add_note(note, collection.decks.id("Geography"))
+    target = tmp_path / "own.colpkg"
+    collection.export_collection_package(str(target), include_media=False, legacy=False)
+    return target
+
+
+def _truncated(source: Path, target: Path) -> Path:
+    target.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+    return target
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _zip(target: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(target, "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    return target
+
+
+ZSTD_GARBAGE = b"\x28\xb5\x2f\xfd garbage"
+
+
+@pytest.mark.parametrize(
+    ("make", "args", "message"),
+    [
+        (lambda s, t: _foreign_colpkg(t), [], "holds none of the notes quiz exported (1 notes"),
+        (lambda s, t: _truncated(s / "early.colpkg", t / "t.colpkg"), [], "is damaged"),
+        (
+            lambda s, t: _export_apkg(s / "collection.anki2", t / "plain.apkg", with_scheduling=False),
+            [],
+            "exported without scheduling information: re-export with 'Include scheduling information' ticked",
+        ),
+        (lambda s, t: s / "early.colpkg", ["--learner", "carol"], "the learner 'carol' is not in any cohort"),
+        (
+            lambda s, t: s / "early.colpkg",
+            ["--learner", "dan", "--cohort", "c1"],
+            "'dan' is not in cohort 'c1'",
+        ),
+        (lambda s, t: _write(t / "notes.colpkg", b"not a zip"), [], "is not an Anki export"),
+        (lambda s, t: _zip(t / "z.apkg", {"readme.txt": b"hello"}), [], "holds no Anki collection"),
+        (lambda s, t: _zip(t / "z.colpkg", {"collection.anki21b": ZSTD_GARBAGE}), [], "is damaged"),
+        (
+            lambda s, t: _zip(t / "z.colpkg", {"collection.anki2": b"SQLite format 3\x00" + bytes(200)}),
+            [],
+            "damaged",
+        ),
+        (lambda s, t: t / "missing.colpkg", [], "no such file"),
+    ],
+)
+def test_bad_anki_files_are_refused_and_nothing_is_written(
+    quiz: Invoke,
+    cohort: str,
+    studied: tuple[Path, list[Answer]],
+    tmp_path: Path,
+    make: Any,
+    args: list[str],
+    message: str,
+) -> None:
+    assert quiz("cohort", "create", "c2").exit_code == 0 and quiz("cohort", "add", "c2", "dan").exit_code == 0
+    bad = make(studied[0].parent, tmp_path)
+    learner = [] if "--learner" in args else ["--learner", "ann"]
+    # A good file beside the bad one: all or nothing.
+    result = quiz("cohort", "import", str(studied[0].parent / "early.colpkg"), str(bad), *learner, *args)
+    assert result.exit_code == 1
+    assert message in result.output and "nothing was imported" in result.output
+    assert "Traceback" not in result.output and len(result.output.strip().splitlines()) == 1
+    assert all(_learner(quiz, name)["reviews"] == 0 for name in ("ann", "bob"))
+
+
+def test_an_anki_file_needs_its_learner(
+    quiz: Invoke, cohort: str, studied: tuple[Path, list[Answer]]
+) -> None:
+    early = str(studied[0].parent / "early.colpkg")
+    result = quiz("cohort", "import", early)
+    assert result.exit_code == 2 and "--learner NAME is needed" in result.output
+    mixed = quiz("cohort", "import", early, "progress-ann.json", "--learner", "ann")
+    assert mixed.exit_code == 2 and "progress-ann.json is not an Anki export" in mixed.output

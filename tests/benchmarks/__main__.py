@@ -607,13 +607,19 @@ def bench_cohort(workdir: Path, repeat: int) -> list[Measure]:
     return found
 
 
+def _bench_anki_import(workdir: Path, repeat: int) -> list[Measure]:
+    from tests.benchmarks import anki_import
+
+    return anki_import.bench(workdir, repeat, generated_document(1400))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--format", choices=["table", "json"], default="table")
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     parser.add_argument(
         "--only",
-        choices=["import", "help", "export", "review", "cohort"],
+        choices=["import", "help", "export", "review", "cohort", "ankiin"],
         action="append",
         help="run only this step (may be given again); the load benchmark is python -m tests.benchmarks.load",
     )
@@ -624,6 +630,7 @@ def main() -> None:
         "export": lambda tmp: bench_export(tmp, args.repeat),
         "review": lambda tmp: bench_review(tmp, args.repeat),
         "cohort": lambda tmp: bench_cohort(tmp, args.repeat),
+        "ankiin": lambda tmp: _bench_anki_import(tmp, args.repeat),
     }
     with tempfile.TemporaryDirectory() as tmp:
         measures = [

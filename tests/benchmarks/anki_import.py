@@ -158,7 +158,7 @@ def bench(workdir: Path, repeat: int, document: str) -> list[Measure]:
     from quiz.anki.collection import _extract
     from quiz.services.anki_import import import_anki
     from quiz.store import open_db
-    from tests.benchmarks.__main__ import Measure, Peer, long_runs, say, time_runs  # noqa: F811
+    from tests.benchmarks.__main__ import Measure, Peer, long_runs, say, time_runs
 
     say("anki import: a quiz database and a student's collection of 50,000 notes, 1,000,000 answers")
     database, guids = quiz_database(workdir, document)

@@ -145,9 +145,10 @@ def _read(connection: sqlite3.Connection, guids: Collection[str]) -> AnkiLog:
     )
     reviews: list[AnkiReview] = []
     skipped = 0
+    # CROSS JOIN keeps that order: SQLite would otherwise scan revlog by id for the ORDER BY.
     for revlog_id, guid, ordinal, ease, kind, taken in connection.execute(
         "SELECT r.id, q.guid, q.ord, r.ease, r.type, r.time FROM quiz_cards q "
-        "JOIN revlog r ON r.cid = q.id ORDER BY r.id"
+        "CROSS JOIN revlog r ON r.cid = q.id ORDER BY r.id"
     ):
         if kind not in ANSWER_TYPES or not 1 <= ease <= 4:
             skipped += 1

@@ -122,7 +122,7 @@ def read_with_sqlite(database: Path, guids: list[str]) -> int:
     connection.executemany("INSERT INTO wanted VALUES (?)", ((g,) for g in guids))
     rows = connection.execute(
         "SELECT r.id, n.guid, c.ord, r.ease, r.type, r.time FROM notes n JOIN wanted w ON w.guid = n.guid "
-        "JOIN cards c ON c.nid = n.id JOIN revlog r ON r.cid = c.id ORDER BY r.id"
+        "CROSS JOIN cards c ON c.nid = n.id CROSS JOIN revlog r ON r.cid = c.id ORDER BY r.id"
     ).fetchall()
     connection.close()
     return len(rows)

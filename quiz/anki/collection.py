@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO, Protocol
 
 from quiz.errors import QuizError
 
@@ -79,11 +80,7 @@ def _extract(path: Path, target: Path) -> None:
         with zipfile.ZipFile(path) as package:
             names = set(package.namelist())
             if ZSTD_MEMBER in names:
-                import zstandard
-
-                with package.open(ZSTD_MEMBER) as member, open(target, "wb") as out:
-                    reader = zstandard.ZstdDecompressor().stream_reader(member)
-                    _copy(reader, out)
+                _inflate(package, target)
                 return
             for name in PLAIN_MEMBERS:
                 if name in names:
@@ -92,20 +89,35 @@ def _extract(path: Path, target: Path) -> None:
                     return
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise AnkiFileError(f"is damaged ({exc}): export it again from Anki") from None
-    except Exception as exc:  # zstandard's ZstdError, raised while decompressing a damaged member
-        if type(exc).__module__.startswith("zstandard"):
-            raise AnkiFileError(f"is damaged ({exc}): export it again from Anki") from None
-        raise
     raise AnkiFileError("is a zip file but not an Anki export (it holds no Anki collection)")
 
 
-def _copy(source: object, out: object) -> None:
+def _inflate(package: zipfile.ZipFile, target: Path) -> None:
+    """Anki's current format: the collection compressed with zstd."""
+    try:
+        import zstandard
+    except ImportError:  # a dependency of quiz's, but an install may lack it
+        raise AnkiFileError(
+            "is in Anki's current format, which needs the zstandard package: pip install zstandard"
+        ) from None
+    try:
+        with package.open(ZSTD_MEMBER) as member, open(target, "wb") as out:
+            _copy(zstandard.ZstdDecompressor().stream_reader(member), out)
+    except zstandard.ZstdError as exc:
+        raise AnkiFileError(f"is damaged ({exc}): export it again from Anki") from None
+
+
+class _Readable(Protocol):
+    def read(self, size: int = ..., /) -> bytes: ...
+
+
+def _copy(source: _Readable, out: BinaryIO) -> None:
     written = 0
-    while chunk := source.read(CHUNK):  # type: ignore[attr-defined]
+    while chunk := source.read(CHUNK):
         written += len(chunk)
         if written > MAX_COLLECTION_BYTES:
             raise AnkiFileError(f"holds a collection larger than {MAX_COLLECTION_BYTES // 1024**3} GiB")
-        out.write(chunk)  # type: ignore[attr-defined]
+        out.write(chunk)
 
 
 def _query(database: Path, guids: Collection[str]) -> AnkiLog:

@@ -327,3 +327,25 @@ def test_an_anki_file_needs_its_learner(
     assert result.exit_code == 2 and "--learner NAME is needed" in result.output
     mixed = quiz("cohort", "import", early, "progress-ann.json", "--learner", "ann")
     assert mixed.exit_code == 2 and "progress-ann.json is not an Anki export" in mixed.output
+
+
+def test_rows_that_are_not_answers_are_skipped(
+    quiz: Invoke, cohort: str, studied: tuple[Path, list[Answer]], tmp_path: Path
+) -> None:
+    """Anki's "set due date" and "forget" log a row with no button pressed: no review in quiz."""
+    path, answers = studied
+    copy = tmp_path / "copy.anki2"
+    copy.write_bytes(path.read_bytes())
+    collection = _open(copy)
+    first, second = sorted({a.card for a in answers})[:2]
+    collection.sched.set_due_date([first], "0")
+    collection.sched.schedule_cards_as_new([second], restore_position=True, reset_counts=False)
+    manual = collection.db.scalar("select count() from revlog where type = 4 or ease = 0")
+    target = tmp_path / "rescheduled.colpkg"
+    collection.export_collection_package(str(target), include_media=False, legacy=False)
+    assert manual >= 2
+    result = quiz("cohort", "import", str(target), "--learner", "ann", "--format", "json")
+    assert result.exit_code == 0, result.output
+    (imported,) = json.loads(result.stdout)["files"]
+    assert (imported["added"], imported["skipped"]) == (len(answers), manual)
+    assert "skipped" in quiz("cohort", "import", str(target), "--learner", "bob").stdout

@@ -155,7 +155,7 @@ def read_with_anki(package: Path, workdir: Path, guids: list[str]) -> int:
 
 def bench(workdir: Path, repeat: int, document: str) -> list[Measure]:
     """The measures: the import (fresh database each run), its peak memory, and the peers."""
-    from quiz.anki.collection import _extract
+    from quiz.anki.collection import _extract, read_reviews
     from quiz.services.anki_import import import_anki
     from quiz.store import open_db
     from tests.benchmarks.__main__ import Measure, Peer, long_runs, say, time_runs
@@ -197,9 +197,16 @@ def bench(workdir: Path, repeat: int, document: str) -> list[Measure]:
             time_runs(lambda: read_with_anki(package, workdir, guids), runs),
         ),
     ]
+    wanted = frozenset(guids)
+    reading = time_runs(lambda: read_reviews(package, wanted), runs)
     mib = package.stat().st_size // 1024**2
     size = f"{NOTES:,} notes ({QUIZ_NOTES:,} quiz's), {REVIEWS:,} answers, {mib} MiB"
-    return [Measure("quiz cohort import FILE.colpkg --learner (first)", size, times, 5.0, peak_kib, peers)]
+    return [
+        Measure("quiz cohort import FILE.colpkg --learner (first)", size, times, 5.0, peak_kib, peers),
+        Measure(
+            "  its reading of the file (zstandard + sqlite3)", f"{added[-1]:,} answers read", reading, 5.0
+        ),
+    ]
 
 
 def main() -> None:

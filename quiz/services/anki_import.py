@@ -6,6 +6,7 @@ as a progress file's are; the revlog id makes each review's uid, so importing ag
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ SUFFIXES = (".colpkg", ".apkg")
 # Anki's four buttons as quiz's grades 0-5: Again a failure that was close (1), Hard a pass with
 # difficulty (3), Good a pass after a hesitation (4), Easy a perfect answer (5).
 GRADES = {1: 1, 2: 3, 3: 4, 4: 5}
+MERGE_CARDS = 250
 
 
 @dataclass(frozen=True)
@@ -130,15 +132,25 @@ def _merge_file(
         entry = entries[uid]
         if (learner_id, card_id, grade) != (learner.id, cards[entry.key][0], entry.grade):
             raise _refuse(path, f"review {uid} is stored here with another card or grade: export it again")
-    new = {uid: entry for uid, entry in entries.items() if uid not in stored}
-    replayed = _merge(db, learner, new, cards) if new else 0
+    by_card: dict[str, dict[str, _Entry]] = defaultdict(dict)
+    for uid, entry in entries.items():
+        if uid not in stored:
+            by_card[entry.key][uid] = entry
+    # Each card replays on its own, so a year of a student's answers merges a few hundred cards at
+    # a time: the same result, in a fraction of the memory.
+    keys = sorted(by_card)
+    replayed = 0
+    for start in range(0, len(keys), MERGE_CARDS):
+        batch = {uid: e for key in keys[start : start + MERGE_CARDS] for uid, e in by_card[key].items()}
+        replayed += _merge(db, learner, batch, cards)
+    added = sum(len(found) for found in by_card.values())
     return AnkiFileImport(
         str(path),
         learner.name,
         log.known_notes,
         log.notes - log.known_notes,
         len(entries),
-        len(new),
+        added,
         skipped,
         replayed,
     )

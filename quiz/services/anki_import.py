@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.anki.collection import AnkiFileError, AnkiLog, read_reviews
-from quiz.anki.export import card_ordinals
 from quiz.core.days import learner_day
 from quiz.core.grading import REVIEW
 from quiz.errors import QuizError
@@ -60,6 +59,8 @@ def _refuse(path: Path, why: str) -> QuizError:
 def import_anki(db: Db, paths: list[Path], learner_name: str, cohort_name: str | None = None) -> AnkiImport:
     """Merge Anki exports of one learner: every file is read and checked before anything is
     written, and all are merged in one transaction."""
+    from quiz.anki.export import card_ordinals  # genanki: loaded only when an Anki file is imported
+
     learner = _member(db, paths[0], learner_name, cohort_name)
     rows = store_decks.export_rows(db, [deck.id for deck in store_decks.decks(db)], None, True, None)
     ordinals = card_ordinals(rows)

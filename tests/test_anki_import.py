@@ -349,3 +349,19 @@ def test_rows_that_are_not_answers_are_skipped(
     (imported,) = json.loads(result.stdout)["files"]
     assert (imported["added"], imported["skipped"]) == (len(answers), manual)
     assert "skipped" in quiz("cohort", "import", str(target), "--learner", "bob").stdout
+
+
+def test_anki_import_on_every_database(
+    db_url: str, quiz_at: Any, studied: tuple[Path, list[Answer]], tmp_path: Path
+) -> None:
+    path, answers = studied
+    for args in (["create", "c1"], ["add", "c1", "ann"], ["assign", "c1", "heterotopic-ossification"]):
+        assert quiz_at(db_url, "cohort", *args).exit_code == 0
+    package = _export_apkg(path, tmp_path / "ann.apkg")
+    for added in (len(answers), 0):
+        result = quiz_at(db_url, "cohort", "import", str(package), "--learner", "ann", "--format", "json")
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["files"][0]["added"] == added
+    report = json.loads(quiz_at(db_url, "cohort", "report", "c1", "--format", "json").stdout)
+    (ann,) = report["learners"]
+    assert (ann["introduced"], ann["reviews"]) == (CARDS, len(answers))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -149,18 +150,54 @@ def cohort_invite(app: App, name: str, learner: str, output: str | None, fmt: st
     metavar="NAME",
     help="Only accept learners of this cohort (default: any cohort).",
 )
+@click.option(
+    "--learner",
+    "learner_name",
+    metavar="NAME",
+    help="Whose Anki export (.colpkg, .apkg) this is: needed for Anki's files, which name no learner.",
+)
 @format_option
 @pass_app
-def cohort_import(app: App, files: tuple[str, ...], cohort_name: str | None, fmt: str) -> None:
-    """Merge learners' progress files (from quiz progress export); importing one twice changes nothing."""
+def cohort_import(
+    app: App, files: tuple[str, ...], cohort_name: str | None, learner_name: str | None, fmt: str
+) -> None:
+    """Merge learners' progress files (from quiz progress export) or Anki exports (.colpkg, or .apkg
+    with scheduling, with --learner); importing one twice changes nothing."""
     from pathlib import Path
 
+    if learner_name is not None or any(_is_anki_file(Path(f)) for f in files):
+        _import_anki(app, [Path(f) for f in files], learner_name, cohort_name, fmt)
+        return
     from quiz.render import people
     from quiz.services.progress import import_progress
 
     with app.db() as db:
         result = import_progress(db, [Path(f) for f in files], cohort_name, _now())
     _show(result, fmt, lambda: people.progress_import_lines(result))
+
+
+def _is_anki_file(path: Path) -> bool:
+    from quiz.services.anki_import import is_anki_file
+
+    return is_anki_file(path)
+
+
+def _import_anki(app: App, paths: list[Path], learner: str | None, cohort_name: str | None, fmt: str) -> None:
+    """Anki's exports, kept apart from progress files: they carry no learner and no signature."""
+    from quiz.render.anki import anki_import_lines
+    from quiz.services.anki_import import import_anki, is_anki_file
+
+    if learner is None:
+        raise click.UsageError("--learner NAME is needed with an Anki export: say whose collection it is")
+    others = [str(p) for p in paths if not is_anki_file(p)]
+    if others:
+        raise click.UsageError(
+            f"{others[0]} is not an Anki export (.colpkg, .apkg): --learner is for Anki's files; "
+            "import progress files on their own"
+        )
+    with app.db() as db:
+        result = import_anki(db, paths, learner, cohort_name)
+    _show(result, fmt, lambda: anki_import_lines(result))
 
 
 def _report_options(func: F) -> F:

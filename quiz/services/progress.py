@@ -188,7 +188,8 @@ def _import_progress(db: Db, files: list[ProgressFile], cohort_name: str | None)
                 )
     by_id = {learner.id: learner for learner in learners.values()}
     replayed = {
-        learner_id: _merge(db, by_id[learner_id], entries, cards) for learner_id, entries in new.items()
+        learner_id: merge_reviews(db, by_id[learner_id], entries, cards)
+        for learner_id, entries in new.items()
     }
     results = []
     for file in files:
@@ -207,7 +208,7 @@ def _import_progress(db: Db, files: list[ProgressFile], cohort_name: str | None)
     return ProgressImport(tuple(results))
 
 
-def _merge(
+def merge_reviews(
     db: Db, learner: LearnerInfo, entries: dict[str, Entry], cards: dict[str, tuple[int, int, str]]
 ) -> int:
     """Add a learner's new reviews and rebuild their states of the cards they touch by replaying

@@ -632,7 +632,15 @@ def bench_hostile(workdir: Path, repeat: int) -> list[Measure]:
     return found
 
 
-ON_REQUEST = {"hostile"}  # steps run only when named with --only (a minute and a half more)
+def _bench_anki_import(workdir: Path, repeat: int) -> list[Measure]:
+    from tests.benchmarks import anki_import
+
+    return anki_import.bench(workdir, repeat, generated_document(1400))
+
+
+# Steps run only when named with --only: hostile documents (a minute and a half more), and a
+# student's Anki collection of a million answers (its making takes a minute).
+ON_REQUEST = {"hostile", "ankiin"}
 
 
 def main() -> None:
@@ -641,7 +649,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=_runs, default=5, help="runs of each quick step after the warm-up")
     parser.add_argument(
         "--only",
-        choices=["import", "help", "export", "review", "cohort", "hostile"],
+        choices=["import", "help", "export", "review", "cohort", "hostile", "ankiin"],
         action="append",
         help="run only this step (may be given again); the load benchmark is python -m tests.benchmarks.load",
     )
@@ -653,6 +661,7 @@ def main() -> None:
         "review": lambda tmp: bench_review(tmp, args.repeat),
         "cohort": lambda tmp: bench_cohort(tmp, args.repeat),
         "hostile": lambda tmp: bench_hostile(tmp, args.repeat),
+        "ankiin": lambda tmp: _bench_anki_import(tmp, args.repeat),
     }
     with tempfile.TemporaryDirectory() as tmp:
         measures = [

@@ -207,3 +207,4 @@ def _now() -> datetime:
 from quiz.cli import cohorts as _cohorts  # noqa: E402, F401
 from quiz.cli import learners as _learners  # noqa: E402, F401
 from quiz.cli import library as _library  # noqa: E402, F401
+from quiz.cli import progress as _progress  # noqa: E402, F401

@@ -171,3 +171,22 @@ def test_wrap_never_breaks_a_word_that_fits(width: int) -> None:
         w for w in text.replace("•", " ").split() if not w.startswith("x")
     ]
     assert "".join(w for w in words if w.startswith("x")) == "x" * 90 * 6
+
+
+def test_anki_csv_deck_line_is_one_line(quiz: Invoke, db_path: Path, tmp_path: Path) -> None:
+    """A deck name holding a line break (a database from before names were checked) must not add
+    a header line of its own to the file Anki's text import reads."""
+    assert quiz("decks").exit_code == 0  # the database, made with the bundled deck
+    with sqlite3.connect(db_path) as connection:
+        broken = "Heterotopic\n#html:false\nOssification"
+        connection.execute("UPDATE decks SET name = ?", (broken,))
+        connection.execute(
+            "UPDATE sections SET title = replace(title, 'Heterotopic Ossification', ?), "
+            "path = replace(path, 'Heterotopic Ossification', ?)",
+            (broken, broken),
+        )
+    out = tmp_path / "deck.txt"
+    assert quiz("export", "csv", "heterotopic-ossification", "-o", str(out)).exit_code == 0
+    headers = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
+    assert [line.split(":", 1)[0] for line in headers].count("#html") == 1
+    assert "#deck:Heterotopic #html:false Ossification" in headers

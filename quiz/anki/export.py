@@ -256,7 +256,9 @@ def anki_csv(cards: Sequence[ExportCard], deck_title: str) -> str:
     """A file Anki's own text import reads: headers, then Front, Back and Tags, HTML on."""
     out = io.StringIO()
     out.write("#separator:tab\n#html:true\n#notetype:Basic\n")
-    out.write(f"#deck:{deck_name((deck_title,))}\n#columns:Front\tBack\tTags\n#tags column:3\n")
+    # A header value is one line: a title's line break would start a header line of its own.
+    deck = " ".join(deck_name((deck_title,)).split())
+    out.write(f"#deck:{deck}\n#columns:Front\tBack\tTags\n#tags column:3\n")
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for card in cards:
         context = f'<div class="context">{_text(CONTEXT_SEPARATOR.join(card.section_path))}</div>'

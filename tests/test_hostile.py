@@ -16,25 +16,13 @@ from hypothesis import strategies as st
 
 from quiz.errors import QuizError
 from quiz.generator import generate
+from tests.benchmarks.hostile import ALIAS_BOMB, BODY
 from tests.conftest import Invoke
 
 # Every case below took from 20 s to hours before (quadratic or worse); linear, each takes well
 # under a second. The bound only keeps a regression from hanging the suite.
 BUDGET_SECONDS = 10
 SENTENCE = "Aspirin irreversibly inhibits cyclooxygenase in platelets at 75 mg daily"
-BODY = "\n\n- Warfarin is monitored by the INR, target 2.0 to 3.0 in atrial fibrillation\n"
-
-ALIAS_BOMB = (
-    "---\n"
-    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
-    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
-    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
-    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
-    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
-    "title: [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
-    "---\n# T" + BODY
-)
 
 
 class _Overtime(Exception):

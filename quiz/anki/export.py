@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import genanki
 
-from quiz.anki.notes import GAP, NoteGroup, cloze_fields, group_notes
+from quiz.anki.notes import GAP, GroupedCard, NoteGroup, cloze_fields, group_notes
 from quiz.anki.style import (
     BASIC_MODEL,
     CLOZE_MODEL,
@@ -38,23 +38,10 @@ __all__ = ["GAP", "anki_csv", "anki_package", "card_ordinals", "cards_json", "de
 CONTEXT_SEPARATOR = " > "
 
 
-class ExportCard(Protocol):
-    """What an export needs of a card (the store's ExportRow has it)."""
+class ExportCard(GroupedCard, Protocol):
+    """What an export needs of a card (the store's ExportRow has it): what grouping into notes
+    needs (quiz.anki.notes.GroupedCard), and more."""
 
-    @property
-    def id(self) -> int: ...  # cards.id: the order cards were first made in
-    @property
-    def key(self) -> str: ...
-    @property
-    def deck(self) -> str: ...  # the deck's id
-    @property
-    def section_path(self) -> tuple[str, ...]: ...  # from the deck's title down
-    @property
-    def kind(self) -> str: ...
-    @property
-    def front(self) -> str: ...
-    @property
-    def back(self) -> str: ...
     @property
     def references(self) -> tuple[str, ...]: ...
     @property
@@ -63,12 +50,6 @@ class ExportCard(Protocol):
     def source_line(self) -> int: ...
     @property
     def suspended(self) -> bool: ...
-    @property
-    def position(self) -> int: ...  # the card's place in its deck's document
-    @property
-    def retired(self) -> bool: ...
-    @property
-    def source_text(self) -> str: ...
     @property
     def deck_tags(self) -> tuple[str, ...]: ...  # the front matter's tags
     @property

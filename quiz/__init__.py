@@ -1,3 +1,3 @@
 """quiz: spaced-repetition flashcards generated from clinical source documents."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"

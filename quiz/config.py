@@ -37,18 +37,39 @@ def database_url(option: str | None = None) -> str:
 # user:password@ after a scheme, in text that may not parse as a URL (a bad port). A password may
 # hold an unescaped @, : or /, so it runs to the last @ of the URL (which ends at a space or quote).
 _PASSWORD = re.compile(r"(://[^:/@\s'\"]*):([^\s'\"]*)@")
+# A password given as a URL's query parameter (postgresql://host/db?password=...), up to the next one.
+_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#\s'\"]*)", re.IGNORECASE)
+# A password in a libpq keyword/value string (host=h password=secret, or password='with spaces').
+_KEYWORD_PASSWORD = re.compile(r"((?:^|\s)password\s*=\s*)('(?:\\.|[^'\\])*'|[^\s'\"]+)", re.IGNORECASE)
+# The keywords of libpq's connection strings a user is likely to give to --db in place of a URL.
+_LIBPQ_KEYWORD = re.compile(
+    r"(?:^|[\s/])((?:host|hostaddr|port|dbname|user|password|passfile|service|sslmode|connect_timeout"
+    r"|application_name|options|target_session_attrs)\s*=)",
+    re.IGNORECASE,
+)
+
+
+def libpq_keywords(value: str) -> str | None:
+    """The libpq keyword/value connection string (host=... dbname=...) in ``value``, a --db or
+    $QUIZ_DB value that is not a URL, or None: quiz takes only URLs for a server, and such a
+    string must not become the name of a new SQLite file."""
+    found = _LIBPQ_KEYWORD.search(value)
+    return value[found.start(1) :] if found else None
 
 
 def hide_password(text: str, url: str | None = None) -> str:
-    """``text`` (a message, a URL) as quiz may show it: every password of a URL in it hidden, and
+    """``text`` (a message, a URL) as quiz may show it: every password of a URL in it hidden (in
+    user:password@ or in a ?password= parameter), or of a libpq keyword string (password=...), and
     ``url``'s password hidden wherever a driver repeated it, raw or percent-decoded, or the parts
     of it a driver took for a host name (an unescaped @ in it)."""
     shown = _PASSWORD.sub(r"\1:***@", text)
-    found = _PASSWORD.search(url or "")
-    if not found:
-        return shown
-    raw = found.group(2)
-    secrets = {raw, unquote(raw)} | set(re.split(r"[@:/]", raw))
+    shown = _QUERY_PASSWORD.sub(r"\1***", shown)
+    shown = _KEYWORD_PASSWORD.sub(r"\1***", shown)
+    secrets: set[str] = set()
+    for pattern in (_PASSWORD, _QUERY_PASSWORD, _KEYWORD_PASSWORD):
+        for found in pattern.finditer(url or ""):
+            raw = found.group(2).strip("'")
+            secrets |= {raw, unquote(raw)} | set(re.split(r"[@:/]", raw))
     for secret in sorted(secrets, key=len, reverse=True):
         # A short password could be any word of the message: hidden where it stands as one.
         if len(secret) >= 4:

@@ -5,11 +5,13 @@ a device, or a file quiz did not write unless --force says so."""
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import sqlite3
 import stat
 import tempfile
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +24,11 @@ _SNIFF_BYTES = 4096
 # How quiz recognises a file it wrote as each kind of export, from its first bytes: such a file
 # may be replaced without --force (a re-export), any other existing file may not.
 KINDS: dict[str, tuple[str, re.Pattern[bytes]]] = {
-    "apkg": ("an Anki package", re.compile(rb"PK\x03\x04")),  # a zip: never a SQLite file
+    # A zip; its members tell quiz's own package from a spreadsheet or an archive (_quiz_package).
+    "apkg": ("an Anki package", re.compile(rb"PK\x03\x04")),
     "csv": ("an Anki text export", re.compile(rb"#separator:")),
-    "json": ("a JSON export of cards", re.compile(rb'\[\s*(\]|\{\s*"key":)')),
+    # A list of cards; its first card's fields tell it from any other list of objects (_quiz_cards).
+    "json": ("a JSON export of cards", re.compile(rb"\[\s*\{")),
     "progress": ("a progress file", re.compile(rb'\{[^\n]{0,200}"format"\s*:\s*"quiz-progress"')),
     "report-table": ("a report", re.compile(rb"[^\n]*: \d{4}-\d\d-\d\d \(reviews since ")),
     "report-csv": ("a CSV report", re.compile(rb"learner,at_risk,")),
@@ -35,6 +39,13 @@ KINDS: dict[str, tuple[str, re.Pattern[bytes]]] = {
     ),
 }
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+# What genanki puts in a package: the collection, the media index, and media files named 0, 1, ...
+_PACKAGE_MEMBERS = frozenset({"collection.anki2", "media"})
+_PACKAGE_MOST_MEMBERS = 10_000
+_ZIP_END_BYTES = 22 + 65_535  # the end record and the longest comment a zip may have
+# The fields every card of `quiz export json` has had (quiz.anki.export.cards_json).
+_CARD_FIELDS = frozenset({"key", "kind", "front", "back"})
+_FIRST_CARD_BYTES = 1 << 20
 
 
 def write_output(
@@ -124,9 +135,52 @@ def check_output(path: Path, *, kind: str, force: bool = False, database: Path |
             "(remove it yourself if you mean to), or choose another file"
         )
     description, pattern = KINDS[kind]
-    if not force and head and not pattern.match(head):
+    if not force and head and not (pattern.match(head) and _recognised(kind, target)):
         raise QuizError(f"{path} exists and is not {description} quiz wrote: add --force to replace it")
     return target
+
+
+def _recognised(kind: str, path: Path) -> bool:
+    """Whether a file whose first bytes look like ``kind`` is one quiz wrote, where those bytes
+    cannot tell (any zip, any JSON list): anything that cannot be read as such is not."""
+    if kind == "apkg":
+        return _quiz_package(path)
+    if kind == "json":
+        return _quiz_cards(path)
+    return True
+
+
+def _quiz_package(path: Path) -> bool:
+    # Only the zip's central directory is read, never a member; a zip of more members than any
+    # deck's package is not read through (its end record, the last bytes of the file, counts them).
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, size - _ZIP_END_BYTES))
+            tail = handle.read(_ZIP_END_BYTES)
+        end = tail.rfind(b"PK\x05\x06")
+        if end < 0 or int.from_bytes(tail[end + 10 : end + 12], "little") > _PACKAGE_MOST_MEMBERS:
+            return False
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except Exception:  # whatever cannot be read as a zip is not quiz's package
+        return False
+    if not names >= _PACKAGE_MEMBERS:
+        return False
+    return all(name in _PACKAGE_MEMBERS or name.isdigit() for name in names)
+
+
+def _quiz_cards(path: Path) -> bool:
+    # The first card, whole, within the first MiB; an empty list ("[]") cannot be told from a
+    # user's own and is replaced only with --force.
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(_FIRST_CARD_BYTES).decode("utf-8", errors="replace")
+        start = text.index("{")
+        first, _end = json.JSONDecoder().raw_decode(text, start)
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(first, dict) and first.keys() >= _CARD_FIELDS
 
 
 def _refuse_database(path: Path, target: Path, database: Path) -> None:

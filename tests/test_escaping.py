@@ -4,6 +4,7 @@ escaped in every command's output, even through a pipe, and names holding them a
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -19,16 +20,20 @@ PAYLOADS = [
     "\x1b[2J",  # clear the screen
     "\x1b]8;;http://evil\x07link\x1b]8;;\x07",  # a clickable link to anywhere
     "\x9b31m",  # C1's one-character CSI
+    "\u202egpj.exe\u2066",  # a bidi override: the text after it shows reversed ("exe.jpg")
 ]
-RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what must never reach the terminal
+# What must never reach the terminal: control characters, bidi overrides and isolates.
+RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# JSON is read by programs: a bidi control there is text, quoted, and reorders nothing of quiz's.
+RAW_JSON = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def _clean(text: str) -> None:
-    found = RAW.search(text)
+def _clean(text: str, raw: re.Pattern[str] = RAW) -> None:
+    found = raw.search(text)
     assert found is None, f"raw {found[0]!r} in {text!r}"
 
 
-@pytest.fixture(params=PAYLOADS, ids=["title", "clear", "link", "c1"])
+@pytest.fixture(params=PAYLOADS, ids=["title", "clear", "link", "c1", "bidi"])
 def hostile(request: pytest.FixtureRequest, quiz: Invoke, db_path: Path) -> str:
     """A database whose learner, cohort, deck, section and cards hold the payload, as a database
     written before names were checked, or edited by hand, would."""
@@ -72,7 +77,7 @@ def test_every_command_shows_names_and_cards_escaped(quiz: Invoke, hostile: str,
         assert result.exit_code == 0, (args, result.output)
         _clean(result.stdout)
         _clean(result.stderr)
-    assert "\\x1b" in quiz("learner", "list").stdout or "\\x9b" in quiz("learner", "list").stdout
+    assert any(code in quiz("learner", "list").stdout for code in ("\\x1b", "\\x9b", "\\u202e"))
     review = quiz("review", "--learner", learner, "--cram", input="\n5\n\n?\n5\nq\n")
     assert review.exit_code == 0, review.output
     _clean(review.stdout)
@@ -87,7 +92,7 @@ def test_json_has_no_raw_control_characters(quiz: Invoke, hostile: str) -> None:
         ["status", "--learner", f"al{hostile}ice"],
     ):
         result = quiz(*args, "--format", "json")
-        _clean(result.stdout)
+        _clean(result.stdout, RAW_JSON)
         json.loads(result.stdout)  # still JSON, the characters escaped as \u00XX
     names = [row["name"] for row in json.loads(quiz("learner", "list", "--format", "json").stdout)]
     assert f"al{hostile}ice" in names  # the value itself, for a program
@@ -190,3 +195,33 @@ def test_anki_csv_deck_line_is_one_line(quiz: Invoke, db_path: Path, tmp_path: P
     headers = [line for line in out.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
     assert [line.split(":", 1)[0] for line in headers].count("#html") == 1
     assert "#deck:Heterotopic #html:false Ossification" in headers
+
+
+def test_bidi_controls_are_shown_escaped() -> None:
+    assert shown("evil\u202egpj.exe") == "evil\\u202egpj.exe"
+    assert printable("a\u2066b\u2069c\u202a") == "a\\u2066b\\u2069c\\u202a"
+    assert shown("\u05e9\u05dc\u05d5\u05dd \u200f") == "\u05e9\u05dc\u05d5\u05dd \u200f"  # Hebrew, RLM: text
+
+
+BAD_BYTES = "ev\udc9b31mil"  # what click passes for the bytes b"ev\x9b31mil" (not UTF-8)
+
+
+def test_a_name_or_path_that_is_not_utf8_is_one_line(quiz: Invoke, db_path: Path, tmp_path: Path) -> None:
+    bad_file = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"bad\xffname.md"))
+    Path(bad_file).write_text("# Title\n\n## Part\n\n- **Q**: A\n", encoding="utf-8")
+    for args, escaped in (
+        (["learner", "add", BAD_BYTES], "ev\\x9b31mil"),
+        (["cohort", "create", BAD_BYTES], "ev\\x9b31mil"),
+        (["review", "--learner", BAD_BYTES], "ev\\x9b31mil"),
+        (["status", "--learner", BAD_BYTES], "ev\\x9b31mil"),
+        (["stats", "--learner", BAD_BYTES], "ev\\x9b31mil"),
+        (["cohort", "report", BAD_BYTES], "ev\\x9b31mil"),
+        (["import", bad_file], "bad\\xffname.md"),
+    ):
+        result = quiz(*args, input="q\n")
+        assert result.exit_code == 1, (args, result.output)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+        assert escaped in lines[0] and "UTF-8" in lines[0], lines[0]
+        assert not re.search("[\ud800-\udfff]", result.output)
+    assert not db_path.exists()  # nothing written: not even the database made

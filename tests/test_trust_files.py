@@ -6,9 +6,11 @@ from __future__ import annotations
 import builtins
 import errno
 import io
+import json
 import os
 import sqlite3
 import stat
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -139,6 +141,41 @@ def test_an_unknown_file_needs_force_and_a_reexport_does_not(
         written = target.read_bytes()
         assert written != b"my notes\n"
         assert quiz(*args).exit_code == 0, args  # quiz's own file of this kind: replaced as a re-export
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> bytes:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path.read_bytes()
+
+
+def test_a_spreadsheet_or_a_zip_of_photos_is_not_an_anki_package(
+    quiz: Invoke, made: Path, tmp_path: Path
+) -> None:
+    spreadsheet = {"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}
+    photos = {"IMG_0001.jpg": b"\xff\xd8\xff", "IMG_0002.jpg": b"\xff\xd8\xff"}
+    for name, members in (("budget.xlsx", spreadsheet), ("photos.zip", photos)):
+        target = tmp_path / name
+        before = _zip(target, members)
+        line = _one_line_error(quiz("export", "anki", DECK, "-o", str(target)))
+        assert "exists" in line and "--force" in line
+        assert target.read_bytes() == before
+        assert quiz("export", "anki", DECK, "-o", str(target), "--force").exit_code == 0
+        assert set(zipfile.ZipFile(target).namelist()) >= {"collection.anki2", "media"}
+        assert quiz("export", "anki", DECK, "-o", str(target)).exit_code == 0  # now quiz's own
+
+
+def test_a_users_own_json_list_is_not_a_card_export(quiz: Invoke, made: Path, tmp_path: Path) -> None:
+    for mine in ('[{"key": "k1", "note": "mine"}]', "[]", '[\n  {"front": "a", "back": "b"}\n]'):
+        target = tmp_path / "cards.json"
+        target.write_text(mine, encoding="utf-8")
+        line = _one_line_error(quiz("export", "json", DECK, "-o", str(target)))
+        assert "exists" in line and "--force" in line
+        assert target.read_text(encoding="utf-8") == mine
+        assert quiz("export", "json", DECK, "-o", str(target), "--force").exit_code == 0
+        assert json.loads(target.read_text(encoding="utf-8"))[0]["front"]
+        assert quiz("export", "json", DECK, "-o", str(target)).exit_code == 0  # a re-export
 
 
 def test_a_symlink_to_a_file_is_followed(quiz: Invoke, made: Path, tmp_path: Path) -> None:
@@ -278,6 +315,8 @@ def _failing_urls() -> list[str]:
         f"postgresql://bob:{SECRET}@127.0.0.1:1/quiz",
         f"postgresql://bob:{ENCODED}@no-such-host.invalid/quiz",  # unknown host
         f"postgresql+nosuchdriver://bob:{ENCODED}@127.0.0.1/quiz",
+        f"postgresql://127.0.0.1:1/quiz?password={ENCODED}",  # the password as a parameter
+        f"postgresql://127.0.0.1:1/quiz?sslmode=disable&password={ENCODED}&application_name=quiz",
     ]
     server = os.environ.get(POSTGRES_ENV)
     if server:
@@ -304,6 +343,24 @@ def test_a_password_is_never_shown(
     for part in ("Pa55w0rd", "home@", "%40home"):
         assert part not in result.output, line
     assert ":***@" in line or "bob" not in line
+
+
+@pytest.mark.parametrize("via", ["--db", "QUIZ_DB"])
+def test_a_libpq_keyword_string_is_refused_not_made_a_file(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, via: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    values = (f"host=127.0.0.1 password={SECRET}", "host=/var/run/postgresql dbname=quiz", "service=quiz")
+    for value in values:
+        if via == "QUIZ_DB":
+            monkeypatch.setenv("QUIZ_DB", value)
+            args = ["status"]
+        else:
+            args = ["--db", value, "status"]
+        line = _one_line_error(runner.invoke(main, args, catch_exceptions=False))
+        assert "libpq connection string" in line and "postgresql://" in line and "service=NAME" in line
+        assert "Pa55w0rd" not in line and "home" not in line
+    assert list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize(

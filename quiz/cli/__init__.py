@@ -5,6 +5,7 @@ Only click is imported at start-up; each command imports what it needs, so `quiz
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -128,6 +129,7 @@ class QuizGroup(click.Group):
     group_class = type  # subgroups are QuizGroups too
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        _check_utf8(args[1] if len(args) > 1 else kwargs.get("args", []))
         try:
             return super().make_context(*args, **kwargs)
         except click.ClickException as exc:
@@ -146,6 +148,28 @@ class QuizGroup(click.Group):
                 detail = getattr(exc, "orig", None) or exc
                 raise _escaped(click.ClickException(_shown(ctx, f"database error: {detail}"))) from None
             raise
+
+
+def _check_utf8(args: list[str]) -> None:
+    """Every argument as UTF-8 before any command runs: a name or path of other bytes ($'\\xff')
+    reaches Python as surrogate escapes, which no file, database or terminal can take."""
+    for arg in args:
+        if isinstance(arg, str) and _SURROGATE.search(arg):
+            from quiz.render.terminal import printable
+
+            shown = printable(_SURROGATE.sub(_byte, arg))
+            raise click.ClickException(
+                f"'{shown}' is not valid UTF-8 (its bytes shown escaped): quiz takes names and paths "
+                "as UTF-8; rename the file or give the name in UTF-8"
+            )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _byte(match: re.Match[str]) -> str:
+    code = ord(match[0])  # Python's surrogateescape maps an undecodable byte B to U+DC00 + B
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _shown(ctx: click.Context, message: str) -> str:

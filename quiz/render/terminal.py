@@ -23,7 +23,8 @@ __all__ = ["CLEAR", "printable", "shown", "visible_length", "wrap"]
 
 def shown(text: str) -> str:
     """Text from data (a name, a card, a path) as a terminal shows it: each control character
-    but tab and newline written as ``\\xNN`` (ESC as ``\\x1b``, C1's CSI as ``\\x9b``)."""
+    but tab and newline written as ``\\xNN`` (ESC as ``\\x1b``, C1's CSI as ``\\x9b``), a bidi
+    override or isolate as ``\\uNNNN`` (quiz.core.controls.CONTROL)."""
     return escaped(text)
 
 

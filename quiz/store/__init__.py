@@ -39,6 +39,7 @@ def open_db(
     """
     from quiz.store.db import AlchemyDb
 
+    _refuse_keywords(url)
     found = open_direct(url, read_only)
     if found is not None:
         return found
@@ -62,6 +63,23 @@ def open_db(
         engine.dispose()
         return found
     return AlchemyDb(engine.connect(), engine)
+
+
+def _refuse_keywords(url: str) -> None:
+    """A --db value such as ``host=h dbname=d`` is no file name: refused, before SQLite makes a file
+    of that name, with the way to say it as a URL (its password hidden)."""
+    from quiz import config
+    from quiz.errors import DatabaseError
+    from quiz.store.db import SQLITE_PREFIX
+
+    if not url.startswith(SQLITE_PREFIX):
+        return
+    keywords = config.libpq_keywords(url[len(SQLITE_PREFIX) :])
+    if keywords is not None:
+        raise DatabaseError(
+            f"{config.hide_password(keywords)!r} looks like a libpq connection string, which quiz does "
+            "not take: give a URL, such as postgresql://USER@HOST/DBNAME or postgresql:///?service=NAME"
+        )
 
 
 def open_direct(url: str, read_only: bool = False) -> SqliteDb | PostgresDb | None:

@@ -276,3 +276,11 @@ def test_a_long_typed_line_is_judged_quickly(typed: str) -> None:
     started = time.monotonic()
     assert compare(typed, "hips\nknees\nelbows 3 mg").suggested <= 1
     assert time.monotonic() - started < 5  # a pattern that backtracks took 25 s to 80 s on these
+
+
+def test_each_item_carries_what_was_typed_for_it_as_typed() -> None:
+    expected = "c.617G>A (p.R206H)\naxial > appendicular\ngreat toes"
+    result = compare("c.617G>A p.Arg206His; appendicular < axial, the great toes", expected)
+    assert [i.typed for i in result.items] == ["c.617G>A p.Arg206His", "appendicular < axial", "the great toes"]
+    shared = compare("the hips and knees", "hips\nknees\nelbows")  # one piece for two items
+    assert [i.typed for i in shared.items] == ["hips", "knees", ""]

@@ -128,9 +128,9 @@ def test_question_mark_after_the_answer_comes_back_to_the_grade_prompt(db_path: 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_typed_q_quits_and_a_literal_q_answers(db_path: Path, width: int) -> None:
     review = Review(db_path, width, "--typed", "--new", "3")
-    review.expect(r"Your answer \(Enter alone to just show it; \? help, q quit\):")
+    review.expect(r"Your answer \(Enter alone to just show it; \? help, u undo, q quit\):")
     review.child.sendline("?")
-    review.child.expect_exact('to answer "q" or "?" itself, type \\q')
+    review.child.expect_exact('"u" or "?" itself, type \\q, \\u')
     review.expect("Your answer")
     review.child.sendline("\\q")  # the answer "q" itself
     review.expect("suggested grade")
@@ -142,6 +142,33 @@ def test_typed_q_quits_and_a_literal_q_answers(db_path: Path, width: int) -> Non
     review.end()
     review.lines_fit()
     assert _rows(db_path, "SELECT grade FROM reviews") == [(0,)]  # one answer, then q quit
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_typed_u_undoes_and_a_literal_u_answers(db_path: Path, width: int) -> None:
+    review = Review(db_path, width, "--typed", "--new", "3")
+    review.expect("Your answer")
+    first = review.screen()
+    review.child.sendline("")  # just show the answer
+    review.expect("5 perfect")
+    review.child.send("5")
+    review.expect("Saved: next in")
+    review.expect("Your answer")
+    review.child.sendline("u")  # undo that grade: the first card again
+    review.expect("Undone: your grade 5")
+    review.expect("Your answer")
+    asked = [f for f in _fronts(db_path) if " ".join(f.split()) in " ".join(first.split())]
+    assert len(asked) == 1 and " ".join(asked[0].split()) in " ".join(review.screen().split())  # again
+    review.child.sendline("\\u")  # the answer "u" itself
+    review.expect("suggested grade")
+    review.expect("Enter accepts")
+    review.child.send("1")
+    review.expect("Your answer")
+    review.child.sendline("q")
+    review.expect("Session for")
+    review.end()
+    review.lines_fit()
+    assert _rows(db_path, "SELECT grade FROM reviews") == [(1,)]  # the 5 taken back, "u" answered
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -35,8 +35,9 @@ HELP = """Keys:
   u      undo the last step     s  suspend this card   b  bury until tomorrow
   ?      this help              q  quit (Ctrl-C and Ctrl-D quit too)
 Cards graded under 4 come back before the session ends."""
-TYPED_HELP = """With --typed, at the answer prompt: q alone quits, ? alone shows the keys;
-to answer "q" or "?" itself, type \\q or \\? (a leading backslash is dropped)."""
+TYPED_HELP = """With --typed, at the answer prompt: q alone quits, u alone undoes the last
+step, ? alone shows the keys; to answer "q", "u" or "?" itself, type \\q, \\u
+or \\? (a leading backslash is dropped)."""
 LEGEND_GAP = " · "
 
 
@@ -66,7 +67,7 @@ def front_prompt(color: bool = False) -> str:
 
 
 def typed_prompt(color: bool = False) -> str:
-    return paint("Your answer (Enter alone to just show it; ? help, q quit):", color, "dim")
+    return paint("Your answer (Enter alone to just show it; ? help, u undo, q quit):", color, "dim")
 
 
 def legend(items: list[str], width: int | None = None) -> str:

@@ -208,7 +208,7 @@ class Loop:
                 self.terminal.say("Press Enter to show the answer (? for help).")
         self.terminal.say(render.back(card, color))
         if comparison is not None:
-            self.terminal.say(render.comparison(comparison, color))
+            self.terminal.say(render.comparison(comparison, color, self.terminal.width()))
         while True:
             key = self.terminal.key(render.grade_prompt(comparison, color, self.terminal.width()))
             if key in ENTER and comparison is not None:

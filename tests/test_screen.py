@@ -212,3 +212,61 @@ def test_no_color_option_takes_the_colour_away_on_a_terminal(db_path: Path, comm
         outputs.append(child.before)
     coloured, plain = outputs
     assert sgr.search(coloured) and not sgr.search(plain)
+
+
+def _run(db_path: Path, width: int, *args: str) -> list[str]:
+    """`quiz ARGS` on a terminal of ``width`` columns: its lines."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(QUIZ_DB=str(db_path), TERM="xterm", NO_COLOR="1")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quiz", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, width),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return str(child.before).replace("\r\n", "\n").split("\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_fits_the_width_names_whole_and_the_tree_true(db_path: Path, width: int) -> None:
+    lines = _run(db_path, width, "status")
+    table = lines[lines.index(next(line for line in lines if line.startswith("Status for"))) :]
+    assert all(len(line) <= width for line in table), max(table, key=len)
+    assert not any("…" in line for line in table)
+    rule = next(i for i, line in enumerate(table) if line.startswith("---"))
+    column = len(table[rule].split()[0])
+    names = [line[:column].rstrip() for line in table[rule + 1 :]]
+    text = " ".join(" ".join(names).split())
+    for name in ("Heterotopic Ossification", "Fibrodysplasia Ossificans Progressiva (FOP)"):
+        assert name in text
+    assert "deck and section" in " ".join(" ".join(line[:column] for line in table[1:rule]).split())
+    # Sections with no cards of their own head the sections under them, indented one step less.
+    for parent, child in (
+        ("Prevention and Treatment", "Prevention"),
+        ("Clinical Considerations", "Timing of"),
+    ):
+        parent_at = next(i for i, line in enumerate(names) if line.strip().startswith(parent))
+        child_at = next(i for i, line in enumerate(names) if line.strip().startswith(child) and i > parent_at)
+        indent = len(names[parent_at]) - len(names[parent_at].lstrip())
+        assert len(names[child_at]) - len(names[child_at].lstrip()) == indent + 2
+        assert "Pathogenesis" not in " ".join(names[parent_at:child_at])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_cards_fit_the_width_words_whole_the_key_whole(db_path: Path, width: int) -> None:
+    _run(db_path, width, "status")  # makes the database
+    lines = _run(db_path, width, "cards", "heterotopic")
+    keys = [str(key) for (key,) in _rows(db_path, "SELECT key FROM cards")]
+    text = "\n".join(lines)
+    assert all(key in text for key in keys)  # each key whole, to be copied
+    assert all(len(line) <= width for line in lines if line.strip() not in {f"key: {k}" for k in keys})
+    words = {w for (front,) in _rows(db_path, "SELECT front FROM cards") for w in front.split()}
+    cells = set(text.split())
+    broken = [w for w in words if len(w) <= 12 and w not in cells and w.strip(".,:;?()") not in text]
+    assert not broken, broken
+    assert "Characteristics" in cells

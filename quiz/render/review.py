@@ -236,8 +236,16 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         forecast = [sum(r.forecast[i] for r in sections) for i in range(STATUS_FORECAST_DAYS)]
         strong.add(len(rows))
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
+        named: set[tuple[str, ...]] = set()
         for row in sections:
             path = row.section
+            # A section with no cards of its own still gets a row, its title alone, so that the
+            # sections under it are indented under it and not under the one before.
+            for depth in range(2, len(path)):
+                if path[:depth] not in named:
+                    named.add(path[:depth])
+                    rows.append(["  " * (depth - 1) + path[depth - 1]])
+            named.add(path)
             # The deck's row is the sum of every row under it (as of the JSON's entries); the cards
             # under the title itself get a row of their own, so the rows shown add up to it.
             rows.append(
@@ -257,6 +265,7 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         strong=strong,
         width=terminal_width(),
         color=color,
+        wrap={0},
     )
 
 

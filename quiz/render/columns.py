@@ -139,20 +139,20 @@ def columns(
     characters in a cell are shown escaped (quiz.render.terminal.shown), before the widths are
     measured.
     """
-    rows = [[shown(cell) for cell in row] + [""] * (len(headers) - len(row)) for row in rows]
+    table = [[shown(cell) for cell in row] + [""] * (len(headers) - len(row)) for row in rows]
     headers = list(headers)
-    widths = [max([len(h), *(_longest(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    widths = [max([len(h), *(_longest(r[i]) for r in table)]) for i, h in enumerate(headers)]
     gap = GAP
     below: list[str] = []
     if width is not None:
 
         def needs() -> dict[int, int]:
-            return {i: max(_need(cell) for cell in [headers[i], *(r[i] for r in rows)]) for i in wrap}
+            return {i: max(_need(cell) for cell in [headers[i], *(r[i] for r in table)]) for i in wrap}
 
         narrowed, gap = _narrowed(widths, width, needs())
         if under is not None and _total(narrowed, gap) > width:
             name = headers.pop(under)
-            below = [f"  {name}: {row.pop(under)}" for row in rows]
+            below = [f"  {name}: {row.pop(under)}" for row in table]
             widths.pop(under)
             left = {i - (i > under) for i in left if i != under}
             wrap = {i - (i > under) for i in wrap if i != under}
@@ -181,7 +181,7 @@ def columns(
     out = [title] if title else []
     out.extend(lines(headers))
     out.append(gap.join("-" * w for w in widths))
-    for index, row in enumerate(rows):
+    for index, row in enumerate(table):
         if spaced and index:
             out.append("")
         for text in lines(row):

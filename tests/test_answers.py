@@ -276,3 +276,32 @@ def test_a_long_typed_line_is_judged_quickly(typed: str) -> None:
     started = time.monotonic()
     assert compare(typed, "hips\nknees\nelbows 3 mg").suggested <= 1
     assert time.monotonic() - started < 5  # a pattern that backtracks took 25 s to 80 s on these
+
+
+def test_each_item_carries_what_was_typed_for_it_as_typed() -> None:
+    expected = "c.617G>A (p.R206H)\naxial > appendicular\ngreat toes"
+    result = compare("c.617G>A p.Arg206His; appendicular < axial, the great toes", expected)
+    typed = ["c.617G>A p.Arg206His", "appendicular < axial", "the great toes"]
+    assert [i.typed for i in result.items] == typed
+    shared = compare("the hips and knees", "hips\nknees\nelbows")  # one piece for two items
+    assert [i.typed for i in shared.items] == ["hips", "knees", ""]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_block_fits_the_width_each_text_read_whole(width: int) -> None:
+    expected = (
+        "Heterotopic ossification is bone formed in soft tissue where bone normally does not exist\n"
+        "Indomethacin 25 mg three times a day for six weeks after surgery\ngreat toes"
+    )
+    typed = "bone in soft tissues where it normally does not exist at all; indomethacin 25 mg for six weeks"
+    result = compare(typed, expected)
+    text = comparison(result, width=width)
+    assert all(len(line) <= width for line in text.splitlines()), text
+    rows = [line for line in text.splitlines()[1:] if line.startswith("  ")]
+    left = text.splitlines()[0].index("you typed")
+    column = [line[:left].strip(" ✓✗!") for line in rows]
+    typed_column = [line[left:] for line in rows]
+    assert expected.splitlines()[0] in " ".join(" ".join(column).split())
+    assert "bone in soft tissues where it normally does not exist at all" in " ".join(typed_column)
+    assert "indomethacin 25 mg for six weeks" in " ".join(typed_column)
+    assert [i.typed for i in result.items][:2] == typed.split("; ")

@@ -128,9 +128,9 @@ def test_question_mark_after_the_answer_comes_back_to_the_grade_prompt(db_path: 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_typed_q_quits_and_a_literal_q_answers(db_path: Path, width: int) -> None:
     review = Review(db_path, width, "--typed", "--new", "3")
-    review.expect(r"Your answer \(Enter alone to just show it; \? help, q quit\):")
+    review.expect(r"Your answer \(Enter alone to just show it; \? help, u undo, q quit\):")
     review.child.sendline("?")
-    review.child.expect_exact('to answer "q" or "?" itself, type \\q')
+    review.child.expect_exact('"u" or "?" itself, type \\q, \\u')
     review.expect("Your answer")
     review.child.sendline("\\q")  # the answer "q" itself
     review.expect("suggested grade")
@@ -142,6 +142,33 @@ def test_typed_q_quits_and_a_literal_q_answers(db_path: Path, width: int) -> Non
     review.end()
     review.lines_fit()
     assert _rows(db_path, "SELECT grade FROM reviews") == [(0,)]  # one answer, then q quit
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_typed_u_undoes_and_a_literal_u_answers(db_path: Path, width: int) -> None:
+    review = Review(db_path, width, "--typed", "--new", "3")
+    review.expect("Your answer")
+    first = review.screen()
+    review.child.sendline("")  # just show the answer
+    review.expect("5 perfect")
+    review.child.send("5")
+    review.expect("Saved: next in")
+    review.expect("Your answer")
+    review.child.sendline("u")  # undo that grade: the first card again
+    review.expect("Undone: your grade 5")
+    review.expect("Your answer")
+    asked = [f for f in _fronts(db_path) if " ".join(f.split()) in " ".join(first.split())]
+    assert len(asked) == 1 and " ".join(asked[0].split()) in " ".join(review.screen().split())  # again
+    review.child.sendline("\\u")  # the answer "u" itself
+    review.expect("suggested grade")
+    review.expect("Enter accepts")
+    review.child.send("1")
+    review.expect("Your answer")
+    review.child.sendline("q")
+    review.expect("Session for")
+    review.end()
+    review.lines_fit()
+    assert _rows(db_path, "SELECT grade FROM reviews") == [(1,)]  # the 5 taken back, "u" answered
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -185,3 +212,61 @@ def test_no_color_option_takes_the_colour_away_on_a_terminal(db_path: Path, comm
         outputs.append(child.before)
     coloured, plain = outputs
     assert sgr.search(coloured) and not sgr.search(plain)
+
+
+def _run(db_path: Path, width: int, *args: str) -> list[str]:
+    """`quiz ARGS` on a terminal of ``width`` columns: its lines."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(QUIZ_DB=str(db_path), TERM="xterm", NO_COLOR="1")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quiz", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, width),
+    )
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    return str(child.before).replace("\r\n", "\n").split("\n")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_status_fits_the_width_names_whole_and_the_tree_true(db_path: Path, width: int) -> None:
+    lines = _run(db_path, width, "status")
+    table = lines[lines.index(next(line for line in lines if line.startswith("Status for"))) :]
+    assert all(len(line) <= width for line in table), max(table, key=len)
+    assert not any("…" in line for line in table)
+    rule = next(i for i, line in enumerate(table) if line.startswith("---"))
+    column = len(table[rule].split()[0])
+    names = [line[:column].rstrip() for line in table[rule + 1 :]]
+    text = " ".join(" ".join(names).split())
+    for name in ("Heterotopic Ossification", "Fibrodysplasia Ossificans Progressiva (FOP)"):
+        assert name in text
+    assert "deck and section" in " ".join(" ".join(line[:column] for line in table[1:rule]).split())
+    # Sections with no cards of their own head the sections under them, indented one step less.
+    for parent, child in (
+        ("Prevention and Treatment", "Prevention"),
+        ("Clinical Considerations", "Timing of"),
+    ):
+        parent_at = next(i for i, line in enumerate(names) if line.strip().startswith(parent))
+        child_at = next(i for i, line in enumerate(names) if line.strip().startswith(child) and i > parent_at)
+        indent = len(names[parent_at]) - len(names[parent_at].lstrip())
+        assert len(names[child_at]) - len(names[child_at].lstrip()) == indent + 2
+        assert "Pathogenesis" not in " ".join(names[parent_at:child_at])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_cards_fit_the_width_words_whole_the_key_whole(db_path: Path, width: int) -> None:
+    _run(db_path, width, "status")  # makes the database
+    lines = _run(db_path, width, "cards", "heterotopic")
+    keys = [str(key) for (key,) in _rows(db_path, "SELECT key FROM cards")]
+    text = "\n".join(lines)
+    assert all(key in text for key in keys)  # each key whole, to be copied
+    assert all(len(line) <= width for line in lines if line.strip() not in {f"key: {k}" for k in keys})
+    words = {w for (front,) in _rows(db_path, "SELECT front FROM cards") for w in front.split()}
+    cells = set(text.split())
+    broken = [w for w in words if len(w) <= 12 and w not in cells and w.strip(".,:;?()") not in text]
+    assert not broken, broken
+    assert "Characteristics" in cells

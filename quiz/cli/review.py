@@ -191,6 +191,8 @@ class Loop:
         comparison: Comparison | None = None
         if self.typed:
             typed = self._typed()
+            if typed is None:  # undone: the card the undo went back to comes next
+                return
             if typed.strip():
                 comparison = check_typed(self.review, typed)
         else:
@@ -206,7 +208,7 @@ class Loop:
                 self.terminal.say("Press Enter to show the answer (? for help).")
         self.terminal.say(render.back(card, color))
         if comparison is not None:
-            self.terminal.say(render.comparison(comparison, color))
+            self.terminal.say(render.comparison(comparison, color, self.terminal.width()))
         while True:
             key = self.terminal.key(render.grade_prompt(comparison, color, self.terminal.width()))
             if key in ENTER and comparison is not None:
@@ -224,13 +226,17 @@ class Loop:
             if self._answer(grade, time.monotonic() - shown):
                 return
 
-    def _typed(self) -> str:
-        """The typed answer. ``q`` alone quits and ``?`` alone shows the keys, as the keys do
-        elsewhere; a leading backslash takes the rest as written (\\q answers "q")."""
+    def _typed(self) -> str | None:
+        """The typed answer, or None after ``u`` alone undid the last step. ``q`` alone quits and
+        ``?`` alone shows the keys, as the keys do elsewhere; a leading backslash takes the rest as
+        written (\\q answers "q", \\u answers "u")."""
         while True:
             typed = self.terminal.line(render.typed_prompt(self.terminal.color))
             if typed.strip() == "q":
                 raise Quit
+            if typed.strip() == "u":
+                self._command("u")
+                return None
             if typed.strip() == "?":
                 self.terminal.say(render.help_text(typed=True))
                 continue

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
@@ -30,6 +30,7 @@ from quiz.core.exact import (
     Token,
     code,
     fold,
+    plain,
     same_token,
     tokens,
     word_score,
@@ -40,6 +41,7 @@ from quiz.core.forms import abbreviations as abbreviations
 from quiz.core.forms import alternatives, expand, inside_parentheses, items, spaced_symbols, undefined
 
 _WORDS = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_PIECE = re.compile(r"\n|;|,(?!\d)")  # where a typed list breaks into pieces (not "10,000")
 STOPWORDS = frozenset(
     words(
         "a an the of in on at to for with by and or as from such some its their is are be been than that "
@@ -72,7 +74,7 @@ class Mark:
 
 @dataclass(frozen=True)
 class ItemResult:
-    """One item of the expected answer and the typed words that answered it."""
+    """One item of the expected answer and what was typed for it, as typed."""
 
     expected: str
     recalled: bool
@@ -104,12 +106,67 @@ class Comparison:
 
 @dataclass
 class _Pool:
-    """What was typed, parts and words, each used by one item at most."""
+    """What was typed, parts and words, each used by one item at most; ``spans`` says where each
+    part and word was typed: (piece of the typed answer, start, end), parts first."""
 
     tokens: list[Token]
     words: list[str]
     used_tokens: set[int] = field(default_factory=set)
     used_words: set[int] = field(default_factory=set)
+    spans: list[tuple[int, int, int]] = field(default_factory=list)
+
+
+def _pool(typed: str, known: Mapping[str, str], expected: str) -> tuple[_Pool, list[tuple[str, bool]]]:
+    """The typed parts and words, piece by piece (split at ";", "," and line ends outside
+    parentheses), with each piece as typed and whether positions in it are as typed."""
+    pool = _Pool([], [])
+    word_spans: list[tuple[int, int, int]] = []
+    pieces: list[tuple[str, bool]] = []
+    symbols = tokens(expected)[0]
+    for piece in _split(typed):
+        text = spaced_symbols(expand(undefined(piece), known, typed=True), symbols)
+        found, rest = tokens(text, typed=True)
+        pool.tokens.extend(found)
+        pool.spans.extend((len(pieces), t.start, t.start + len(t.text)) for t in found)
+        for position, word in _words(rest):
+            pool.words.append(word)
+            word_spans.append((len(pieces), position, position + len(word)))
+        pieces.append((piece, plain(text) == piece))
+    pool.spans.extend(word_spans)
+    return pool, pieces
+
+
+def _split(typed: str) -> list[str]:
+    parts, start = [], 0
+    for match in _PIECE.finditer(typed):
+        before = typed[start : match.start()]
+        if typed[: match.start()].count("(") == typed[: match.start()].count(")"):
+            if before.strip():
+                parts.append(before)
+            start = match.end()
+    if typed[start:].strip():
+        parts.append(typed[start:])
+    return parts
+
+
+def _as_typed(spans: list[list[tuple[int, int, int]]], pieces: list[tuple[str, bool]]) -> list[str]:
+    """What each item's parts and words were typed as: the pieces of the typed answer they came
+    from, or within a piece that answers several items, the stretch from its first to its last."""
+    owners: dict[int, int] = {}
+    for used in spans:
+        for piece in {p for p, _s, _e in used}:
+            owners[piece] = owners.get(piece, 0) + 1
+    out = []
+    for used in spans:
+        shown = []
+        for piece in sorted({p for p, _s, _e in used}):
+            text, exact = pieces[piece]
+            if owners[piece] > 1 and exact:
+                starts, ends = zip(*((s, e) for p, s, e in used if p == piece), strict=True)
+                text = text[min(starts) : max(ends)]
+            shown.append(text.strip())
+        out.append("; ".join(shown))
+    return out
 
 
 def _words(text: str) -> list[tuple[int, str]]:
@@ -127,7 +184,6 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
 
     marks: list[Mark] = []
     scores: list[float] = []
-    used: list[int] = []
     pending_tokens: list[Token] = []
     for token in found:
         index = next(
@@ -146,7 +202,6 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
             )
             if index is not None:
                 pool.used_words.add(index)
-                used.append(index)
         if index is not None:
             marks.append(Mark(token.text, "matched", token.text))
             scores.append(100.0)
@@ -163,7 +218,6 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
                 best = (score, i)
         if best is not None:
             pool.used_words.add(best[1])
-            used.append(best[1])
             scores.append(best[0])
         elif not optional(position, "" if every_word_shown else word) and fold(word) not in GENERIC:
             pending_words.append(word)
@@ -208,17 +262,15 @@ def _judge(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) ->
                 break
     similarity = sum(scores) / max(1, len(scores))
     recalled = similarity >= RECALLED and all(m.status == "matched" for m in marks)
-    typed_words = " ".join(pool.words[i] for i in sorted(used))
-    typed_parts = [m.typed for m in marks if m.status == "matched" and m.typed]
-    shown_typed = " ".join([*typed_parts, typed_words]).strip()
-    return similarity, ItemResult(item, recalled, round(similarity, 1), shown_typed, tuple(marks))
+    # What was typed for it is filled in by compare(), which sees every item's share of the answer.
+    return similarity, ItemResult(item, recalled, round(similarity, 1), "", tuple(marks))
 
 
 def _best(item: str, pool: _Pool, shown: set[str], known: Mapping[str, str]) -> ItemResult:
     """The item judged in its best accepted form (full name or abbreviation)."""
     best: tuple[tuple[bool, float], ItemResult, set[int], set[int]] | None = None
     for form in alternatives(item):
-        trial = _Pool(pool.tokens, pool.words, set(pool.used_tokens), set(pool.used_words))
+        trial = _Pool(pool.tokens, pool.words, set(pool.used_tokens), set(pool.used_words), pool.spans)
         similarity, result = _judge(form, trial, shown, known)
         rank = (result.recalled, similarity)
         if best is None or rank > best[0]:
@@ -254,13 +306,19 @@ def compare(typed: str, expected: str, known: Mapping[str, str] | None = None, s
     if not typed.strip():
         missed = tuple(ItemResult(i, False, 0.0, "") for i in expected_items)
         return Comparison(0.0, 0, missed, (), typed, is_list)
-    typed_text = spaced_symbols(expand(undefined(typed), known, typed=True), tokens(expected)[0])
-    typed_tokens, typed_rest = tokens(typed_text, typed=True)
-    pool = _Pool(list(typed_tokens), [w for _p, w in _words(typed_rest)])
+    pool, pieces = _pool(typed, known, expected)
     front_words = (
         {fold(w) for _p, w in _words(expand(shown, known, typed=True))} if "\n" in expected else set()
     )
-    found = tuple(_best(item, pool, front_words, known) for item in expected_items)
+    judged, spans = [], []
+    for item in expected_items:
+        tokens_before, words_before = set(pool.used_tokens), set(pool.used_words)
+        judged.append(_best(item, pool, front_words, known))
+        used = sorted(pool.used_tokens - tokens_before) + [
+            len(pool.tokens) + i for i in sorted(pool.used_words - words_before)
+        ]
+        spans.append([pool.spans[i] for i in used])
+    found = tuple(replace(r, typed=t) for r, t in zip(judged, _as_typed(spans, pieces), strict=True))
     front_tokens = {t.canonical for t in tokens(shown)[0]}
     extra = tuple(
         t.text

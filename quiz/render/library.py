@@ -253,7 +253,8 @@ def cards_table(result: CardsResult, color: bool = False) -> str:
         ]
         for card in result.cards
     ]
-    # The key is never wrapped: it is kept whole, to be copied (quiz unsuspend --key).
+    # The key is never wrapped: it is kept whole, to be copied (quiz unsuspend --key); on a narrow
+    # terminal it goes under its card's row.
     return columns(
         ["section", "kind", "front", "back", "refs", "line", "key"],
         rows,
@@ -262,6 +263,7 @@ def cards_table(result: CardsResult, color: bool = False) -> str:
         wrap={0, 2, 3, 4},
         width=terminal_width(),
         spaced=True,
+        under=6,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from quiz.core.drafts import breadcrumb
 from quiz.core.measures import LearnerProgress, ProgressReport
-from quiz.render.columns import columns
+from quiz.render.columns import columns, terminal_width
 from quiz.render.data import to_json as emit
 from quiz.render.terminal import shown
 
@@ -221,6 +221,8 @@ def to_table(report: ProgressReport, color: bool = False) -> str:
                 for s in report.sections
             ],
             title="Sections: mature share of the cohort's cards, retention beside it",
+            wrap={0},
+            width=terminal_width(),
         )
     )
     if report.leeches:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -35,8 +36,9 @@ HELP = """Keys:
   u      undo the last step     s  suspend this card   b  bury until tomorrow
   ?      this help              q  quit (Ctrl-C and Ctrl-D quit too)
 Cards graded under 4 come back before the session ends."""
-TYPED_HELP = """With --typed, at the answer prompt: q alone quits, ? alone shows the keys;
-to answer "q" or "?" itself, type \\q or \\? (a leading backslash is dropped)."""
+TYPED_HELP = """With --typed, at the answer prompt: q alone quits, u alone undoes the last
+step, ? alone shows the keys; to answer "q", "u" or "?" itself, type \\q, \\u
+or \\? (a leading backslash is dropped)."""
 LEGEND_GAP = " · "
 
 
@@ -66,7 +68,7 @@ def front_prompt(color: bool = False) -> str:
 
 
 def typed_prompt(color: bool = False) -> str:
-    return paint("Your answer (Enter alone to just show it; ? help, q quit):", color, "dim")
+    return paint("Your answer (Enter alone to just show it; ? help, u undo, q quit):", color, "dim")
 
 
 def legend(items: list[str], width: int | None = None) -> str:
@@ -89,11 +91,51 @@ def grade_prompt(comparison: Comparison | None, color: bool = False, width: int 
 
 
 SIDE_WIDTH = 34  # the "expected" column of a typed answer's block, before "you typed"
+NARROW_COLUMN = 16  # narrower than this, a column would read a word a line: one under the other
 
 
-def comparison(result: Comparison, color: bool = False) -> str:
+def _cell(text: str, width: int) -> list[str]:
+    """The text wrapped at spaces to ``width`` (a word longer than that is the only thing broken);
+    a leading indent is kept."""
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(text, width, initial_indent="", subsequent_indent=indent) or [""]
+
+
+def _block(rows: list[tuple[str, str, str]], width: int | None, color: bool) -> list[str]:
+    """The rows (mark, expected, typed) beside each other, each column wrapped to fit ``width``;
+    when two columns cannot share it, what was typed goes under what was expected."""
+    longest_expected = max(len(e) for _m, e, _t in [("", "expected", ""), *rows])
+    longest_typed = max(len(t) for _m, _e, t in [("", "", "you typed"), *rows])
+    room = (width or 10**6) - 6  # "  ✓ " before, two spaces between
+    left = min(SIDE_WIDTH if width is None else room, longest_expected)
+    left = max(min(left, room - min(longest_typed, room // 2)), 1)
+    right = room - left
+    if width is not None and min(left, right) < min(NARROW_COLUMN, longest_expected, longest_typed):
+        lines = [paint("  expected / you typed", color, "dim")]
+        for mark, expected, typed in rows:
+            style = "green" if mark == "✓" else "red"
+            first, *more = _cell(expected, width - 4)
+            lines.append(f"  {paint(mark, color, style)} {first}")
+            lines.extend(f"    {line}" for line in more)
+            lines.extend(f"      {line}" for line in _cell(typed, width - 6) if typed)
+        return lines
+    lines = [paint(f"  {'expected':{left + 2}}  you typed", color, "dim")]
+    for mark, expected, typed in rows:
+        style = "green" if mark == "✓" else "red"
+        expected_lines = _cell(expected, left) if width is not None else [expected]
+        typed_lines = _cell(typed, right) if width is not None else [typed]
+        for n in range(max(len(expected_lines), len(typed_lines))):
+            text = expected_lines[n] if n < len(expected_lines) else ""
+            said = typed_lines[n] if n < len(typed_lines) else ""
+            sign = paint(mark, color, style) if n == 0 else " "
+            lines.append(f"  {sign} {text:{left}}  {said}".rstrip())
+    return lines
+
+
+def comparison(result: Comparison, color: bool = False, width: int | None = None) -> str:
     """A typed answer beside the expected one: each item (and each exact part) matched, missed or
-    wrong, then the share recalled and the suggested grade."""
+    wrong, then the share recalled and the suggested grade. With a ``width``, the block fits it:
+    each column wrapped at spaces, or what was typed under what was expected."""
     rows: list[tuple[str, str, str]] = []  # (mark, expected, typed)
     for item in result.items:
         wrong = [m for m in item.marks if m.status != "matched"]
@@ -108,11 +150,7 @@ def comparison(result: Comparison, color: bool = False) -> str:
             for m in wrong
         )
     rows.extend(("!", "  (not in the answer)", f"{extra} (wrong)") for extra in result.extra)
-    width = min(SIDE_WIDTH, max(len(e) for _m, e, _t in [("", "expected", ""), *rows]))
-    lines = [paint(f"  {'expected':{width + 2}}  you typed", color, "dim")]
-    for mark, expected, typed in rows:
-        style = "green" if mark == "✓" else "red"
-        lines.append(f"  {paint(mark, color, style)} {expected:{width}}  {typed}")
+    lines = _block(rows, width, color)
     if result.is_list:
         missed = [i.expected for i in result.items if not i.recalled]
         share = f"{result.recalled} of {len(result.items)} recalled"
@@ -123,7 +161,8 @@ def comparison(result: Comparison, color: bool = False) -> str:
         share += "; a number, unit, symbol or term is wrong: no pass"
     elif not result.is_list and any(m.status == "missed" for m in result.items[0].marks):
         share += "; a number, unit, symbol or term is missing: no pass"
-    lines.append(paint(f"{share} → suggested grade {result.suggested}.", color, "yellow"))
+    share = f"{share} → suggested grade {result.suggested}."
+    lines.append(paint("\n".join(_cell(share, width)) if width else share, color, "yellow"))
     return "\n".join(lines)
 
 
@@ -197,8 +236,16 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         forecast = [sum(r.forecast[i] for r in sections) for i in range(STATUS_FORECAST_DAYS)]
         strong.add(len(rows))
         rows.append([sections[0].name, *map(str, totals), *map(str, forecast)])
+        named: set[tuple[str, ...]] = set()
         for row in sections:
             path = row.section
+            # A section with no cards of its own still gets a row, its title alone, so that the
+            # sections under it are indented under it and not under the one before.
+            for depth in range(2, len(path)):
+                if path[:depth] not in named:
+                    named.add(path[:depth])
+                    rows.append(["  " * (depth - 1) + path[depth - 1]])
+            named.add(path)
             # The deck's row is the sum of every row under it (as of the JSON's entries); the cards
             # under the title itself get a row of their own, so the rows shown add up to it.
             rows.append(
@@ -218,6 +265,7 @@ def status_table(report: StatusReport, color: bool = False) -> str:
         strong=strong,
         width=terminal_width(),
         color=color,
+        wrap={0},
     )
 
 

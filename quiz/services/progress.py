@@ -218,10 +218,11 @@ def merge_reviews(
     for entry in entries.values():
         by_card[cards[entry.key][0]].append(entry)
     touched = sorted(by_card)
-    for row in store_progress.card_logs(db, learner.id, touched):
-        by_card[row.card_id].append(row)
+    for logged in store_progress.card_logs(db, learner.id, touched):
+        by_card[logged.card_id].append(logged)
     existing = store_progress.stored_states(db, learner.id, touched)
-    added, corrections = [], []
+    added: list[dict[str, Any]] = []
+    corrections: list[dict[str, Any]] = []
     states: dict[int, tuple[int, StoredState]] = {}
     for card_id, rows in by_card.items():
         rows.sort(key=_in_time)

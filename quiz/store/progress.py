@@ -183,12 +183,13 @@ def add_reviews(db: Db, rows: Sequence[dict[str, Any]]) -> None:
     if not found:  # a database without the counts (before migration 0003) has nothing to keep
         db.execute_many(INSERT_REVIEW, rows)
         return
-    after = db.rows("SELECT COALESCE(MAX(id), 0) FROM reviews")[0][0]
-    db.execute(f"DROP TRIGGER {_COUNT_TRIGGER}")
-    db.execute_many(INSERT_REVIEW, rows)  # SQLite numbers new rows past the largest id
-    for sql in _ADDED_COUNTS:
-        db.execute(sql, {"after": after})
-    db.execute(str(found[0][0]))
+    with db.transaction():  # the caller's, or one of its own: never a moment without the trigger
+        after = db.rows("SELECT COALESCE(MAX(id), 0) FROM reviews")[0][0]
+        db.execute(f"DROP TRIGGER {_COUNT_TRIGGER}")
+        db.execute_many(INSERT_REVIEW, rows)  # SQLite numbers new rows past the largest id
+        for sql in _ADDED_COUNTS:
+            db.execute(sql, {"after": after})
+        db.execute(str(found[0][0]))
 
 
 def set_review_outcomes(db: Db, rows: Sequence[dict[str, Any]]) -> None:

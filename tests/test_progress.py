@@ -23,9 +23,11 @@ from sqlalchemy.engine import Engine
 from quiz.cli import main
 from quiz.render.reports import as_data
 from quiz.services.reports import cohort_report
+from quiz.store import progress as store_progress
 from quiz.store.db import AlchemyDb, open_sqlite
 from quiz.store.schema import make_engine
 from tests.drive import START, database_at, open_database, review_days
+from tests.test_counts import assert_counts_kept
 
 Run = Callable[..., Result]
 REPORT_NOW = START + timedelta(days=17, hours=5)
@@ -180,6 +182,30 @@ def test_merged_progress_gives_the_report_of_reviewing_here(
         "JOIN cards c ON c.id = s.card_id WHERE s.introduced IS NOT NULL ORDER BY l.name, c.key"
     )  # met cards: a sibling's burial is the reviewing machine's own, not in the log
     assert _rows(instructor, states) == _rows(shared, states)
+    instructor.dispose()
+    shared.dispose()
+
+
+def test_a_bulk_merge_keeps_the_counts_its_triggers_would(
+    db_url: str, tmp_path: Path, quiz_at: Run, prepared: Prepared, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every merge here takes the bulk path (the counts in one grouped pass, not a trigger run per
+    review); ben's file lands on counts ana's already made, in the same cohort and days."""
+    monkeypatch.setattr(store_progress, "BULK_REVIEWS", 1)
+    ana_file, ben_file, given = prepared.files(tmp_path)
+    shared_url = prepared.database("shared", tmp_path)
+    shared = make_engine(shared_url)
+    instructor = open_database(db_url)
+    _setup_cohort(quiz_at, db_url)
+    for file in (ana_file, ben_file):
+        result = quiz_at(db_url, "cohort", "import", str(file))
+        assert result.exit_code == 0, result.output
+        assert_counts_kept(instructor)
+    assert _rows(instructor, "SELECT COUNT(*) FROM reviews") == [(given,)]
+    assert _report(instructor, db_url) == _report(shared, shared_url)
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    if db_url.startswith("sqlite"):  # the trigger paused for the merge is back, as it was
+        assert _rows(instructor, triggers) == _rows(shared, triggers)
     instructor.dispose()
     shared.dispose()
 

@@ -137,20 +137,21 @@ def _read(connection: sqlite3.Connection, guids: Collection[str]) -> AnkiLog:
     tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"notes", "cards", "revlog"} <= tables:
         raise AnkiFileError("is a zip file but not an Anki export (its database has no notes and revlog)")
-    wanted = guids if isinstance(guids, set | frozenset) else set(guids)
-    notes = 0
-    known: dict[int, str] = {}  # note id -> GUID
-    for note_id, guid in connection.execute("SELECT id, guid FROM notes"):
-        notes += 1
-        if guid in wanted:
-            known[note_id] = guid
-    all_reviews = connection.execute("SELECT COUNT(*) FROM revlog").fetchone()[0]
+    notes = int(connection.execute("SELECT COUNT(*) FROM notes").fetchone()[0])
+    all_reviews = int(connection.execute("SELECT COUNT(*) FROM revlog").fetchone()[0])
+    # The notes asked for are found by SQLite (a scan of the notes, each GUID looked up in a
+    # temporary table), not by reading every note of the collection into Python; then their
+    # cards, so that revlog is read through its index on cid: a million rows of other notes are
+    # never looked at.
+    connection.execute("CREATE TEMP TABLE quiz_guids (guid TEXT PRIMARY KEY) WITHOUT ROWID")
+    connection.executemany("INSERT OR IGNORE INTO quiz_guids VALUES (?)", ((guid,) for guid in guids))
+    connection.execute(
+        "CREATE TEMP TABLE quiz_notes AS SELECT id, guid FROM notes "
+        "WHERE guid IN (SELECT guid FROM quiz_guids)"
+    )
+    known = int(connection.execute("SELECT COUNT(*) FROM quiz_notes").fetchone()[0])
     if not known:
         return AnkiLog((), notes, 0, 0, all_reviews)
-    # The known notes' cards in a temporary table, so that revlog is read through its index on
-    # cid: a million rows of other notes are never looked at.
-    connection.execute("CREATE TEMP TABLE quiz_notes (id INTEGER PRIMARY KEY, guid TEXT NOT NULL)")
-    connection.executemany("INSERT INTO quiz_notes VALUES (?, ?)", known.items())
     connection.execute(
         "CREATE TEMP TABLE quiz_cards AS SELECT c.id AS id, q.guid AS guid, c.ord AS ord "
         "FROM cards c JOIN quiz_notes q ON q.id = c.nid"
@@ -166,4 +167,4 @@ def _read(connection: sqlite3.Connection, guids: Collection[str]) -> AnkiLog:
             skipped += 1
             continue
         reviews.append(AnkiReview(int(revlog_id), str(guid), int(ordinal), int(ease), max(0, int(taken))))
-    return AnkiLog(tuple(reviews), notes, len(known), skipped, int(all_reviews))
+    return AnkiLog(tuple(reviews), notes, known, skipped, all_reviews)

@@ -87,9 +87,11 @@ def card_logs(reader: Reader, learner_id: int, card_ids: Sequence[int]) -> list[
     """The learner's reviews of these cards."""
     found: list[LogRow] = []
     for chunk in _chunks(card_ids):
+        # Through the index on card_id ("+" keeps SQLite off the learner's index, which would read
+        # the learner's whole log for every chunk: quadratic in a merge of many chunks).
         found += _rows(
             reader.rows(
-                f"{_LOG}WHERE r.learner_id = :learner AND r.card_id IN ({sql_ids(chunk)})",
+                f"{_LOG}WHERE +r.learner_id = :learner AND r.card_id IN ({sql_ids(chunk)})",
                 {"learner": learner_id},
             )
         )
@@ -140,10 +142,54 @@ def stored_states(reader: Reader, learner_id: int, card_ids: Sequence[int]) -> d
     return found
 
 
+# A merge of thousands of reviews counts them in one grouped pass instead of one trigger run
+# each (the trigger was most of a large merge's time). The same sums as count_reviews_insert
+# (migration 0004) adds row by row, over the reviews just added (ids past ``after``).
+BULK_REVIEWS = 1000
+_ADDED_COUNTS = (
+    "INSERT INTO learner_days (learner_id, day, deck_id, reviews, counted, retained_of, retained) "
+    "SELECT r.learner_id, r.day, s.deck_id, COUNT(*), SUM(CASE WHEN r.kind = 'review' THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN r.kind = 'review' AND r.passed_before THEN 1 ELSE 0 END), "
+    "SUM(CASE WHEN r.kind = 'review' AND r.passed_before AND r.grade >= 3 THEN 1 ELSE 0 END) "
+    "FROM reviews r JOIN sections s ON s.id = r.section_id WHERE r.id > :after "
+    "GROUP BY r.learner_id, r.day, s.deck_id "
+    "ON CONFLICT (learner_id, day, deck_id) DO UPDATE SET reviews = learner_days.reviews + excluded.reviews, "
+    "counted = learner_days.counted + excluded.counted, "
+    "retained_of = learner_days.retained_of + excluded.retained_of, "
+    "retained = learner_days.retained + excluded.retained",
+    "INSERT INTO cohort_sections (cohort_id, day, section_id, retained_of, retained) "
+    "SELECT m.cohort_id, r.day, r.section_id, COUNT(*), SUM(CASE WHEN r.grade >= 3 THEN 1 ELSE 0 END) "
+    "FROM reviews r JOIN memberships m ON m.learner_id = r.learner_id "
+    "WHERE r.id > :after AND r.kind = 'review' AND r.passed_before "
+    "GROUP BY m.cohort_id, r.day, r.section_id "
+    "ON CONFLICT (cohort_id, day, section_id) DO UPDATE SET "
+    "retained_of = cohort_sections.retained_of + excluded.retained_of, "
+    "retained = cohort_sections.retained + excluded.retained",
+)
+_COUNT_TRIGGER = "count_reviews_insert"
+
+
 def add_reviews(db: Db, rows: Sequence[dict[str, Any]]) -> None:
     """Append reviews to the log (rows with every column of the reviews table but id): thousands
     at a time (a merge, a simulation), as one executemany."""
-    db.execute_many(INSERT_REVIEW, rows)
+    if len(rows) < BULK_REVIEWS or getattr(db, "dialect", None) != "sqlite":
+        db.execute_many(INSERT_REVIEW, rows)
+        return
+    # SQLite's DDL is part of the transaction: the trigger is back, as it was, when it commits, and
+    # a failure rolls both the reviews and the drop back. Readers never see it missing.
+    found = db.rows(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name", {"name": _COUNT_TRIGGER}
+    )
+    if not found:  # a database without the counts (before migration 0003) has nothing to keep
+        db.execute_many(INSERT_REVIEW, rows)
+        return
+    with db.transaction():  # the caller's, or one of its own: never a moment without the trigger
+        after = db.rows("SELECT COALESCE(MAX(id), 0) FROM reviews")[0][0]
+        db.execute(f"DROP TRIGGER {_COUNT_TRIGGER}")
+        db.execute_many(INSERT_REVIEW, rows)  # SQLite numbers new rows past the largest id
+        for sql in _ADDED_COUNTS:
+            db.execute(sql, {"after": after})
+        db.execute(str(found[0][0]))
 
 
 def set_review_outcomes(db: Db, rows: Sequence[dict[str, Any]]) -> None:

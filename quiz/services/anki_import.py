@@ -15,7 +15,8 @@ from quiz.anki.collection import AnkiFileError, AnkiLog, read_reviews
 from quiz.core.days import learner_day
 from quiz.core.grading import REVIEW
 from quiz.errors import QuizError
-from quiz.services.progress import merge_reviews, merging
+from quiz.services import batch
+from quiz.services.progress import merge_reviews
 from quiz.services.progress_file import Entry
 from quiz.store import cohorts as store_cohorts
 from quiz.store import decks as store_decks
@@ -66,7 +67,7 @@ def import_anki(db: Db, paths: list[Path], learner_name: str, cohort_name: str |
     rows = store_decks.export_rows(db, [deck.id for deck in store_decks.decks(db)], None, True, None)
     ordinals = card_ordinals(rows)
     guids = frozenset(guid for guid, _ordinal in ordinals)
-    with merging():
+    with batch():
         logs = [(path, _read(path, guids)) for path in paths]
         with db.transaction():
             return AnkiImport(tuple(_merge_file(db, learner, path, log, ordinals) for path, log in logs))

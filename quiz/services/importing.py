@@ -3,9 +3,6 @@ Stubs are skipped; a deck made from a file of another name is taken over only wi
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +12,7 @@ from quiz.core.controls import NAME_CONTROL, escaped
 from quiz.core.identity import ImportPlan, plan_import
 from quiz.errors import QuizError
 from quiz.generator import guess_format
+from quiz.services import batch
 from quiz.services.documents import Document, Skipped, read_documents
 from quiz.store import decks as store_decks
 from quiz.store.db import Db
@@ -54,21 +52,8 @@ def import_documents(
 
     Stubs (nothing to learn) are skipped, not refused. A document whose deck came from a file of
     another name is refused unless ``replace``: importing it would retire that file's cards."""
-    with _batch():
+    with batch():
         return _import_documents(db, paths, dry_run, replace, now)
-
-
-@contextmanager
-def _batch() -> Iterator[None]:
-    """Pause the cycle collector: an import makes tens of thousands of small objects and no cycles,
-    and collecting as they pile up costs a fifth of the time. It runs again, and catches up, after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_documents(

@@ -7,11 +7,8 @@ through the scheduler, so the states match what the learner has, and a file merg
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +19,7 @@ from quiz.core import signing
 from quiz.core.replay import LoggedReview, replay
 from quiz.errors import QuizError
 from quiz.files import write_text
+from quiz.services import batch
 from quiz.services.invites import read_invite
 from quiz.services.lookup import resolve_learner
 from quiz.services.progress_file import (
@@ -127,24 +125,10 @@ def import_progress(
     """Merge progress files: every file is read and checked before anything is written, and all
     are merged in one transaction."""
     now = now or datetime.now(UTC)
-    with merging():
+    with batch():
         files = [read_file(path, now) for path in paths]
         with db.transaction():
             return _import_progress(db, files, cohort_name)
-
-
-@contextmanager
-def merging() -> Iterator[None]:
-    """Pause the cycle collector for a merge, as an import of documents does: a year of reviews is
-    hundreds of thousands of small objects and no cycles, and collecting as they pile up cost a
-    quarter of a large merge's time. It runs again, and catches up, after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_progress(db: Db, files: list[ProgressFile], cohort_name: str | None) -> ProgressImport:

@@ -269,3 +269,23 @@ def test_report_formats_from_the_command_line(quiz: Invoke, tmp_path: Path) -> N
     ):
         result = quiz(*args)
         assert result.exit_code == code and message in result.output, result.output
+
+
+def test_the_next_command_suggested_pastes_as_it_is(quiz: Invoke) -> None:
+    """A cohort named with spaces: the command quiz suggests next must run when pasted."""
+    import shlex
+
+    made = quiz("cohort", "create", "Ortho Block 2026")
+    assert made.exit_code == 0
+    suggested = made.stdout.split("Next: ", 1)[1].strip()
+    assert shlex.split(suggested)[:4] == ["quiz", "cohort", "add", "Ortho Block 2026"]
+
+
+def test_csv_leaves_what_is_unknown_empty(quiz: Invoke) -> None:
+    """No dated assignment, no review: pace and retention are unknown, and both are empty cells
+    (a spreadsheet reads "–" as text)."""
+    for command in (("cohort", "create", "nurses"), ("cohort", "add", "nurses", "alice")):
+        assert quiz(*command).exit_code == 0
+    assert quiz("cohort", "assign", "nurses", "heterotopic-ossification").exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(quiz("cohort", "report", "nurses", "--format", "csv").output)))
+    assert [(row["learner"], row["pace"], row["retention"]) for row in rows] == [("alice", "", "")]

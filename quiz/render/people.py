@@ -5,6 +5,7 @@ Returns strings from the services' results; no queries, no printing.
 
 from __future__ import annotations
 
+import shlex
 from typing import TYPE_CHECKING
 
 from quiz.render.columns import columns, terminal_width
@@ -83,7 +84,7 @@ def cohort_detail(detail: CohortDetail) -> str:
 
 
 def created_line(made: CohortSummary) -> str:
-    return shown(f"Created cohort {made.name}. Next: quiz cohort add {made.name} LEARNER...")
+    return shown(f"Created cohort {made.name}. Next: quiz cohort add {shlex.quote(made.name)} LEARNER...")
 
 
 def membership_lines(change: MembershipChange, added: bool) -> str:
@@ -147,5 +148,5 @@ def simulation_line(result: SimulationResult) -> str:
         f"Simulated cohort {result.cohort}: {result.learners} learners, {result.days} days "
         f"({result.first_day.isoformat()} to {result.last_day.isoformat()}) on {result.deck} "
         f"({result.cards} cards): {result.reviews} reviews. "
-        f"Next: quiz cohort report {result.cohort}"
+        f"Next: quiz cohort report {shlex.quote(result.cohort)}"
     )

@@ -157,7 +157,8 @@ def to_csv(report: ProgressReport) -> str:
                 p.streak,
                 p.overdue,
                 p.last_review.isoformat() if p.last_review else "",
-                pace_text(p),
+                # An unknown value is an empty cell here, as retention's: "–" is for people.
+                ", ".join("" if x.ratio is None else f"{x.ratio:.0%}" for x in p.pace),
                 *(f"{p.mastery.get(s.section_id, 0.0):.4f}" for s in report.sections),
             ]
         )

@@ -225,15 +225,40 @@ def _sync(path: str) -> None:
 
 
 def _what(mode: int) -> str:
+    """What a file that is not a regular one is, for a message."""
     if stat.S_ISDIR(mode):
         return "a folder"
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return "a named pipe (FIFO)"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISSOCK(mode):
         return "a socket"
-    return "not a regular file"
+    return "a special file"
+
+
+def file_safe(name: str) -> str:
+    """A learner's or cohort's name as part of a default file name: letters, digits, - _ . only."""
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name) or "learner"
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file that holds a secret (an invite), readable by its owner only; refuse a path that
+    exists, even a link to one, rather than replace it: a lost secret cannot be made again."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except FileExistsError:
+        raise QuizError(f"{path} exists already: it is never replaced; choose another name with -o") from None
+    except OSError as exc:
+        raise _write_error(path, exc) from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        path.unlink(missing_ok=True)
+        raise _write_error(path, exc) from None
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -270,20 +295,8 @@ def read_limited(path: Path, limit: int, refuse: Callable[[str], Exception]) -> 
 
 
 def _check_kind(mode: int, refuse: Callable[[str], Exception]) -> None:
-    if stat.S_ISREG(mode):
-        return
-    kind = (
-        "a folder"
-        if stat.S_ISDIR(mode)
-        else "a named pipe (FIFO)"
-        if stat.S_ISFIFO(mode)
-        else "a device"
-        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-        else "a socket"
-        if stat.S_ISSOCK(mode)
-        else "a special file"
-    )
-    raise refuse(f"is {kind}, not a regular file")
+    if not stat.S_ISREG(mode):
+        raise refuse(f"is {_what(mode)}, not a regular file")
 
 
 def _too_large(size: int | None, limit: int) -> str:

@@ -5,13 +5,13 @@ learner keeps and signs their progress files with (quiz progress export --invite
 from __future__ import annotations
 
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from quiz.errors import QuizError
+from quiz.files import file_safe, read_limited, write_new
 from quiz.services import cohorts
 from quiz.services.lookup import find_cohort
 from quiz.store import cohorts as store_cohorts
@@ -54,7 +54,7 @@ def invite(db: Db, cohort_name: str, learner_name: str, target: Path | None, now
             change = cohorts.add_members(db, cohort, (learner_name,), now)
             learner = store_learners.learner_by_name(db, (change.changed + change.unchanged)[0])
             assert learner is not None
-            path = target or Path(f"invite-{_file_safe(cohort.name)}-{_file_safe(learner.name)}.json")
+            path = target or Path(f"invite-{file_safe(cohort.name)}-{file_safe(learner.name)}.json")
             secret = secrets.token_bytes(SECRET_BYTES)
             replaced = store_cohorts.put_invite(db, cohort.id, learner.id, secret, now)
             body = {
@@ -66,7 +66,7 @@ def invite(db: Db, cohort_name: str, learner_name: str, target: Path | None, now
                 "secret": secret.hex(),
             }
             # Written before the commit: a file that cannot be made leaves the database as it was.
-            _write_new(path, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
+            write_new(path, json.dumps(body, ensure_ascii=False, indent=1) + "\n")
             written = True
     except BaseException:
         if written:  # the commit failed: the file's secret was never stored
@@ -75,40 +75,13 @@ def invite(db: Db, cohort_name: str, learner_name: str, target: Path | None, now
     return InviteResult(cohort.name, learner.name, path, bool(change.changed), replaced)
 
 
-def _file_safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name) or "learner"
-
-
-def _write_new(path: Path, text: str) -> None:
-    """Create the file, readable by its owner only; refuse one that exists (even a link to one)."""
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
-    except FileExistsError:
-        raise QuizError(
-            f"{path} exists already: an invite file is never replaced; choose another name with -o"
-        ) from None
-    except OSError as exc:
-        raise QuizError(f"cannot write {path} ({exc.strerror}): nothing was changed") from None
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        path.unlink(missing_ok=True)
-        raise QuizError(f"cannot write {path} ({exc.strerror}): nothing was changed") from None
-
-
 def read_invite(path: Path) -> Invite:
     """The invite in a file written by quiz cohort invite, or a one-line reason it is not one."""
     name = str(path)
+    raw = read_limited(path, MAX_INVITE_BYTES, lambda why: QuizError(f"{name}: {why} (give the invite file)"))
     try:
-        if not path.is_file():
-            raise QuizError(f"{name}: no such invite file (the file your instructor gave you)")
-        if path.stat().st_size > MAX_INVITE_BYTES:
-            raise QuizError(f"{name}: is not an invite file (too large)")
-        body = json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError, RecursionError):  # ValueError: bad UTF-8, JSON or a huge number
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError):  # ValueError: bad UTF-8, JSON or a huge number
         raise QuizError(f"{name}: is not an invite file (made by quiz cohort invite)") from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise QuizError(f"{name}: is not an invite file (made by quiz cohort invite)")

@@ -18,7 +18,7 @@ from quiz import __version__
 from quiz.core import signing
 from quiz.core.replay import LoggedReview, replay
 from quiz.errors import QuizError
-from quiz.files import write_text
+from quiz.files import file_safe, write_text
 from quiz.services import batch
 from quiz.services.invites import read_invite
 from quiz.services.lookup import resolve_learner
@@ -106,14 +106,10 @@ def export_progress(
         body["signature"] = signing.sign(body, invite.secret)
     else:
         body["checksum"] = checksum(body)
-    path = target or Path(f"progress-{_file_safe(name)}.json")
+    path = target or Path(f"progress-{file_safe(name)}.json")
     text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n"
     write_text(path, text, kind="progress", force=force, database=database_file(db))
     return ProgressExport(name, path, len(log), tuple(decks), invite.cohort if invite is not None else None)
-
-
-def _file_safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "-" for c in name) or "learner"
 
 
 # --- merging ----------------------------------------------------------------------------------------------

@@ -285,3 +285,13 @@ def test_a_file_over_its_limit_is_refused_before_it_is_read(tmp_path: Path) -> N
     with pytest.raises(QuizError, match="over the 1 KiB limit"):
         read_limited(path, 1_024, QuizError)
     assert read_limited(path, 2_000, QuizError) == b"x" * 2_000
+
+
+def test_an_80_kb_line_that_makes_no_card_is_quoted_short(quiz: Invoke, tmp_path: Path) -> None:
+    """The outline names the piece of text that made no card; it does not print all 80 KB of it."""
+    note = tmp_path / "long.md"
+    note.write_text("# Long\n\n- " + " ".join(["x(y", "[z", "*w_"] * 9_000) + "\n", encoding="utf-8")
+    result = quiz("outline", "--cards", str(note))
+    assert result.exit_code == 0
+    assert "no card: line 3:" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) < 300

@@ -12,7 +12,7 @@ from quiz.core.drafts import BREADCRUMB_SEPARATOR
 from quiz.render.columns import columns, terminal_width
 from quiz.render.data import to_json
 from quiz.render.style import paint
-from quiz.render.terminal import shown
+from quiz.render.terminal import clipped, shown
 
 if TYPE_CHECKING:  # result types only: rendering an outline must not load the database code
     from quiz.core.drafts import Uncarded
@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # result types only: rendering an outline must not load the d
     from quiz.services.importing import ImportResult
 
 IMAGES_NAMED = 5
+
+# How much of a piece of text that made no card the outline quotes: enough to find it in the file.
+UNCARDED_WIDTH = 160
 
 
 def cards_count(count: int) -> str:
@@ -152,7 +155,8 @@ def _add_items(node: _Node, items: tuple[list[OutlineCard], list[Uncarded]] | No
     labels = [(card.line, _card_label(card, color)) for card in cards]
     for piece in uncarded:
         where = paint(f"line {piece.line}:", color, "dim")
-        labels.append((piece.line, f"{paint('no card:', color, 'yellow')} {where} {shown(piece.text)}"))
+        text = shown(clipped(piece.text, UNCARDED_WIDTH))
+        labels.append((piece.line, f"{paint('no card:', color, 'yellow')} {where} {text}"))
     for _line, label in sorted(labels, key=lambda pair: pair[0]):
         node.children.append(_Node(label))
 

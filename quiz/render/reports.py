@@ -10,7 +10,7 @@ from quiz.core.drafts import breadcrumb
 from quiz.core.measures import LearnerProgress, ProgressReport
 from quiz.render.columns import columns, terminal_width
 from quiz.render.data import to_json as emit
-from quiz.render.terminal import shown
+from quiz.render.terminal import clipped, shown
 
 
 def percent(value: float | None) -> str:
@@ -168,10 +168,6 @@ def to_csv(report: ProgressReport) -> str:
 # --- the terminal --------------------------------------------------------------------------------------
 
 
-def _clip(text: str, width: int = 60) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def to_table(report: ProgressReport, color: bool = False) -> str:
     """The report for a terminal: learners, who is at risk and why, sections, cohort leeches."""
     # Plain aligned columns: rich takes a second to lay out the 500 rows of a large cohort.
@@ -231,7 +227,7 @@ def to_table(report: ProgressReport, color: bool = False) -> str:
             columns(
                 ["Card", "Section", "Lapsed", "Lapses"],
                 [
-                    [_clip(c.front), section_name(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
+                    [clipped(c.front, 60), section_name(c.section), f"{c.lapsed}/{c.learners}", str(c.lapses)]
                     for c in report.leeches
                 ],
                 title="Cohort leeches: cards many learners lapse on",

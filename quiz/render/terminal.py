@@ -18,7 +18,7 @@ SGR = re.compile(r"\x1b\[[0-9;]*m")
 _CODES = re.compile(f"(?:{SGR.pattern})*")
 _BULLET = re.compile(r"( *)((?:• |- |\d+\. )?)")
 
-__all__ = ["CLEAR", "printable", "shown", "visible_length", "wrap"]
+__all__ = ["CLEAR", "clipped", "printable", "shown", "visible_length", "wrap"]
 
 
 def shown(text: str) -> str:
@@ -41,6 +41,12 @@ def printable(text: str, color: bool = False) -> str:
     for code, piece in zip(codes, pieces[1:], strict=True):
         out.append(code + escaped(piece))
     return "".join(out)
+
+
+def clipped(text: str, width: int) -> str:
+    """Text cut to ``width`` characters, "…" marking the cut: a line that only names a piece of a
+    document (or a card in a list) need not print the whole of an 80 KB paragraph."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def visible_length(text: str) -> int:
